@@ -1,0 +1,236 @@
+/// Why a document is not JSON, with the byte offset where reading stopped.
+public struct JSONParseError: Error, Equatable, CustomStringConvertible, Sendable {
+    public let message: String
+    public let offset: Int
+    public var description: String { "\(message) at byte \(offset)" }
+}
+
+/// A byte-level JSON parser (RFC 8259) that keeps number literals and key order.
+public struct JSONParser {
+    /// Deeper documents are refused rather than risking the stack.
+    public static let defaultMaxDepth = 512
+
+    public static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth) throws -> JSONValue {
+        try bytes.withUnsafeBufferPointer { buf in
+            var p = Cursor(buf: buf, maxDepth: maxDepth)
+            p.skipSpace()
+            let v = try p.value(depth: 0)
+            p.skipSpace()
+            if p.i != buf.count { throw p.error("unexpected data after the JSON value") }
+            return v
+        }
+    }
+
+    public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth) throws -> JSONValue {
+        try parse(Array(text.utf8), maxDepth: maxDepth)
+    }
+
+    private struct Cursor {
+        let buf: UnsafeBufferPointer<UInt8>
+        let maxDepth: Int
+        var i = 0
+
+        init(buf: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+            self.buf = buf
+            self.maxDepth = maxDepth
+        }
+
+        func error(_ m: String) -> JSONParseError { JSONParseError(message: m, offset: i) }
+
+        mutating func skipSpace() {
+            while i < buf.count {
+                switch buf[i] {
+                case 0x20, 0x09, 0x0A, 0x0D: i += 1
+                default: return
+                }
+            }
+        }
+
+        mutating func value(depth: Int) throws -> JSONValue {
+            guard i < buf.count else { throw error("unexpected end of input") }
+            switch buf[i] {
+            case UInt8(ascii: "{"): return try object(depth: depth + 1)
+            case UInt8(ascii: "["): return try array(depth: depth + 1)
+            case UInt8(ascii: "\""): return .string(try string())
+            case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+            case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+            case UInt8(ascii: "n"): try literal("null"); return .null
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
+            default: throw error("unexpected character '\(printable(buf[i]))'")
+            }
+        }
+
+        func printable(_ b: UInt8) -> String {
+            b >= 0x20 && b < 0x7F ? String(UnicodeScalar(b)) : "\\x" + String(b, radix: 16)
+        }
+
+        mutating func literal(_ word: StaticString) throws {
+            let n = word.utf8CodeUnitCount
+            guard i + n <= buf.count else { throw error("unexpected end of input") }
+            let w = word.utf8Start
+            for k in 0..<n where buf[i + k] != w[k] { throw error("invalid literal") }
+            i += n
+        }
+
+        mutating func object(depth: Int) throws -> JSONValue {
+            if depth > maxDepth { throw error("nesting deeper than \(maxDepth)") }
+            i += 1
+            var obj = JSONObject()
+            skipSpace()
+            if i < buf.count, buf[i] == UInt8(ascii: "}") { i += 1; return .object(obj) }
+            while true {
+                skipSpace()
+                guard i < buf.count else { throw error("unexpected end of input") }
+                guard buf[i] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+                let key = try string()
+                skipSpace()
+                guard i < buf.count, buf[i] == UInt8(ascii: ":") else { throw error("expected ':'") }
+                i += 1
+                skipSpace()
+                obj.append(key, try value(depth: depth))
+                skipSpace()
+                guard i < buf.count else { throw error("unexpected end of input") }
+                if buf[i] == UInt8(ascii: ",") { i += 1; continue }
+                if buf[i] == UInt8(ascii: "}") { i += 1; return .object(obj) }
+                throw error("expected ',' or '}'")
+            }
+        }
+
+        mutating func array(depth: Int) throws -> JSONValue {
+            if depth > maxDepth { throw error("nesting deeper than \(maxDepth)") }
+            i += 1
+            var items: [JSONValue] = []
+            skipSpace()
+            if i < buf.count, buf[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
+            while true {
+                skipSpace()
+                items.append(try value(depth: depth))
+                skipSpace()
+                guard i < buf.count else { throw error("unexpected end of input") }
+                if buf[i] == UInt8(ascii: ",") { i += 1; continue }
+                if buf[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
+                throw error("expected ',' or ']'")
+            }
+        }
+
+        mutating func number() throws -> String {
+            let start = i
+            if buf[i] == UInt8(ascii: "-") { i += 1 }
+            guard i < buf.count else { throw error("unexpected end of input in a number") }
+            if buf[i] == UInt8(ascii: "0") {
+                i += 1
+            } else if isDigit(buf[i]) {
+                while i < buf.count, isDigit(buf[i]) { i += 1 }
+            } else {
+                throw error("invalid number")
+            }
+            if i < buf.count, buf[i] == UInt8(ascii: ".") {
+                i += 1
+                guard i < buf.count, isDigit(buf[i]) else { throw error("invalid number: digit expected after '.'") }
+                while i < buf.count, isDigit(buf[i]) { i += 1 }
+            }
+            if i < buf.count, buf[i] == UInt8(ascii: "e") || buf[i] == UInt8(ascii: "E") {
+                i += 1
+                if i < buf.count, buf[i] == UInt8(ascii: "+") || buf[i] == UInt8(ascii: "-") { i += 1 }
+                guard i < buf.count, isDigit(buf[i]) else { throw error("invalid number: digit expected in exponent") }
+                while i < buf.count, isDigit(buf[i]) { i += 1 }
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: buf[start..<i]), as: UTF8.self)
+        }
+
+        func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+
+        mutating func string() throws -> String {
+            i += 1  // opening quote
+            let start = i
+            // Fast path: no escapes.
+            while i < buf.count {
+                let b = buf[i]
+                if b == UInt8(ascii: "\"") {
+                    let s = try makeString(start, i)
+                    i += 1
+                    return s
+                }
+                if b == UInt8(ascii: "\\") { break }
+                if b < 0x20 { throw error("control character in a string") }
+                i += 1
+            }
+            var out: [UInt8] = Array(UnsafeBufferPointer(rebasing: buf[start..<i]))
+            while i < buf.count {
+                let b = buf[i]
+                if b == UInt8(ascii: "\"") {
+                    i += 1
+                    guard let s = String(validating: out, as: UTF8.self) else {
+                        throw JSONParseError(message: "invalid UTF-8 in a string", offset: start)
+                    }
+                    return s
+                }
+                if b < 0x20 { throw error("control character in a string") }
+                if b != UInt8(ascii: "\\") { out.append(b); i += 1; continue }
+                i += 1
+                guard i < buf.count else { break }
+                let e = buf[i]
+                i += 1
+                switch e {
+                case UInt8(ascii: "\""): out.append(0x22)
+                case UInt8(ascii: "\\"): out.append(0x5C)
+                case UInt8(ascii: "/"): out.append(0x2F)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try hex4()
+                    if scalar >= 0xD800 && scalar < 0xDC00 {
+                        guard i + 1 < buf.count, buf[i] == UInt8(ascii: "\\"), buf[i + 1] == UInt8(ascii: "u") else {
+                            throw error("lone high surrogate")
+                        }
+                        i += 2
+                        let low = try hex4()
+                        guard low >= 0xDC00 && low < 0xE000 else { throw error("invalid low surrogate") }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else if scalar >= 0xDC00 && scalar < 0xE000 {
+                        throw error("lone low surrogate")
+                    }
+                    guard let u = Unicode.Scalar(scalar) else { throw error("invalid unicode escape") }
+                    out.append(contentsOf: Array(String(Character(u)).utf8))
+                default:
+                    i -= 1
+                    throw error("invalid escape")
+                }
+            }
+            throw error("unterminated string")
+        }
+
+        mutating func hex4() throws -> UInt32 {
+            guard i + 4 <= buf.count else { throw error("unexpected end of input in \\u escape") }
+            var v: UInt32 = 0
+            for _ in 0..<4 {
+                let b = buf[i]
+                let d: UInt32
+                switch b {
+                case 0x30...0x39: d = UInt32(b - 0x30)
+                case 0x41...0x46: d = UInt32(b - 0x41 + 10)
+                case 0x61...0x66: d = UInt32(b - 0x61 + 10)
+                default: throw error("invalid hex digit in \\u escape")
+                }
+                v = v << 4 | d
+                i += 1
+            }
+            return v
+        }
+
+        func makeString(_ a: Int, _ b: Int) throws -> String {
+            let slice = UnsafeBufferPointer(rebasing: buf[a..<b])
+            // ASCII needs no validation.
+            var ascii = true
+            for c in slice where c >= 0x80 { ascii = false; break }
+            if ascii { return String(decoding: slice, as: UTF8.self) }
+            guard let s = String(validating: slice, as: UTF8.self) else {
+                throw JSONParseError(message: "invalid UTF-8 in a string", offset: a)
+            }
+            return s
+        }
+    }
+}

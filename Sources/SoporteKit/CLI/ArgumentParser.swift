@@ -1,0 +1,205 @@
+/// The options given on one command line, by long name, in the order typed.
+public struct OptionValues: Equatable, Sendable {
+    public private(set) var values: [String: [String]] = [:]
+
+    public init() {}
+
+    mutating func add(_ long: String, _ value: String) { values[long, default: []].append(value) }
+
+    public func has(_ long: String) -> Bool { values[long] != nil }
+    public func last(_ long: String) -> String? { values[long]?.last }
+    public func all(_ long: String) -> [String] { values[long] ?? [] }
+    public func count(_ long: String) -> Int { values[long]?.count ?? 0 }
+    public var names: [String] { Array(values.keys) }
+}
+
+/// What the user asked for, matched against the command table.
+public struct ParsedCommand: Equatable, Sendable {
+    /// Command words, e.g. ["accounts", "list"].
+    public var path: [String]
+    public var spec: CommandSpec
+    public var arguments: [String]
+    public var options: OptionValues
+    /// `-h`/`--help`/`help X`: show help for `path` instead of running.
+    public var wantsHelp: Bool
+}
+
+/// A misuse of the command line (exit 2), with a suggestion when one is close.
+public struct UsageError: Error, Equatable, Sendable {
+    public let message: String
+    public let helpPath: [String]?
+    public init(_ message: String, helpPath: [String]? = nil) {
+        self.message = message
+        self.helpPath = helpPath
+    }
+}
+
+/// Splits argv into options and words against the command table, in three steps:
+/// tokenize (long/short/cluster/`--`), resolve the command path from the words, then
+/// check that each option belongs to that command and each argument count fits.
+public struct ArgumentParser {
+    public let root: CommandSpec
+    private let byLong: [String: OptionSpec]
+    private let byShort: [Character: OptionSpec]
+
+    public init(root: CommandSpec = CommandTable.root) {
+        self.root = root
+        var l: [String: OptionSpec] = [:]
+        var s: [Character: OptionSpec] = [:]
+        for o in root.allOptions() {
+            l[o.long] = o
+            if let c = o.short { s[c] = o }
+        }
+        byLong = l
+        byShort = s
+    }
+
+    public func parse(_ argv: [String]) throws -> ParsedCommand {
+        var words: [String] = []
+        var given: [(OptionSpec, String, String)] = []  // spec, value, as typed
+        var i = 0
+        var endOfOptions = false
+        while i < argv.count {
+            let a = argv[i]
+            i += 1
+            if endOfOptions || a == "-" || !a.hasPrefix("-") {
+                words.append(a)
+                continue
+            }
+            if a == "--" { endOfOptions = true; continue }
+            if a.hasPrefix("--") {
+                let body = a.dropFirst(2)
+                let name: String
+                var inline: String?
+                if let eq = body.firstIndex(of: "=") {
+                    name = String(body[..<eq])
+                    inline = String(body[body.index(after: eq)...])
+                } else {
+                    name = String(body)
+                }
+                guard let spec = byLong[name] else {
+                    throw unknownOption("--\(name)", candidates: byLong.keys.map { "--\($0)" })
+                }
+                if spec.takesValue {
+                    if let v = inline {
+                        given.append((spec, v, "--\(name)"))
+                    } else {
+                        guard i < argv.count else { throw UsageError("option --\(name) needs a value (\(spec.valueName!))") }
+                        given.append((spec, argv[i], "--\(name)"))
+                        i += 1
+                    }
+                } else {
+                    if inline != nil { throw UsageError("option --\(name) takes no value") }
+                    given.append((spec, "true", "--\(name)"))
+                }
+                continue
+            }
+            // Short options, possibly clustered: -vv, -yq, -ojson, -o json.
+            var chars = Array(a.dropFirst())
+            while !chars.isEmpty {
+                let c = chars.removeFirst()
+                guard let spec = byShort[c] else {
+                    throw unknownOption("-\(c)", candidates: byShort.keys.map { "-\($0)" } + byLong.keys.map { "--\($0)" })
+                }
+                if spec.takesValue {
+                    if !chars.isEmpty {
+                        given.append((spec, String(chars), "-\(c)"))
+                    } else {
+                        guard i < argv.count else { throw UsageError("option -\(c) needs a value (\(spec.valueName!))") }
+                        given.append((spec, argv[i], "-\(c)"))
+                        i += 1
+                    }
+                    chars = []
+                } else {
+                    given.append((spec, "true", "-\(c)"))
+                }
+            }
+        }
+
+        // Resolve the command path.
+        var node = root
+        var path: [String] = []
+        var rest = words[...]
+        var wantsHelp = given.contains { $0.0.long == "help" }
+        while !node.subcommands.isEmpty, let w = rest.first {
+            if let sub = node.subcommand(w) {
+                node = sub
+                path.append(w)
+                rest = rest.dropFirst()
+                if path == ["help"] {
+                    // `soporte help accounts list`: help for the named path.
+                    var target = root
+                    var tpath: [String] = []
+                    for word in rest {
+                        guard let s = target.subcommand(word) else {
+                            throw unknownCommand(word, under: target, path: tpath)
+                        }
+                        target = s
+                        tpath.append(word)
+                    }
+                    return ParsedCommand(path: tpath, spec: target, arguments: [], options: collect(given), wantsHelp: true)
+                }
+            } else {
+                throw unknownCommand(w, under: node, path: path)
+            }
+        }
+        let arguments = Array(rest)
+
+        if path.isEmpty {
+            if given.contains(where: { $0.0.long == "version" }) {
+                return ParsedCommand(path: ["version"], spec: root.subcommand("version")!, arguments: [], options: collect(given), wantsHelp: false)
+            }
+            wantsHelp = true
+        } else if !node.subcommands.isEmpty && !wantsHelp {
+            let names = node.subcommands.map(\.name).joined(separator: ", ")
+            throw UsageError("'\(path.joined(separator: " "))' needs a subcommand: \(names)", helpPath: path)
+        }
+
+        // Every option must belong to this command or be global.
+        let allowed = Set(CommandTable.globalOptions.map(\.long) + node.options.map(\.long) + (path.isEmpty ? ["version"] : []))
+        for (spec, _, typed) in given where !allowed.contains(spec.long) {
+            let cmd = path.isEmpty ? "soporte" : path.joined(separator: " ")
+            throw UsageError("option \(typed) is not valid for '\(cmd)'", helpPath: path)
+        }
+        if !wantsHelp {
+            try checkArguments(arguments, for: node, path: path)
+        }
+        return ParsedCommand(path: path, spec: node, arguments: arguments, options: collect(given), wantsHelp: wantsHelp)
+    }
+
+    private func collect(_ given: [(OptionSpec, String, String)]) -> OptionValues {
+        var v = OptionValues()
+        for (spec, value, _) in given { v.add(spec.long, value) }
+        return v
+    }
+
+    private func checkArguments(_ args: [String], for node: CommandSpec, path: [String]) throws {
+        let cmd = path.joined(separator: " ")
+        let required = node.arguments.filter { !$0.optional }.count
+        let variadic = node.arguments.last?.variadic ?? false
+        if args.count < required {
+            let missing = node.arguments[args.count].name
+            throw UsageError("'\(cmd)' needs \(missing)", helpPath: path)
+        }
+        if !variadic && args.count > node.arguments.count {
+            let extra = args[node.arguments.count]
+            throw UsageError("unexpected argument '\(extra)' for '\(cmd)'", helpPath: path)
+        }
+    }
+
+    private func unknownOption(_ typed: String, candidates: [String]) -> UsageError {
+        if let s = Suggest.closest(to: typed, in: candidates) {
+            return UsageError("unknown option '\(typed)'; did you mean '\(s)'?")
+        }
+        return UsageError("unknown option '\(typed)'")
+    }
+
+    private func unknownCommand(_ word: String, under node: CommandSpec, path: [String]) -> UsageError {
+        let names = node.subcommands.map(\.name)
+        let where_ = path.isEmpty ? "command" : "subcommand of '\(path.joined(separator: " "))'"
+        if let s = Suggest.closest(to: word, in: names) {
+            return UsageError("unknown \(where_) '\(word)'; did you mean '\(s)'?", helpPath: path)
+        }
+        return UsageError("unknown \(where_) '\(word)'", helpPath: path)
+    }
+}

@@ -1,0 +1,197 @@
+import SoporteJSON
+
+/// Writes a stream of items (list output) in one format. `finish(complete:)` is called
+/// once; `complete: false` after a failed walk (JSON then leaves its array unclosed so
+/// that no consumer mistakes partial data for a whole document).
+public protocol ItemWriter: AnyObject {
+    func write(_ item: JSONValue) throws
+    func finish(complete: Bool) throws
+}
+
+/// How columns are chosen and cells are read, shared by table, CSV and TSV.
+public struct ColumnPlan {
+    /// Columns asked for with --fields, if any.
+    public var requested: [String]?
+    /// The resource's default table columns, if any.
+    public var defaults: [String]?
+
+    public init(requested: [String]?, defaults: [String]?) {
+        self.requested = requested
+        self.defaults = defaults
+    }
+
+    /// Columns for a table: --fields, else the defaults present in the item, else its keys.
+    public func tableColumns(first: JSONValue?) -> [String] {
+        if let r = requested { return r }
+        guard let obj = first?.objectValue else { return defaults ?? [] }
+        if let d = defaults {
+            let present = d.filter { ColumnPlan.cell(obj, $0) != nil }
+            if !present.isEmpty { return present }
+        }
+        return obj.keys
+    }
+
+    /// Columns for CSV/TSV: --fields, else every field of the first item with nested
+    /// objects flattened to dotted names (`server.name`), in the server's order.
+    public func flatColumns(first: JSONValue?) -> [String] {
+        if let r = requested { return r }
+        guard let obj = first?.objectValue else { return [] }
+        var cols: [String] = []
+        ColumnPlan.flatten(obj, prefix: "", into: &cols)
+        return cols
+    }
+
+    static func flatten(_ o: JSONObject, prefix: String, into cols: inout [String]) {
+        for (k, v) in o.entries {
+            if case .object(let inner) = v, inner.count > 0 {
+                flatten(inner, prefix: prefix + k + ".", into: &cols)
+            } else {
+                cols.append(prefix + k)
+            }
+        }
+    }
+
+    /// The value at a dotted path (`server.name`); a literal key with a dot wins.
+    public static func cell(_ o: JSONObject, _ path: String) -> JSONValue? {
+        if let v = o[path] { return v }
+        guard path.contains(".") else { return nil }
+        var cur: JSONValue = .object(o)
+        for part in path.split(separator: ".", omittingEmptySubsequences: false) {
+            guard let next = cur[String(part)] else { return nil }
+            cur = next
+        }
+        return cur
+    }
+}
+
+/// `-o json`: one array, written item by item (pretty on a TTY).
+public final class JSONArrayWriter: ItemWriter {
+    let io: IOStreams
+    let pretty: Bool
+    var count = 0
+    var scratch: [UInt8] = []
+
+    public init(io: IOStreams, pretty: Bool) {
+        self.io = io
+        self.pretty = pretty
+    }
+
+    public func write(_ item: JSONValue) throws {
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(count == 0 ? 0x5B : 0x2C)
+        if pretty { scratch.append(contentsOf: [0x0A, 0x20, 0x20]) }
+        JSONWriter.write(item, into: &scratch, indent: pretty ? 2 : nil, level: pretty ? 1 : 0)
+        count += 1
+        try io.out(scratch)
+    }
+
+    public func finish(complete: Bool) throws {
+        if complete {
+            try io.out(count == 0 ? "[]\n" : (pretty ? "\n]\n" : "]\n"))
+        }
+        try io.flush()
+    }
+}
+
+/// `-o ndjson`: one compact object per line.
+public final class NDJSONWriter: ItemWriter {
+    let io: IOStreams
+    var scratch: [UInt8] = []
+    public init(io: IOStreams) { self.io = io }
+
+    public func write(_ item: JSONValue) throws {
+        scratch.removeAll(keepingCapacity: true)
+        JSONWriter.write(item, into: &scratch, indent: nil, level: 0)
+        scratch.append(0x0A)
+        try io.out(scratch)
+    }
+
+    public func finish(complete: Bool) throws { try io.flush() }
+}
+
+/// `-o csv` (RFC 4180, LF line ends) and `-o tsv` (escaped tabs, newlines, backslashes).
+/// Columns are fixed by --fields or the first item; later extra fields are not shown.
+public final class DelimitedWriter: ItemWriter {
+    public enum Style { case csv, tsv }
+    let io: IOStreams
+    let style: Style
+    let plan: ColumnPlan
+    let headers: Bool
+    let csvSafe: Bool
+    var columns: [String]?
+    var scratch: [UInt8] = []
+
+    public init(io: IOStreams, style: Style, plan: ColumnPlan, headers: Bool, csvSafe: Bool) {
+        self.io = io
+        self.style = style
+        self.plan = plan
+        self.headers = headers
+        self.csvSafe = csvSafe
+    }
+
+    public func write(_ item: JSONValue) throws {
+        if columns == nil {
+            let cols = plan.flatColumns(first: item)
+            columns = cols
+            if headers { try row(cols.map { ($0, false) }) }
+        }
+        let obj = item.objectValue ?? JSONObject([("value", item)])
+        try row(columns!.map { col in
+            let v = ColumnPlan.cell(obj, col) ?? .null
+            if case .string(let s) = v { return (s, true) }
+            return (v.scalarText, false)
+        })
+    }
+
+    private func row(_ cells: [(String, Bool)]) throws {
+        scratch.removeAll(keepingCapacity: true)
+        for (i, (text, isString)) in cells.enumerated() {
+            if i > 0 { scratch.append(style == .csv ? 0x2C : 0x09) }
+            var t = text
+            if io.stdoutIsTTY { t = Sanitizer.controlsExceptLayout(t) }
+            switch style {
+            case .csv:
+                if csvSafe && isString, let f = t.utf8.first, [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains(f) {
+                    t = "'" + t
+                }
+                appendCSV(t)
+            case .tsv:
+                appendTSV(t)
+            }
+        }
+        scratch.append(0x0A)
+        try io.out(scratch)
+    }
+
+    private func appendCSV(_ t: String) {
+        var needsQuotes = false
+        for b in t.utf8 where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D {
+            needsQuotes = true
+            break
+        }
+        guard needsQuotes else { scratch.append(contentsOf: t.utf8); return }
+        scratch.append(0x22)
+        for b in t.utf8 {
+            if b == 0x22 { scratch.append(0x22) }
+            scratch.append(b)
+        }
+        scratch.append(0x22)
+    }
+
+    private func appendTSV(_ t: String) {
+        for b in t.utf8 {
+            switch b {
+            case 0x09: scratch.append(0x5C); scratch.append(0x74)
+            case 0x0A: scratch.append(0x5C); scratch.append(0x6E)
+            case 0x0D: scratch.append(0x5C); scratch.append(0x72)
+            case 0x5C: scratch.append(0x5C); scratch.append(0x5C)
+            default: scratch.append(b)
+            }
+        }
+    }
+
+    public func finish(complete: Bool) throws {
+        if columns == nil, headers, let r = plan.requested { try row(r.map { ($0, false) }) }
+        try io.flush()
+    }
+}

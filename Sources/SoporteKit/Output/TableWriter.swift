@@ -1,0 +1,87 @@
+import SoporteJSON
+
+/// `-o table`: rows buffered to size the columns by display width, cut to the
+/// terminal width on a TTY, header in capitals, API text sanitized for the terminal.
+public final class TableWriter: ItemWriter {
+    let io: IOStreams
+    let plan: ColumnPlan
+    let headers: Bool
+    var columns: [String]?
+    var rows: [[String]] = []
+
+    public init(io: IOStreams, plan: ColumnPlan, headers: Bool) {
+        self.io = io
+        self.plan = plan
+        self.headers = headers
+    }
+
+    public func write(_ item: JSONValue) throws {
+        if columns == nil { columns = plan.tableColumns(first: item) }
+        let obj = item.objectValue ?? JSONObject([("value", item)])
+        rows.append(columns!.map { Sanitizer.forTerminal((ColumnPlan.cell(obj, $0) ?? .null).scalarText) })
+    }
+
+    public func finish(complete: Bool) throws {
+        let cols = columns ?? plan.requested ?? []
+        guard !cols.isEmpty else { try io.flush(); return }
+        let head = cols.map { $0.uppercased() }
+        try io.out(TableLayout.render(header: headers ? head : nil, rows: rows,
+                                      width: io.stdoutIsTTY ? io.terminalWidth : nil, color: io.colorEnabled))
+        rows = []
+        try io.flush()
+    }
+
+    /// `get`: a vertical KEY VALUE table, nested objects flattened to dotted keys.
+    public static func vertical(_ item: JSONValue, io: IOStreams, fields: [String]?) throws {
+        guard let obj = item.objectValue else {
+            try io.out(Sanitizer.forTerminal(item.scalarText) + "\n")
+            return
+        }
+        var keys: [String] = []
+        if let f = fields { keys = f } else { ColumnPlan.flatten(obj, prefix: "", into: &keys) }
+        let rows = keys.map { [$0.uppercased(), Sanitizer.forTerminal((ColumnPlan.cell(obj, $0) ?? .null).scalarText)] }
+        try io.out(TableLayout.render(header: nil, rows: rows, width: io.stdoutIsTTY ? io.terminalWidth : nil,
+                                      color: io.colorEnabled, boldFirstColumn: true))
+        try io.flush()
+    }
+}
+
+/// Column sizing and cutting, separate from I/O so it can be tested alone.
+public enum TableLayout {
+    static let gap = 2
+
+    public static func render(header: [String]?, rows: [[String]], width: Int?, color: Bool,
+                              boldFirstColumn: Bool = false) -> String {
+        let all = (header.map { [$0] } ?? []) + rows
+        guard let n = all.first?.count, n > 0 else { return "" }
+        var widths = Array(repeating: 0, count: n)
+        for r in all { for (i, c) in r.enumerated() where i < n { widths[i] = max(widths[i], DisplayWidth.of(c)) } }
+        if let w = width { widths = fit(widths, into: w) }
+        var out = ""
+        for (ri, r) in all.enumerated() {
+            var line = ""
+            for i in 0..<n {
+                let text = DisplayWidth.truncate(i < r.count ? r[i] : "", to: widths[i])
+                let isLast = i == n - 1
+                let cell = isLast ? text : DisplayWidth.pad(text, to: widths[i])
+                let bold = color && ((header != nil && ri == 0) || (boldFirstColumn && i == 0))
+                line += bold ? "\u{1B}[1m" + cell + "\u{1B}[0m" : cell
+                if !isLast { line += String(repeating: " ", count: gap) }
+            }
+            while line.hasSuffix(" ") { line.removeLast() }
+            out += line + "\n"
+        }
+        return out
+    }
+
+    /// Shrinks the widest columns until the row fits `total` cells (each keeps at least 3).
+    public static func fit(_ widths: [Int], into total: Int) -> [Int] {
+        var w = widths
+        let gaps = gap * max(0, w.count - 1)
+        while w.reduce(0, +) + gaps > total {
+            guard let i = w.indices.max(by: { w[$0] < w[$1] }), w[i] > 3 else { break }
+            w[i] -= 1
+        }
+        return w
+    }
+}
