@@ -80,6 +80,14 @@ public struct JSONObject: Equatable, Sendable {
         for (k, v) in pairs { self[k] = v }
     }
 
+    /// Builds from parallel arrays; sharing one `keys` array between many objects
+    /// (copy-on-write) keeps large collections small.
+    public init(keys: [String], values: [JSONValue]) {
+        precondition(keys.count == values.count, "keys and values must pair up")  // programmer error
+        self.keys = keys
+        self.values = values
+    }
+
     public var count: Int { keys.count }
 
     public var entries: Zip2Sequence<[String], [JSONValue]> { zip(keys, values) }

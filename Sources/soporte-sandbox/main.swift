@@ -1,1 +1,89 @@
-print("todo")
+#if canImport(Glibc)
+import Glibc
+#endif
+import SandboxKit
+
+let usage = """
+    soporte-sandbox: a local simulator of the soporteclientes.net API
+
+    Usage: soporte-sandbox [--port N] [--seed N] [--accounts N] [--invoices N] [--latency MS]
+                           [--rate-limit on|off] [--state FILE]
+
+      --port N           Port on 127.0.0.1 (0 picks a free one) [default: 8080]
+      --seed N           Seed for the generated data [default: 1]
+      --accounts N       Number of accounts [default: 250]
+      --invoices N       Number of invoices [default: 400]
+      --latency MS       Added to every /v1 response [default: 0]
+      --rate-limit on|off  Enforce the rate-limit tiers [default: on]
+      --state FILE       Keep data in FILE across restarts (the file wins over --seed)
+
+    Tokens:
+      sk_test_abc123xyz       admin tier (200/min, burst 40), full access
+      sk_test_user_123        authenticated tier (100/min, burst 20), no /admin/*
+      sk_test_enterprise_123  enterprise tier (500/min, burst 100), no /admin/*
+      (no token)              public tier (60/min, burst 10): every /v1 route answers 401
+
+    Control endpoints (no token, loopback only):
+      POST /_sandbox/faults      queue faults: {"match": {"method", "path", "query"}, "count",
+                                 "status", "retry_after", "delay_ms", "action":
+                                 drop_before_headers|drop_after_headers|truncate|html|invalid_json}
+      DELETE /_sandbox/faults    clear queued faults
+      GET /_sandbox/requests     the requests received, oldest first
+      DELETE /_sandbox/requests  clear that record
+      PUT /_sandbox/health       {"status": "degraded"} changes what /admin/system/health reports
+      POST /_sandbox/reset-limits  refill every rate-limit bucket
+
+    """
+
+func fail(_ m: String) -> Never {
+    fputs("soporte-sandbox: \(m)\n", stderr)
+    exit(2)
+}
+
+var options = Simulator.Options()
+var port = 8080
+var args = Array(CommandLine.arguments.dropFirst())[...]
+func value(_ flag: String) -> String {
+    guard let v = args.popFirst() else { fail("\(flag) needs a value") }
+    return v
+}
+func int(_ flag: String, _ range: ClosedRange<Int>) -> Int {
+    let v = value(flag)
+    guard let n = Int(v), range.contains(n) else { fail("\(flag) must be a number from \(range.lowerBound) to \(range.upperBound), not '\(v)'") }
+    return n
+}
+var accounts = 250, invoices = 400
+while let a = args.popFirst() {
+    var flag = a
+    if let eq = a.firstIndex(of: "="), a.hasPrefix("--") {
+        flag = String(a[..<eq])
+        args.insert(String(a[a.index(after: eq)...]), at: args.startIndex)
+    }
+    switch flag {
+    case "-h", "--help": print(usage, terminator: ""); exit(0)
+    case "--port": port = int("--port", 0...65535)
+    case "--seed": options.seed = UInt64(int("--seed", 0...Int.max))
+    case "--accounts": accounts = int("--accounts", 0...10_000_000)
+    case "--invoices": invoices = int("--invoices", 0...10_000_000)
+    case "--latency": options.latencyMs = int("--latency", 0...600_000)
+    case "--rate-limit":
+        switch value("--rate-limit") {
+        case "on": options.rateLimit = true
+        case "off": options.rateLimit = false
+        default: fail("--rate-limit must be on or off")
+        }
+    case "--state": options.statePath = value("--state")
+    default: fail("unknown option '\(a)' (see --help)")
+    }
+}
+options.sizes = DataGenerator.Sizes(accounts: accounts, invoices: invoices)
+signal(SIGPIPE, SIG_IGN)
+do {
+    let sim = try Simulator(options: options)
+    let server = try HTTPServer(simulator: sim, port: port)
+    print("listening on http://127.0.0.1:\(server.port)/v1")
+    fflush(stdout)
+    server.serve()
+} catch {
+    fail("\(error)")
+}

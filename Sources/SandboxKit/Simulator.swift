@@ -1,0 +1,456 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SoporteJSON
+
+/// One HTTP request as the simulator sees it (header names lowercased).
+public struct SimRequest {
+    public var method: String
+    public var path: String
+    public var rawQuery: String
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+
+    public init(method: String, path: String, rawQuery: String, headers: [(String, String)], body: [UInt8]) {
+        self.method = method
+        self.path = path
+        self.rawQuery = rawQuery
+        self.headers = headers
+        self.body = body
+    }
+
+    public func header(_ n: String) -> String? { headers.last { $0.0 == n }?.1 }
+
+    public var query: [(String, String)] {
+        rawQuery.split(separator: "&").map { pair in
+            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (percentDecode(kv[0]), kv.count > 1 ? percentDecode(kv[1]) : "")
+        }
+    }
+}
+
+func percentDecode(_ s: Substring) -> String {
+    func hex(_ b: UInt8) -> UInt8? {
+        switch b {
+        case 0x30...0x39: return b - 0x30
+        case 0x41...0x46: return b - 0x41 + 10
+        case 0x61...0x66: return b - 0x61 + 10
+        default: return nil
+        }
+    }
+    var out: [UInt8] = []
+    let u = Array(s.utf8)
+    var i = 0
+    while i < u.count {
+        if u[i] == 0x25, i + 2 < u.count, let h = hex(u[i + 1]), let l = hex(u[i + 2]) {
+            out.append(h << 4 | l)
+            i += 3
+        } else {
+            out.append(u[i] == 0x2B ? 0x20 : u[i])
+            i += 1
+        }
+    }
+    return String(decoding: out, as: UTF8.self)
+}
+
+/// What to do with the connection besides answering.
+public enum ConnectionAction: String {
+    case dropBeforeHeaders = "drop_before_headers"
+    case dropAfterHeaders = "drop_after_headers"
+    case truncate
+    case html
+    case invalidJSON = "invalid_json"
+}
+
+public struct SimResponse {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+    public var delayMs: Int = 0
+    public var action: ConnectionAction?
+
+    public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    static func json(_ status: Int, _ v: JSONValue) -> SimResponse {
+        SimResponse(status: status, headers: [("Content-Type", "application/json")], body: Array(JSONWriter.compact(v).utf8))
+    }
+}
+
+/// A scripted fault: the next `count` matching requests misbehave as described.
+struct Fault {
+    var method: String?
+    var path: String?
+    var query: String?
+    var count: Int
+    var status: Int?
+    var retryAfter: Int?
+    var delayMs: Int?
+    var action: ConnectionAction?
+
+    func matches(_ r: SimRequest) -> Bool {
+        if let m = method, m.uppercased() != r.method { return false }
+        if let p = path, p != r.path { return false }
+        if let q = query, !r.rawQuery.contains(q) { return false }
+        return true
+    }
+}
+
+/// The simulated API: data, auth and rate limits, faults and the request record.
+/// `handle` is thread-safe; the server calls it from every connection's thread.
+public final class Simulator: @unchecked Sendable {
+    public struct Options {
+        public var seed: UInt64 = 1
+        public var sizes = DataGenerator.Sizes(accounts: 250, invoices: 400)
+        public var latencyMs = 0
+        public var rateLimit = true
+        public var statePath: String?
+        public init() {}
+    }
+
+    public static let tokens: [String: (tier: String, admin: Bool)] = [
+        "sk_test_abc123xyz": ("admin", true),
+        "sk_test_user_123": ("authenticated", false),
+        "sk_test_enterprise_123": ("enterprise", false),
+    ]
+    static let tiers: [String: (limit: Int, burst: Int)] = [
+        "public": (60, 10), "authenticated": (100, 20), "admin": (200, 40), "enterprise": (500, 100),
+    ]
+    static let requestRecordCap = 50_000
+
+    let options: Options
+    private var mutex = pthread_mutex_t()
+    var store: Store
+    private var faults: [Fault] = []
+    private var record: [JSONValue] = []
+    private var buckets: [String: (tokens: Double, at: Double)] = [:]
+    private var healthStatus = "healthy"
+
+    public init(options: Options) throws {
+        self.options = options
+        pthread_mutex_init(&mutex, nil)
+        store = try Store.load(options: options)
+    }
+
+    public var now: () -> Double = {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    private func locked<T>(_ f: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return try f()
+    }
+
+    // MARK: - Entry
+
+    public func handle(_ r: SimRequest) -> SimResponse {
+        if r.path.hasPrefix("/_sandbox/") { return locked { control(r) } }
+        guard r.path == "/v1" || r.path.hasPrefix("/v1/") else {
+            return error(r, APIFailure(404, "RESOURCE_NOT_FOUND", "No route for \(r.path)."), extra: [])
+        }
+        return locked { api(r) }
+    }
+
+    func requestID(_ r: SimRequest) -> String {
+        if let id = r.header("x-request-id"), !id.isEmpty, id.count <= 200 { return id }
+        var g = SystemRandomNumberGenerator()
+        let chars = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+        return "req_" + String((0..<16).map { _ in chars[Int(g.next() % UInt64(chars.count))] })
+    }
+
+    func error(_ r: SimRequest, _ f: APIFailure, extra: [(String, String)]) -> SimResponse {
+        var e = JSONObject([("code", .string(f.code)), ("message", .string(f.message))])
+        if let d = f.details { e["details"] = .object(d) }
+        if let ra = f.retryAfter { e["retry_after"] = .int(ra) }
+        let rid = requestID(r)
+        e["request_id"] = .string(rid)
+        e["timestamp"] = .string(Civil.iso(Int(now())))
+        var resp = SimResponse.json(f.status, .object(JSONObject([("error", .object(e))])))
+        resp.headers += extra + [("X-Request-ID", rid)]
+        if let ra = f.retryAfter { resp.headers.append(("Retry-After", String(ra))) }
+        return resp
+    }
+
+    // MARK: - The API
+
+    func api(_ r: SimRequest) -> SimResponse {
+        appendRecord(r)
+        let auth = r.header("authorization")
+        var token: String?
+        if let a = auth, a.hasPrefix("Bearer ") { token = String(a.dropFirst(7)).trimmingSpaces() }
+        let identity = token.flatMap { Simulator.tokens[$0] }
+        let tier = identity?.tier ?? "public"
+        var rl: [(String, String)] = []
+        if options.rateLimit {
+            let (ok, headers, retry) = spend(bucket: token.flatMap { Simulator.tokens[$0] != nil ? $0 : nil } ?? "public", tier: tier)
+            rl = headers
+            if !ok {
+                return error(r, APIFailure(429, "RATE_LIMIT_EXCEEDED", "Too many requests. Please retry after \(retry) seconds.", retryAfter: retry), extra: rl)
+            }
+        }
+        var response: SimResponse
+        if let i = faults.firstIndex(where: { $0.matches(r) }) {
+            let f = faults[i]
+            faults[i].count -= 1
+            if faults[i].count <= 0 { faults.remove(at: i) }
+            response = applyFault(f, r, rl: rl)
+        } else {
+            response = route(r, token: token, identity: identity, rl: rl)
+        }
+        response.delayMs += options.latencyMs
+        return response
+    }
+
+    func applyFault(_ f: Fault, _ r: SimRequest, rl: [(String, String)]) -> SimResponse {
+        var resp: SimResponse
+        switch f.action {
+        case .html:
+            resp = SimResponse(status: f.status ?? 502, headers: [("Content-Type", "text/html")],
+                               body: Array("<html><head><title>\(f.status ?? 502) Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>\n".utf8))
+            resp.headers += rl
+        case .invalidJSON:
+            resp = SimResponse(status: f.status ?? 200, headers: [("Content-Type", "application/json")] + rl,
+                               body: Array("{\"data\": [{\"id\": 1, \"domain\": \"broken".utf8))
+        case .some(let a):
+            // The request is served (state changes happen), then the connection misbehaves.
+            resp = route(r, token: r.header("authorization").map { String($0.dropFirst(7)) }, identity: nil, rl: rl, trusted: true)
+            if let s = f.status { resp.status = s }
+            resp.action = a
+        case .none:
+            if let s = f.status {
+                let code: String
+                switch s {
+                case 429: code = "RATE_LIMIT_EXCEEDED"
+                case 503: code = "SERVICE_UNAVAILABLE"
+                case 500...599: code = "SERVER_ERROR"
+                case 404: code = "RESOURCE_NOT_FOUND"
+                case 401: code = "INVALID_TOKEN"
+                case 403: code = "INSUFFICIENT_PERMISSIONS"
+                case 422: code = "VALIDATION_ERROR"
+                default: code = "ERROR"
+                }
+                resp = error(r, APIFailure(s, code, "Injected fault: HTTP \(s).", retryAfter: f.retryAfter), extra: rl)
+            } else {
+                resp = route(r, token: r.header("authorization").map { String($0.dropFirst(7)) }, identity: nil, rl: rl, trusted: true)
+            }
+        }
+        resp.delayMs = f.delayMs ?? 0
+        return resp
+    }
+
+    /// Token bucket per token: capacity limit + burst, refilled at limit per minute.
+    func spend(bucket: String, tier: String) -> (Bool, [(String, String)], Int) {
+        let (limit, burst) = Simulator.tiers[tier]!
+        let cap = Double(limit + burst)
+        let rate = Double(limit) / 60
+        let t = now()
+        var b = buckets[bucket] ?? (cap, t)
+        b.tokens = min(cap, b.tokens + (t - b.at) * rate)
+        b.at = t
+        let ok = b.tokens >= 1
+        if ok { b.tokens -= 1 }
+        buckets[bucket] = b
+        let reset = Int((t + (cap - b.tokens) / rate).rounded(.up))
+        let retry = ok ? 0 : max(1, Int(((1 - b.tokens) / rate).rounded(.up)))
+        return (ok, [("X-RateLimit-Limit", String(limit)), ("X-RateLimit-Remaining", String(Int(b.tokens))),
+                     ("X-RateLimit-Reset", String(reset))], retry)
+    }
+
+    func route(_ r: SimRequest, token: String?, identity: (tier: String, admin: Bool)?, rl: [(String, String)], trusted: Bool = false) -> SimResponse {
+        let rid = requestID(r)
+        var id = identity
+        if trusted, let t = token { id = Simulator.tokens[t.trimmingSpaces()] }
+        do {
+            guard let t = token, !t.isEmpty else {
+                throw APIFailure(401, "AUTHENTICATION_REQUIRED", "Authentication is required: send Authorization: Bearer TOKEN.")
+            }
+            guard let who = id ?? Simulator.tokens[t] else {
+                throw APIFailure(401, "INVALID_TOKEN", "The token is invalid or expired.")
+            }
+            let parts = r.path.dropFirst(3).split(separator: "/").map(String.init)
+            if parts.first == "admin" && !who.admin {
+                throw APIFailure(403, "INSUFFICIENT_PERMISSIONS", "This endpoint requires an administrator token.")
+            }
+            var resp = try dispatch(r, parts: parts)
+            resp.headers += rl + [("X-Request-ID", rid)]
+            return resp
+        } catch let f as APIFailure {
+            return error(r, f, extra: rl)
+        } catch {
+            return self.error(r, APIFailure(500, "SERVER_ERROR", "Internal error."), extra: rl)
+        }
+    }
+
+    func linkBase(_ r: SimRequest) -> String {
+        let host = r.header("host") ?? "127.0.0.1"
+        let scheme = r.header("x-forwarded-proto") ?? "http"
+        return "\(scheme)://\(host)\(r.path)"
+    }
+
+    func dispatch(_ r: SimRequest, parts: [String]) throws -> SimResponse {
+        if parts == ["admin", "system", "health"] {
+            guard r.method == "GET" else { throw methodNotAllowed(r) }
+            let checks = JSONObject([("database", .string(healthStatus == "healthy" ? "ok" : "failing")), ("cache", .string("ok")), ("queue", .string("ok"))])
+            return .json(200, .object(JSONObject([("data", .object(JSONObject([
+                ("status", .string(healthStatus)), ("version", .string("1.0.0-sandbox")), ("checks", .object(checks)),
+                ("accounts", .int(store.collections["accounts"]?.count ?? 0)),
+            ])))])))
+        }
+        let route: (String, ArraySlice<String>)
+        switch (parts.first, parts.count > 1 ? parts[1] : nil) {
+        case ("whm", "accounts"): route = ("accounts", parts.dropFirst(2))
+        case ("whm", "servers"): route = ("servers", parts.dropFirst(2))
+        case ("whm", "packages"): route = ("packages", parts.dropFirst(2))
+        case ("billing", "invoices"): route = ("invoices", parts.dropFirst(2))
+        case ("billing", "subscriptions"): route = ("subscriptions", parts.dropFirst(2))
+        default: throw APIFailure(404, "RESOURCE_NOT_FOUND", "No route for \(r.path).")
+        }
+        let (name, rest) = route
+        let singular = String(name.dropLast())
+        if rest.isEmpty {
+            switch r.method {
+            case "GET", "HEAD":
+                let v = try QueryEngine.list(store.collections[name] ?? [], query: r.query, linkBase: linkBase(r)) { rec, inc in self.store.include(rec, inc) }
+                return .json(200, v)
+            case "POST":
+                let created = try store.create(name, body: try parseBody(r))
+                try persist()
+                return .json(201, .object(JSONObject([("data", .object(created))])))
+            default: throw methodNotAllowed(r)
+            }
+        }
+        guard let id = Int(rest.first!), rest.first!.allSatisfy({ $0.isNumber }) else {
+            throw APIFailure(404, "RESOURCE_NOT_FOUND", "\(singular.capitalizedFirst) '\(rest.first!)' not found.")
+        }
+        guard store.index(name, id) != nil else {
+            throw APIFailure(404, "RESOURCE_NOT_FOUND", "\(singular.capitalizedFirst) \(id) not found.")
+        }
+        if rest.count == 1 {
+            switch r.method {
+            case "GET", "HEAD":
+                let includes = r.query.last { $0.0 == "include" }?.1.split(separator: ",").map(String.init) ?? []
+                let rec = store.collections[name]![store.index(name, id)!]
+                return .json(200, .object(JSONObject([("data", .object(includes.isEmpty ? rec : store.include(rec, includes)))])))
+            case "PATCH", "PUT":
+                let updated = try store.update(name, id: id, body: try parseBody(r), replace: r.method == "PUT")
+                try persist()
+                return .json(200, .object(JSONObject([("data", .object(updated))])))
+            case "DELETE":
+                store.delete(name, id: id)
+                try persist()
+                return SimResponse(status: 204)
+            default: throw methodNotAllowed(r)
+            }
+        }
+        guard rest.count == 2, r.method == "POST" else { throw APIFailure(404, "RESOURCE_NOT_FOUND", "No route for \(r.path).") }
+        let result: JSONObject
+        switch (name, rest.last!) {
+        case ("accounts", "suspend"):
+            let reason = (try? parseBody(r))?["reason"]?.stringValue
+            result = try store.setStatus(name, id: id, status: "suspended", extra: [("suspended_reason", reason.map { .string($0) } ?? .null)])
+        case ("accounts", "unsuspend"):
+            result = try store.setStatus(name, id: id, status: "active", extra: [("suspended_reason", .null)])
+        case ("subscriptions", "cancel"):
+            if store.collections[name]![store.index(name, id)!]["status"]?.stringValue == "cancelled" {
+                throw APIFailure(409, "CONFLICT", "Subscription \(id) is already cancelled.")
+            }
+            result = try store.setStatus(name, id: id, status: "cancelled", extra: [("cancelled_at", .string(store.logicalTime())), ("next_billing_date", .null)])
+        default:
+            throw APIFailure(404, "RESOURCE_NOT_FOUND", "No route for \(r.path).")
+        }
+        try persist()
+        return .json(200, .object(JSONObject([("data", .object(result))])))
+    }
+
+    func methodNotAllowed(_ r: SimRequest) -> APIFailure {
+        APIFailure(405, "METHOD_NOT_ALLOWED", "\(r.method) is not allowed on \(r.path).")
+    }
+
+    func parseBody(_ r: SimRequest) throws -> JSONObject {
+        if r.body.isEmpty { return JSONObject() }
+        guard let v = try? JSONParser.parse(r.body) else { throw APIFailure(400, "BAD_REQUEST", "The request body is not valid JSON.") }
+        guard let o = v.objectValue else { throw APIFailure(400, "BAD_REQUEST", "The request body must be a JSON object.") }
+        return o
+    }
+
+    func persist() throws {
+        guard let p = options.statePath else { return }
+        do { try store.save(to: p) } catch {
+            throw APIFailure(500, "SERVER_ERROR", "Could not save state: \(error)")
+        }
+    }
+
+    func appendRecord(_ r: SimRequest) {
+        var h = JSONObject()
+        for (k, v) in r.headers { h[k] = .string(v) }
+        record.append(.object(JSONObject([
+            ("method", .string(r.method)), ("path", .string(r.path)), ("query", .string(r.rawQuery)),
+            ("headers", .object(h)), ("body", .string(String(decoding: r.body, as: UTF8.self))),
+        ])))
+        if record.count > Simulator.requestRecordCap { record.removeFirst(record.count - Simulator.requestRecordCap) }
+    }
+
+    // MARK: - Control endpoints
+
+    func control(_ r: SimRequest) -> SimResponse {
+        let ok = SimResponse.json(200, .object(JSONObject([("ok", .bool(true))])))
+        switch (r.method, r.path) {
+        case ("POST", "/_sandbox/faults"):
+            guard let v = try? JSONParser.parse(r.body), let items = v.arrayValue ?? (v.objectValue != nil ? [v] : nil) else {
+                return .json(400, .object(JSONObject([("error", .string("body must be a JSON object or array of objects"))])))
+            }
+            for o in items {
+                var f = Fault(count: o["count"]?.intValue ?? 1)
+                f.method = o["match"]?["method"]?.stringValue
+                f.path = o["match"]?["path"]?.stringValue
+                f.query = o["match"]?["query"]?.stringValue
+                f.status = o["status"]?.intValue
+                f.retryAfter = o["retry_after"]?.intValue
+                f.delayMs = o["delay_ms"]?.intValue
+                if let a = o["action"]?.stringValue {
+                    guard let act = ConnectionAction(rawValue: a) else {
+                        return .json(400, .object(JSONObject([("error", .string("unknown action '\(a)'"))])))
+                    }
+                    f.action = act
+                }
+                faults.append(f)
+            }
+            return ok
+        case ("DELETE", "/_sandbox/faults"):
+            faults = []
+            return ok
+        case ("GET", "/_sandbox/requests"):
+            return .json(200, .object(JSONObject([("data", .array(record))])))
+        case ("DELETE", "/_sandbox/requests"):
+            record = []
+            return ok
+        case ("PUT", "/_sandbox/health"), ("POST", "/_sandbox/health"):
+            guard let s = (try? JSONParser.parse(r.body))?["status"]?.stringValue else {
+                return .json(400, .object(JSONObject([("error", .string("body must be {\"status\": \"...\"}"))])))
+            }
+            healthStatus = s
+            return ok
+        case ("POST", "/_sandbox/reset-limits"):
+            buckets = [:]
+            return ok
+        default:
+            return .json(404, .object(JSONObject([("error", .string("unknown control endpoint"))])))
+        }
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while s.first == " " { s = s.dropFirst() }
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
+    }
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}
