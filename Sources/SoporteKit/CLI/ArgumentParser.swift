@@ -126,7 +126,7 @@ public struct ArgumentParser {
                 node = sub
                 path.append(w)
                 rest = rest.dropFirst()
-                if path == ["help"] {
+                if path == ["help"] && !given.contains(where: { $0.0.long == "man" }) {
                     // `soporte help accounts list`: help for the named path.
                     var target = root
                     var tpath: [String] = []

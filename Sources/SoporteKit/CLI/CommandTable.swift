@@ -150,6 +150,7 @@ public enum CommandTable {
                         examples: ["soporte completion bash > /etc/bash_completion.d/soporte"]),
             CommandSpec("version", summary: "Print the version.", examples: ["soporte version"]),
             CommandSpec("help", summary: "Show help for a command.", arguments: [ArgumentSpec("COMMAND", help: "Command path.", variadic: true, optional: true, completion: .commands)],
+                        options: [OptionSpec("man", help: "Print the whole manual page (mdoc) instead.")],
                         examples: ["soporte help accounts list"]),
         ],
         examples: [

@@ -23,6 +23,10 @@ public enum Runner {
                 try ctx.io.out("soporte \(Version.current)\n")
                 try ctx.io.flush()
                 return 0
+            case "help":
+                try ctx.io.out(ManPage.render())
+                try ctx.io.flush()
+                return 0
             case "completion":
                 try Completion.run(parsed, io: ctx.io)
                 return 0

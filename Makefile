@@ -1,0 +1,87 @@
+# soporte: build, test, demo, install. `make demo` and `make test` install the system
+# packages they need on Debian (as root or through sudo).
+PREFIX ?= /usr/local
+DESTDIR ?=
+SWIFT ?= swift
+PYTHON ?= /usr/bin/python3
+RELEASE_FLAGS = -c release --static-swift-stdlib
+DEBUG_BIN = .build/debug
+RELEASE_BIN = .build/release
+
+BUILD_PACKAGES = libcurl4-openssl-dev pkg-config
+TEST_PACKAGES = $(BUILD_PACKAGES) jq curl python3 python3-pytest mandoc nginx openssl zsh fish bash-completion
+BENCH_PACKAGES = $(TEST_PACKAGES) hyperfine
+
+.PHONY: all build release deps test-deps bench-deps test unit e2e demo install uninstall completions man generated bench fuzz clean
+
+all: build
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; fi
+endef
+
+deps:
+	$(call apt_install,$(BUILD_PACKAGES))
+
+test-deps:
+	$(call apt_install,$(TEST_PACKAGES))
+
+bench-deps:
+	$(call apt_install,$(BENCH_PACKAGES))
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build $(RELEASE_FLAGS)
+
+## test: every test: Swift unit tests, then the end-to-end suite against the real binaries.
+test: test-deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	SOPORTE_BIN=$(DEBUG_BIN)/soporte SANDBOX_BIN=$(DEBUG_BIN)/soporte-sandbox \
+	  $(PYTHON) -m pytest -q -p no:cacheprovider Tests/e2e
+
+unit: deps
+	$(SWIFT) test
+
+e2e: test-deps build
+	SOPORTE_BIN=$(DEBUG_BIN)/soporte SANDBOX_BIN=$(DEBUG_BIN)/soporte-sandbox \
+	  $(PYTHON) -m pytest -q -p no:cacheprovider Tests/e2e
+
+## demo: start the simulator on a free port, run real commands against it, stop it.
+demo: test-deps release
+	@bash Tests/demo.sh $(RELEASE_BIN)
+
+## completions and man pages are generated from the command table and committed.
+generated: build
+	$(DEBUG_BIN)/soporte completion bash > completions/soporte.bash
+	$(DEBUG_BIN)/soporte completion zsh > completions/_soporte
+	$(DEBUG_BIN)/soporte completion fish > completions/soporte.fish
+	$(DEBUG_BIN)/soporte help --man > man/soporte.1
+
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 755 $(RELEASE_BIN)/soporte $(RELEASE_BIN)/soporte-sandbox $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 man/soporte.1 man/soporte-sandbox.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 completions/soporte.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/soporte
+	install -m 644 completions/_soporte $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_soporte
+	install -m 644 completions/soporte.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/soporte.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/soporte $(DESTDIR)$(PREFIX)/bin/soporte-sandbox \
+	  $(DESTDIR)$(PREFIX)/share/man/man1/soporte.1 $(DESTDIR)$(PREFIX)/share/man/man1/soporte-sandbox.1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/soporte \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_soporte \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/soporte.fish
+
+bench: bench-deps release
+	$(PYTHON) bench/run.py --bin $(RELEASE_BIN)
+
+clean:
+	rm -rf .build
