@@ -117,7 +117,6 @@ final class Connection {
             buffer.removeFirst(length)
             let req = SimRequest(method: parsed.method, path: parsed.path, rawQuery: parsed.query, headers: parsed.headers, body: body)
             var resp = simulator.handle(req)
-            if resp.delayMs > 0 { usleep(useconds_t(min(resp.delayMs, 600_000)) * 1000) }
             let keepAlive = parsed.keepAlive
             if parsed.method == "HEAD" { resp.body = [] }
             if !write(resp, keepAlive: keepAlive) || !keepAlive { return }

@@ -66,7 +66,6 @@ public struct SimResponse {
     public var status: Int
     public var headers: [(String, String)]
     public var body: [UInt8]
-    public var delayMs: Int = 0
     public var action: ConnectionAction?
 
     public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
@@ -154,7 +153,7 @@ public final class Simulator: @unchecked Sendable {
         guard r.path == "/v1" || r.path.hasPrefix("/v1/") else {
             return error(r, APIFailure(404, "RESOURCE_NOT_FOUND", "No route for \(r.path)."), extra: [])
         }
-        return locked { api(r) }
+        return api(r)
     }
 
     func requestID(_ r: SimRequest) -> String {
@@ -179,32 +178,41 @@ public final class Simulator: @unchecked Sendable {
 
     // MARK: - The API
 
+    /// Records the request, spends rate-limit budget and takes a matching fault; the
+    /// wait that latency or a fault asks for happens next, outside the lock, and only
+    /// then is the request served, so a delayed page sees changes made meanwhile.
     func api(_ r: SimRequest) -> SimResponse {
-        appendRecord(r)
-        let auth = r.header("authorization")
-        var token: String?
-        if let a = auth, a.hasPrefix("Bearer ") { token = String(a.dropFirst(7)).trimmingSpaces() }
-        let identity = token.flatMap { Simulator.tokens[$0] }
-        let tier = identity?.tier ?? "public"
-        var rl: [(String, String)] = []
-        if options.rateLimit {
-            let (ok, headers, retry) = spend(bucket: token.flatMap { Simulator.tokens[$0] != nil ? $0 : nil } ?? "public", tier: tier)
-            rl = headers
-            if !ok {
-                return error(r, APIFailure(429, "RATE_LIMIT_EXCEEDED", "Too many requests. Please retry after \(retry) seconds.", retryAfter: retry), extra: rl)
+        let step: (SimResponse?, Fault?, [(String, String)]) = locked {
+            appendRecord(r)
+            var token: String?
+            if let a = r.header("authorization"), a.hasPrefix("Bearer ") { token = String(a.dropFirst(7)).trimmingSpaces() }
+            let tier = token.flatMap { Simulator.tokens[$0]?.tier } ?? "public"
+            var rl: [(String, String)] = []
+            if options.rateLimit {
+                let bucket = token.flatMap { Simulator.tokens[$0] != nil ? $0 : nil } ?? "public"
+                let (ok, headers, retry) = spend(bucket: bucket, tier: tier)
+                rl = headers
+                if !ok {
+                    return (error(r, APIFailure(429, "RATE_LIMIT_EXCEEDED", "Too many requests. Please retry after \(retry) seconds.", retryAfter: retry), extra: rl), nil, rl)
+                }
             }
+            var fault: Fault?
+            if let i = faults.firstIndex(where: { $0.matches(r) }) {
+                fault = faults[i]
+                faults[i].count -= 1
+                if faults[i].count <= 0 { faults.remove(at: i) }
+            }
+            return (nil, fault, rl)
         }
-        var response: SimResponse
-        if let i = faults.firstIndex(where: { $0.matches(r) }) {
-            let f = faults[i]
-            faults[i].count -= 1
-            if faults[i].count <= 0 { faults.remove(at: i) }
-            response = applyFault(f, r, rl: rl)
-        } else {
-            response = route(r, token: token, identity: identity, rl: rl)
+        if let early = step.0 { return early }
+        let wait = options.latencyMs + (step.1?.delayMs ?? 0)
+        if wait > 0 { usleep(useconds_t(min(wait, 600_000)) * 1000) }
+        return locked {
+            if let f = step.1 { return applyFault(f, r, rl: step.2) }
+            var token: String?
+            if let a = r.header("authorization"), a.hasPrefix("Bearer ") { token = String(a.dropFirst(7)).trimmingSpaces() }
+            return route(r, token: token, identity: token.flatMap { Simulator.tokens[$0] }, rl: step.2)
         }
-        response.delayMs += options.latencyMs
-        return response
     }
 
     func applyFault(_ f: Fault, _ r: SimRequest, rl: [(String, String)]) -> SimResponse {
@@ -240,7 +248,6 @@ public final class Simulator: @unchecked Sendable {
                 resp = route(r, token: r.header("authorization").map { String($0.dropFirst(7)) }, identity: nil, rl: rl, trusted: true)
             }
         }
-        resp.delayMs = f.delayMs ?? 0
         return resp
     }
 

@@ -1,0 +1,145 @@
+"""End-to-end harness: the real soporte binary against a real soporte-sandbox on an
+OS-chosen loopback port. Every run is swept for the token and the signing secret."""
+import json
+import os
+import subprocess
+import tempfile
+import threading
+import urllib.request
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SOPORTE = os.path.abspath(os.environ.get("SOPORTE_BIN", os.path.join(ROOT, ".build/debug/soporte")))
+SANDBOX = os.path.abspath(os.environ.get("SANDBOX_BIN", os.path.join(ROOT, ".build/debug/soporte-sandbox")))
+TOKEN = "sk_test_abc123xyz"
+USER_TOKEN = "sk_test_user_123"
+SIGNING_SECRET = "sentinel-signing-secret-7f3a9c51"
+SECRETS = [TOKEN, USER_TOKEN, "sk_test_enterprise_123", SIGNING_SECRET]
+
+
+class Sandbox:
+    def __init__(self, *args):
+        self.proc = subprocess.Popen([SANDBOX, "--port", "0", *args], stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        assert line.startswith("listening on http://127.0.0.1:"), line + self.proc.stderr.read()
+        self.url = line.split()[2]
+        self.base = self.url[: -len("/v1")]
+        self.port = int(self.base.rsplit(":", 1)[1])
+
+    def control(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.base + path, data=data, method=method)
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return json.loads(r.read() or b"null")
+
+    def api(self, method, path, body=None, token=TOKEN):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.url + path, data=data, method=method,
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                raw = r.read()
+                return r.status, (json.loads(raw) if raw else None)
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read() or b"null")
+
+    def all(self, path, **params):
+        """Every item of a collection, read directly from the sandbox (the reference)."""
+        items, page = [], 1
+        while True:
+            q = "&".join(f"{k}={v}" for k, v in params.items())
+            _, doc = self.api("GET", f"{path}?page={page}&per_page=100" + (f"&{q}" if q else ""))
+            items += doc["data"]
+            if page >= doc["meta"]["last_page"]:
+                return items
+            page += 1
+
+    def fault(self, **spec):
+        self.control("POST", "/_sandbox/faults", spec)
+
+    def requests(self):
+        return self.control("GET", "/_sandbox/requests")["data"]
+
+    def reset(self):
+        self.control("DELETE", "/_sandbox/faults")
+        self.control("DELETE", "/_sandbox/requests")
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait()
+
+
+class Result:
+    def __init__(self, rc, out, err):
+        self.rc, self.out, self.err = rc, out, err
+
+    def __repr__(self):
+        return f"rc={self.rc}\n--- stdout\n{self.out[:3000]}\n--- stderr\n{self.err[:3000]}"
+
+    def json(self):
+        return json.loads(self.out)
+
+
+def sweep(*texts):
+    for t in texts:
+        for s in SECRETS:
+            assert s not in t, f"secret {s[:10]}... leaked into output"
+
+
+@pytest.fixture(scope="session")
+def shared():
+    sb = Sandbox("--accounts", "250", "--invoices", "300", "--rate-limit", "off")
+    yield sb
+    sb.stop()
+
+
+@pytest.fixture
+def sb(shared):
+    shared.reset()
+    shared.control("PUT", "/_sandbox/health", {"status": "healthy"})
+    return shared
+
+
+@pytest.fixture
+def fresh():
+    """A sandbox of its own, for tests that change data."""
+    made = []
+
+    def make(*args):
+        s = Sandbox(*(args or ("--accounts", "60", "--rate-limit", "off")))
+        made.append(s)
+        return s
+    yield make
+    for s in made:
+        s.stop()
+
+
+@pytest.fixture
+def home(tmp_path):
+    d = tmp_path / "home"
+    d.mkdir()
+    return d
+
+
+@pytest.fixture
+def run(home):
+    """Runs soporte with a clean environment pointing at a sandbox."""
+    def _run(args, sandbox=None, env=None, input=None, token=TOKEN, timeout=120, binary=SOPORTE):
+        e = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "LANG": "C.UTF-8",
+             "SOPORTE_CONFIG": str(home / "no-config"), "SOPORTE_SIGNING_SECRET": SIGNING_SECRET}
+        if sandbox is not None:
+            e["SOPORTE_API_URL"] = sandbox.url
+        if token is not None:
+            e["SOPORTE_API_TOKEN"] = token
+        if env:
+            for k, v in env.items():
+                if v is None:
+                    e.pop(k, None)
+                else:
+                    e[k] = v
+        p = subprocess.run([binary, *args], env=e, input=input, capture_output=True, text=True, timeout=timeout)
+        sweep(p.stdout, p.stderr)
+        return Result(p.returncode, p.stdout, p.stderr)
+    return _run
