@@ -1,10 +1,20 @@
 /// The options given on one command line, by long name, in the order typed.
 public struct OptionValues: Equatable, Sendable {
     public private(set) var values: [String: [String]] = [:]
+    /// Every option in the order typed, for options whose relative order matters.
+    public private(set) var sequence: [Pair] = []
+
+    public struct Pair: Equatable, Sendable {
+        public let name: String
+        public let value: String
+    }
 
     public init() {}
 
-    mutating func add(_ long: String, _ value: String) { values[long, default: []].append(value) }
+    mutating func add(_ long: String, _ value: String) {
+        values[long, default: []].append(value)
+        sequence.append(Pair(name: long, value: value))
+    }
 
     public func has(_ long: String) -> Bool { values[long] != nil }
     public func last(_ long: String) -> String? { values[long]?.last }

@@ -49,13 +49,9 @@ enum AccountCommands {
     static func update(_ inv: Invocation) throws {
         let id = try ResourceCommands.checkID(inv.args[0])
         var body = JSONObject()
-        for s in inv.options.all("set") {
-            let (k, v) = try keyValue(s, flag: "--set")
-            body[k] = typed(v)
-        }
-        for s in inv.options.all("set-string") {
-            let (k, v) = try keyValue(s, flag: "--set-string")
-            body[k] = .string(v)
+        for pair in inv.options.sequence where pair.name == "set" || pair.name == "set-string" {
+            let (k, v) = try keyValue(pair.value, flag: "--" + pair.name)
+            body[k] = pair.name == "set" ? typed(v) : .string(v)
         }
         guard body.count > 0 else { throw SoporteError(.usage, "nothing to update: give --set KEY=VALUE", helpPath: ["accounts", "update"]) }
         let call = APICall("PATCH", "\(Resource.accounts.path)/\(Percent.encode(id))", body: Array(JSONWriter.compact(.object(body)).utf8))

@@ -17,13 +17,9 @@ enum ApiCommand {
         if path.contains("://") { throw SoporteError.usage("PATH is relative to the API URL (e.g. /whm/accounts), not a full URL") }
 
         var fields = JSONObject()
-        for f in inv.options.all("field") {
-            let (k, v) = try AccountCommands.keyValue(f, flag: "-f")
-            fields[k] = .string(v)
-        }
-        for f in inv.options.all("typed-field") {
-            let (k, v) = try AccountCommands.keyValue(f, flag: "-F")
-            fields[k] = AccountCommands.typed(v)
+        for pair in inv.options.sequence where pair.name == "field" || pair.name == "typed-field" {
+            let (k, v) = try AccountCommands.keyValue(pair.value, flag: pair.name == "field" ? "-f" : "-F")
+            fields[k] = pair.name == "field" ? .string(v) : AccountCommands.typed(v)
         }
         var body: [UInt8]?
         if let input = inv.options.last("input") {

@@ -1,0 +1,36 @@
+"""Runs a program on a pseudo-terminal (as a user's shell would) and collects what it
+writes, answering prompts along the way."""
+import fcntl
+import os
+import pty
+import select
+import struct
+import termios
+import time
+
+
+def run_pty(argv, env, cols=80, rows=24, answers=(), timeout=30):
+    """Returns (exit status, everything written to the terminal). `answers` is a list of
+    (text to wait for, text to type)."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(argv[0], argv, env)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    out = b""
+    pending = list(answers)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if pending and pending[0][0].encode() in out:
+            os.write(fd, pending.pop(0)[1].encode())
+        r, _, _ = select.select([fd], [], [], 0.1)
+        if r:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), out.decode("utf-8", "replace")
