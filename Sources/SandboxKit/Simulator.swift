@@ -89,6 +89,9 @@ struct Fault {
     var retryAfter: Int?
     var delayMs: Int?
     var action: ConnectionAction?
+    /// A literal body (and extra headers) to answer with instead of the API's.
+    var body: String?
+    var headers: [(String, String)] = []
 
     func matches(_ r: SimRequest) -> Bool {
         if let m = method, m.uppercased() != r.method { return false }
@@ -217,6 +220,10 @@ public final class Simulator: @unchecked Sendable {
 
     func applyFault(_ f: Fault, _ r: SimRequest, rl: [(String, String)]) -> SimResponse {
         var resp: SimResponse
+        if let b = f.body, f.action == nil {
+            resp = SimResponse(status: f.status ?? 200, headers: [("Content-Type", "application/json")] + f.headers + rl, body: Array(b.utf8))
+            return resp
+        }
         switch f.action {
         case .html:
             resp = SimResponse(status: f.status ?? 502, headers: [("Content-Type", "text/html")],
@@ -243,7 +250,7 @@ public final class Simulator: @unchecked Sendable {
                 case 422: code = "VALIDATION_ERROR"
                 default: code = "ERROR"
                 }
-                resp = error(r, APIFailure(s, code, "Injected fault: HTTP \(s).", retryAfter: f.retryAfter), extra: rl)
+                resp = error(r, APIFailure(s, code, "Injected fault: HTTP \(s).", retryAfter: f.retryAfter), extra: rl + f.headers)
             } else {
                 resp = route(r, token: r.header("authorization").map { String($0.dropFirst(7)) }, identity: nil, rl: rl, trusted: true)
             }
@@ -420,6 +427,8 @@ public final class Simulator: @unchecked Sendable {
                 f.status = o["status"]?.intValue
                 f.retryAfter = o["retry_after"]?.intValue
                 f.delayMs = o["delay_ms"]?.intValue
+                f.body = o["body"]?.stringValue
+                for (k, v) in o["headers"]?.objectValue?.entries.map({ ($0, $1) }) ?? [] { f.headers.append((k, v.scalarText)) }
                 if let a = o["action"]?.stringValue {
                     guard let act = ConnectionAction(rawValue: a) else {
                         return .json(400, .object(JSONObject([("error", .string("unknown action '\(a)'"))])))

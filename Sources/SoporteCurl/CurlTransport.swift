@@ -125,7 +125,7 @@ final class EasyHandle {
                 let name = String(line[..<colon])
                 var value = Substring(line[line.index(after: colon)...])
                 while let f = value.first, f == " " || f == "\t" { value = value.dropFirst() }
-                while let l = value.last, l == "\r" || l == "\n" || l == " " { value = value.dropLast() }
+                while let l = value.last, l.isWhitespace { value = value.dropLast() }
                 h.headers.append((name, String(value)))
             }
             return count

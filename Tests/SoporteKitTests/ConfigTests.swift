@@ -66,6 +66,13 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(INIFile.setting("api_url", to: "u", in: "default", text: ""), "[default]\napi_url = u\n")
     }
 
+    func testCRLFFiles() throws {
+        let f = try INIFile.parse("[default]\r\napi_url = https://crlf/v1\r\n", path: "c")
+        XCTAssertEqual(f.value("api_url", in: "default"), "https://crlf/v1")
+        XCTAssertEqual(INIFile.setting("retries", to: "2", in: "default", text: "[default]\r\napi_url = u\r\n"),
+                       "[default]\r\napi_url = u\r\nretries = 2\r\n")
+    }
+
     func testBadNumbers() throws {
         let o = try ArgumentParser().parse(["health", "--timeout", "abc"]).options
         XCTAssertThrowsError(try Settings.resolve(options: o, env: [:], file: nil, configPath: "c")) { e in

@@ -61,6 +61,18 @@ final class ListingTests: XCTestCase {
         XCTAssertEqual(p.backoff(20, { 0.999999 }), 30, accuracy: 0.001)
     }
 
+    func testPacerSpacesRequestsOnceTheBudgetIsLow() {
+        let p = RatePacer(reserve: 2)
+        XCTAssertEqual(p.delay(now: 0), 0)  // nothing known yet
+        p.observe(limit: "60", remaining: "10", reset: nil)
+        XCTAssertEqual(p.delay(now: 0), 0)
+        p.observe(limit: "60", remaining: "2", reset: nil)
+        let a = p.delay(now: 0), b = p.delay(now: 0), c = p.delay(now: 0)
+        XCTAssertEqual(a, 0, accuracy: 0.001)
+        XCTAssertEqual(b, 1.15, accuracy: 0.001)       // one slot per refill interval
+        XCTAssertEqual(c, 1.15 * 3, accuracy: 0.001)   // budget spent: its slot plus a refill
+    }
+
     func testRetryAfterParsing() {
         XCTAssertEqual(RetryPolicy.parseRetryAfter("7", now: 0), 7)
         XCTAssertEqual(RetryPolicy.parseRetryAfter("Sun, 06 Nov 1994 08:49:37 GMT", now: 784_111_770), 7)

@@ -1,6 +1,9 @@
 """End-to-end harness: the real soporte binary against a real soporte-sandbox on an
 OS-chosen loopback port. Every run is swept for the token and the signing secret."""
 import json
+import shutil
+import socket
+import time
 import os
 import subprocess
 import tempfile
@@ -143,3 +146,81 @@ def run(home):
         sweep(p.stdout, p.stderr)
         return Result(p.returncode, p.stdout, p.stderr)
     return _run
+
+
+class TLSFront:
+    """nginx from Debian in front of a sandbox, with a throwaway CA made by openssl."""
+
+    def __init__(self, tmp, sandbox):
+        self.dir = tmp
+        sh = lambda *a: subprocess.run(a, cwd=tmp, check=True, capture_output=True)
+        sh("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
+           "-days", "2", "-subj", "/CN=soporte test CA")
+        for name, cn in (("good", "localhost"), ("wrong", "other.invalid")):
+            sh("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key", "-out", f"{name}.csr", "-subj", f"/CN={cn}")
+            (tmp / f"{name}.ext").write_text(f"subjectAltName=DNS:{cn}\n")
+            sh("openssl", "x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+               "-out", f"{name}.pem", "-days", "2", "-extfile", f"{name}.ext")
+        self.ca = str(tmp / "ca.pem")
+        ports = []
+        for _ in range(2):
+            so = socket.socket()
+            so.bind(("127.0.0.1", 0))
+            ports.append(so.getsockname()[1])
+            so.close()
+        servers = ""
+        for port, name in zip(ports, ("good", "wrong")):
+            servers += f"""
+    server {{
+        listen 127.0.0.1:{port} ssl;
+        ssl_certificate {tmp}/{name}.pem;
+        ssl_certificate_key {tmp}/{name}.key;
+        location / {{
+            proxy_pass http://127.0.0.1:{sandbox.port};
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host:$server_port;
+            proxy_set_header X-Forwarded-Proto https;
+        }}
+    }}"""
+        conf = tmp / "nginx.conf"
+        conf.write_text(f"""daemon off;
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log;
+{"user root;" if os.geteuid() == 0 else ""}
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+{servers}
+}}
+""")
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        self.proc = subprocess.Popen([nginx, "-c", str(conf), "-p", str(tmp)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.url = f"https://localhost:{ports[0]}/v1"
+        self.wrong_name_url = f"https://localhost:{ports[1]}/v1"
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", ports[0]), timeout=0.2).close()
+                socket.create_connection(("127.0.0.1", ports[1]), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("nginx did not start: " + (tmp / "error.log").read_text() if (tmp / "error.log").exists() else "")
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+
+@pytest.fixture
+def tls(tmp_path, shared):
+    front = TLSFront(tmp_path, shared)
+    yield front
+    front.stop()

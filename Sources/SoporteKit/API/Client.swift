@@ -155,6 +155,7 @@ public final class APIClient: @unchecked Sendable {
             if settings.verbosity >= 2 { logRequest(req) }
             let result = transport.perform(req)
             req.body = nil
+            if case .failure = result { pacer.abandon() }
             let policy = RetryPolicy(maxRetries: settings.retries)
             switch result {
             case .failure(let e):

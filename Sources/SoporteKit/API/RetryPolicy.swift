@@ -79,48 +79,53 @@ public struct RetryPolicy: Sendable {
 }
 
 /// Paces requests from the API's `X-RateLimit-*` headers so that walks and bulk work
-/// slow down before the budget runs out instead of provoking 429s. Thread-safe.
+/// slow down before the budget runs out instead of provoking 429s. It counts requests
+/// in flight against the last remaining budget the server reported, and once that is
+/// nearly spent hands out one slot per refill interval (60 s / limit). Thread-safe.
 public final class RatePacer: @unchecked Sendable {
     private var lock = pthread_mutex_t()
     private var limit: Int?
     private var remaining: Int?
-    private var reset: Double?
+    private var inFlight = 0
     private var nextSlot: Double = 0
-    /// Requests kept in reserve (the number that may be in flight).
+    /// Budget kept in hand before pacing starts.
     public let reserve: Int
+    /// Slots are spaced a little wider than the refill rate, so rounding on the
+    /// server's side never tips a request over.
+    static let margin = 1.15
 
     public init(reserve: Int) {
-        self.reserve = reserve
+        self.reserve = max(1, reserve)
         pthread_mutex_init(&lock, nil)
     }
 
     deinit { pthread_mutex_destroy(&lock) }
 
-    /// Records what a response said about the budget.
+    /// Records what a response said about the budget; ends one request in flight.
     public func observe(limit: String?, remaining: String?, reset: String?) {
         pthread_mutex_lock(&lock)
         defer { pthread_mutex_unlock(&lock) }
+        inFlight = max(0, inFlight - 1)
         if let l = limit.flatMap({ Int($0) }) { self.limit = l }
         if let r = remaining.flatMap({ Int($0) }) { self.remaining = r }
-        if let s = reset.flatMap({ Double($0) }) { self.reset = s }
     }
 
-    public var lastRemaining: Int? {
+    /// A request that got no answer still ends.
+    public func abandon() {
         pthread_mutex_lock(&lock)
-        defer { pthread_mutex_unlock(&lock) }
-        return remaining
+        inFlight = max(0, inFlight - 1)
+        pthread_mutex_unlock(&lock)
     }
 
-    /// Seconds to wait before the next request, reserving that request's slot.
+    /// Seconds to wait before the next request; counts it as in flight.
     public func delay(now: Double) -> Double {
         pthread_mutex_lock(&lock)
         defer { pthread_mutex_unlock(&lock) }
-        guard let rem = remaining, rem <= reserve else { return 0 }
-        let perMinute = Double(max(1, limit ?? 60))
-        var interval = 60.0 / perMinute
-        if let r = reset, r > now, rem <= 0 { interval = min(max(interval, r - now), 60) }
+        inFlight += 1
+        guard let rem = remaining, rem - (inFlight - 1) <= reserve else { return 0 }
+        let interval = 60.0 / Double(max(1, limit ?? 60)) * RatePacer.margin
         let start = max(now, nextSlot)
         nextSlot = start + interval
-        return start + interval - now
+        return start - now + (rem - (inFlight - 1) <= 0 ? interval : 0)
     }
 }

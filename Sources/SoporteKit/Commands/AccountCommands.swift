@@ -41,9 +41,8 @@ enum AccountCommands {
     }
 
     static func firstLine(_ text: String, from: String) -> String? {
-        let line = text.split(separator: "\n", omittingEmptySubsequences: false).first.map { String($0) } ?? ""
-        let t = line.hasSuffix("\r") ? String(line.dropLast()) : line
-        return t.isEmpty ? nil : t
+        let line = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).first.map { String($0) } ?? ""
+        return line.isEmpty ? nil : line
     }
 
     static func update(_ inv: Invocation) throws {

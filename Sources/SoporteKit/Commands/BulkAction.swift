@@ -106,8 +106,8 @@ struct BulkAction {
         for a in inv.args {
             if a == "-" {
                 let text = String(decoding: try inv.ctx.readStdin(), as: UTF8.self)
-                for line in text.split(separator: "\n") {
-                    guard let field = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).first else { continue }
+                for line in text.split(whereSeparator: \.isNewline) {
+                    guard let field = line.split(whereSeparator: \.isWhitespace).first else { continue }
                     if field.hasPrefix("#") { continue }
                     ids.append(try ResourceCommands.checkID(String(field)))
                 }

@@ -23,9 +23,9 @@ enum ConfigCommands {
             var value = inv.args[1]
             if value == "-" {
                 value = String(decoding: try inv.ctx.readStdin(), as: UTF8.self)
-                while value.hasSuffix("\n") || value.hasSuffix("\r") { value.removeLast() }
+                while let l = value.last, l.isNewline { value.removeLast() }
             }
-            guard !value.contains("\n") else { throw SoporteError.usage("a config value must be a single line") }
+            guard !value.contains(where: \.isNewline) else { throw SoporteError.usage("a config value must be a single line") }
             let dir = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
             if !dir.isEmpty { try Posix.makeDirectories(dir, mode: 0o700) }
             let old = try Posix.readFile(path).map { String(decoding: $0, as: UTF8.self) } ?? ""

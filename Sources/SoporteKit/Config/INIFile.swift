@@ -27,7 +27,7 @@ public struct INIFile: Equatable, Sendable {
         var f = INIFile()
         var current = "default"
         var lineNo = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             lineNo += 1
             let line = raw.trimmingWhitespace()
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
@@ -64,7 +64,8 @@ public struct INIFile: Equatable, Sendable {
     /// or the key is added at the end of its section (created at the end if missing).
     /// Every other line, comment and blank is kept byte for byte.
     public static func setting(_ key: String, to value: String, in section: String, text: String) -> String {
-        var lines = text.isEmpty ? [] : text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let eol = text.contains("\r\n") ? "\r\n" : "\n"
+        var lines = text.isEmpty ? [] : text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         if lines.last == "" { lines.removeLast() }
         let newLine = "\(key) = \(value)"
         var current = "default"
@@ -96,15 +97,15 @@ public struct INIFile: Equatable, Sendable {
             lines.append("[\(section)]")
             lines.append(newLine)
         }
-        return lines.joined(separator: "\n") + "\n"
+        return lines.joined(separator: eol) + eol
     }
 }
 
 extension StringProtocol {
     func trimmingWhitespace() -> String {
         var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" || f == "\r" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" || l == "\r" { s = s.dropLast() }
+        while let f = s.first, f.isWhitespace { s = s.dropFirst() }
+        while let l = s.last, l.isWhitespace { s = s.dropLast() }
         return String(s)
     }
 }

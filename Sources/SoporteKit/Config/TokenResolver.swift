@@ -28,7 +28,7 @@ public enum TokenResolver {
         case .configValue:
             raw = s.configToken ?? ""
         }
-        let token = raw.trimmingWhitespace().trimmingCharacters(in: "\n")
+        let token = raw.trimmingWhitespace()
         guard !token.isEmpty else { throw SoporteError.config("the token from \(source.label) is empty") }
         guard !token.contains("\n"), token.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
             throw SoporteError.config("the token from \(source.label) contains spaces, line breaks or non-ASCII characters")
@@ -39,14 +39,5 @@ public enum TokenResolver {
     /// Masks a secret for display: its last four characters only.
     public static func mask(_ secret: String) -> String {
         secret.count <= 8 ? "****" : "****" + String(secret.suffix(4))
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: Character) -> String {
-        var s = Substring(self)
-        while s.first == set || s.first == " " || s.first == "\r" { s = s.dropFirst() }
-        while s.last == set || s.last == " " || s.last == "\r" { s = s.dropLast() }
-        return String(s)
     }
 }
