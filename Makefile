@@ -12,7 +12,7 @@ BUILD_PACKAGES = libcurl4-openssl-dev pkg-config
 TEST_PACKAGES = $(BUILD_PACKAGES) jq curl python3 python3-pytest mandoc nginx openssl zsh fish bash-completion
 BENCH_PACKAGES = $(TEST_PACKAGES) hyperfine
 
-.PHONY: all build release deps test-deps bench-deps test unit e2e demo install uninstall completions man generated bench fuzz clean
+.PHONY: all build release deps test-deps bench-deps test unit e2e demo install install-files uninstall generated bench fuzz clean
 
 all: build
 
@@ -63,7 +63,10 @@ generated: build
 	$(DEBUG_BIN)/soporte completion fish > completions/soporte.fish
 	$(DEBUG_BIN)/soporte help --man > man/soporte.1
 
-install: release
+install: release install-files
+
+## install-files: copy what is built; RELEASE_BIN may point at another build.
+install-files:
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
 	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d

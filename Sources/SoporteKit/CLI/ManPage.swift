@@ -65,7 +65,7 @@ public enum ManPage {
         """
         m += ".Bl -tag -width Ds\n"
         for (path, c) in Completion.paths(root) where !path.isEmpty && c.subcommands.isEmpty {
-            m += ".It Nm " + path.joined(separator: " ")
+            m += ".It Nm Cm " + path.joined(separator: " ")
             for a in c.arguments {
                 let name = a.name + (a.variadic ? " ..." : "")
                 m += a.optional ? " Op Ar \(name)" : " Ar \(name)"
