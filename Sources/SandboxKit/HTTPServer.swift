@@ -126,11 +126,12 @@ final class Connection {
     /// Reads until the end of the request head; nil when the peer closed or sent junk.
     func readHead() -> ([UInt8], Int)? {
         while true {
-            if let end = HTTPParser.headEnd(buffer) { return (Array(buffer[0..<end]), end) }
-            if buffer.count > HTTPServer.maxHead {
+            let end = HTTPParser.headEnd(buffer)
+            if (end ?? buffer.count) > HTTPServer.maxHead {
                 send(status: 431, body: "{\"error\":{\"code\":\"BAD_REQUEST\",\"message\":\"Request head too large.\"}}", close: true)
                 return nil
             }
+            if let end { return (Array(buffer[0..<end]), end) }
             guard fill() else { return nil }
         }
     }
