@@ -1,3 +1,4 @@
+SHELL := /bin/bash
 # soporte: build, test, demo, install. `make demo` and `make test` install the system
 # packages they need on Debian (as root or through sudo).
 PREFIX ?= /usr/local
@@ -12,7 +13,7 @@ BUILD_PACKAGES = libcurl4-openssl-dev pkg-config
 TEST_PACKAGES = $(BUILD_PACKAGES) jq curl python3 python3-pytest mandoc nginx openssl zsh fish bash-completion
 BENCH_PACKAGES = $(TEST_PACKAGES) hyperfine
 
-.PHONY: all build release deps test-deps bench-deps test unit e2e demo install install-files uninstall generated bench fuzz clean
+.PHONY: all build release deps test-deps bench-deps test unit e2e demo install install-files uninstall generated bench fuzz fuzz-build fuzz-smoke clean
 
 all: build
 
@@ -44,6 +45,26 @@ test: test-deps
 	$(SWIFT) test --skip-build
 	SOPORTE_BIN=$(DEBUG_BIN)/soporte SANDBOX_BIN=$(DEBUG_BIN)/soporte-sandbox \
 	  $(PYTHON) -m pytest -q -p no:cacheprovider Tests/e2e
+	$(MAKE) --no-print-directory fuzz-smoke
+
+## fuzz-smoke: every libFuzzer target for FUZZ_SECONDS each (CI); fuzz: a longer run.
+FUZZ_SECONDS ?= 20
+FUZZ_TARGETS = json args config
+fuzz-build:
+	$(SWIFT) build --package-path fuzz -Xswiftc -sanitize=fuzzer,address
+
+fuzz-smoke: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	  work=$$(mktemp -d); mkdir -p fuzz/crashes; \
+	  echo "fuzz-$$t: $(FUZZ_SECONDS) s"; \
+	  fuzz/.build/debug/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
+	    -artifact_prefix=fuzz/crashes/$$t- $$work fuzz/corpus/$$t 2>&1 | grep -E '^(Done|==|SUMMARY|stat::number_of_executed_runs)' ; \
+	  status=$${PIPESTATUS[0]}; rm -rf $$work; \
+	  if [ "$$status" != 0 ]; then echo "fuzz-$$t found a crash: see fuzz/crashes/"; exit 1; fi; \
+	done
+
+fuzz:
+	$(MAKE) --no-print-directory fuzz-smoke FUZZ_SECONDS=600
 
 unit: deps
 	$(SWIFT) test

@@ -7,6 +7,9 @@ let package = Package(
     products: [
         .executable(name: "soporte", targets: ["soporte"]),
         .executable(name: "soporte-sandbox", targets: ["soporte-sandbox"]),
+        // For the fuzz package (fuzz/), which builds against the logic only.
+        .library(name: "SoporteKit", targets: ["SoporteKit"]),
+        .library(name: "SoporteJSON", targets: ["SoporteJSON"]),
     ],
     targets: [
         .systemLibrary(

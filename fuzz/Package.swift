@@ -1,0 +1,17 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// libFuzzer targets. Build only with the fuzzer runtime:
+//   swift build --package-path fuzz -Xswiftc -sanitize=fuzzer,address
+// (see `make fuzz`); the main package never builds these.
+let package = Package(
+    name: "soporte-fuzz",
+    dependencies: [.package(name: "soporte", path: "..")],
+    targets: [
+        .target(name: "FuzzDriver"),
+        .executableTarget(name: "fuzz-json", dependencies: ["FuzzDriver", .product(name: "SoporteJSON", package: "soporte")]),
+        .executableTarget(name: "fuzz-args", dependencies: ["FuzzDriver", .product(name: "SoporteKit", package: "soporte")]),
+        .executableTarget(name: "fuzz-config", dependencies: ["FuzzDriver", .product(name: "SoporteKit", package: "soporte")]),
+    ],
+    swiftLanguageModes: [.v5]
+)
