@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CCurl
+import CCurlShim
 import SoporteKit
 
 /// `HTTPTransport` over libcurl easy handles. Handles are pooled and reused, so
@@ -10,21 +11,26 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     /// Bodies larger than this are refused (a hostile or broken server).
     public static let maxBody = 256 << 20
 
-    private static let globalInit: Bool = {
-        curl_global_init(Int(CURL_GLOBAL_ALL)) == CURLE_OK
+    /// nil when libcurl loaded; otherwise why it did not.
+    private static let loadError: String? = {
+        var buf = [CChar](repeating: 0, count: 256)
+        guard soporte_curl_load(&buf, buf.count) != 0 else { return nil }
+        return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }()
 
     private var lock = pthread_mutex_t()
     private var idle: [EasyHandle] = []
 
     public init() {
-        _ = CurlTransport.globalInit
         pthread_mutex_init(&lock, nil)
     }
 
     deinit { pthread_mutex_destroy(&lock) }
 
     public func perform(_ request: HTTPRequest) -> Result<HTTPResponse, TransportError> {
+        if let why = CurlTransport.loadError {
+            return .failure(TransportError(.other, why, requestSent: false))
+        }
         pthread_mutex_lock(&lock)
         let handle = idle.popLast()
         pthread_mutex_unlock(&lock)
@@ -49,19 +55,19 @@ final class EasyHandle {
     var tooLarge = false
 
     init?() {
-        guard let c = curl_easy_init() else { return nil }
+        guard let c = soporte_easy_init() else { return nil }
         curl = c
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     }
 
     deinit {
-        curl_easy_cleanup(curl)
+        soporte_easy_cleanup(curl)
         errorBuffer.deallocate()
     }
 
     func perform(_ r: HTTPRequest) -> Result<HTTPResponse, TransportError> {
-        curl_easy_reset(curl)  // keeps live connections, DNS and TLS session caches
+        soporte_easy_reset(curl)  // keeps live connections, DNS and TLS session caches
         body = []
         headers = []
         tooLarge = false
@@ -69,10 +75,10 @@ final class EasyHandle {
         let me = Unmanaged.passUnretained(self).toOpaque()
 
         var slist: UnsafeMutablePointer<curl_slist>? = nil
-        for (k, v) in r.headers { slist = curl_slist_append(slist, "\(k): \(v)") }
+        for (k, v) in r.headers { slist = soporte_slist_append(slist, "\(k): \(v)") }
         // libcurl adds "Expect: 100-continue" to large bodies; the API does not need it.
-        slist = curl_slist_append(slist, "Expect:")
-        defer { curl_slist_free_all(slist) }
+        slist = soporte_slist_append(slist, "Expect:")
+        defer { soporte_slist_free_all(slist) }
 
         soporte_setopt_string(curl, CURLOPT_URL, r.url)
         soporte_setopt_long(curl, CURLOPT_NOSIGNAL, 1)
@@ -132,7 +138,7 @@ final class EasyHandle {
         }
         soporte_setopt_pointer(curl, CURLOPT_HEADERDATA, me)
 
-        let code = curl_easy_perform(curl)
+        let code = soporte_easy_perform(curl)
         var status = 0
         soporte_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &status)
         var requestSize = 0
@@ -151,7 +157,7 @@ final class EasyHandle {
 
     /// One switch from curl's codes to our kinds of network failure.
     func mapError(_ code: CURLcode, url: String, timeout: Double, sent: Bool) -> TransportError {
-        let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
+        let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: soporte_easy_strerror(code))
         let host = URLParts(url).map { "\($0.host):\($0.port)" } ?? url
         switch code {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
