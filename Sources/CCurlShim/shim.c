@@ -26,7 +26,7 @@ static int loaded = 0;
         snprintf(load_error, sizeof load_error, "libcurl has no %s", name); return; }
 
 static void load(void) {
-    void *lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    void *lib = dlopen("libcurl.so.4", RTLD_LAZY | RTLD_LOCAL);
     if (!lib) {
         const char *e = dlerror();
         snprintf(load_error, sizeof load_error, "cannot load libcurl.so.4 (%s); install libcurl4", e ? e : "?");

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Dispatch
 import SoporteJSON
 
 /// What the walk knows after each page; pure, so its rules are tested without sockets:
@@ -75,20 +74,19 @@ public final class PageWalker {
         let start = options.page ?? options.fromPage ?? 1
         var plan = WalkPlan(startPage: start, limit: options.limit)
         var written = 0
-        var seen = Set<String>()
+        // Ids of the last two pages: when the collection shifts during a walk, repeats
+        // come from the neighbouring page, so this window catches them in constant memory.
+        var seen = RecentIDs()
         let showProgress = io.stderrIsTTY && !client.settings.quiet
 
         func emit(_ items: [JSONValue]) throws -> Bool {
             for item in items {
                 if let l = options.limit, written >= l { return false }
-                if let id = item["id"], !id.isNull {
-                    let key = id.scalarText
-                    if seen.contains(key) { continue }
-                    seen.insert(key)
-                }
+                if let id = item["id"], !id.isNull, !seen.insert(id.scalarText) { continue }
                 try writer.write(item)
                 written += 1
             }
+            seen.endPage()
             try io.flush()
             return true
         }
@@ -122,7 +120,7 @@ public final class PageWalker {
                 let p = nextToLaunch
                 nextToLaunch += 1
                 let call = APICall("GET", path, query: options.query(page: p))
-                DispatchQueue.global().async { [client] in
+                Posix.startThread { [client] in
                     let r: Result<APIAnswer, SoporteError>
                     do { r = .success(try client.send(call)) } catch let e as SoporteError { r = .failure(e) } catch {
                         r = .failure(SoporteError(.unexpected, "\(error)"))
@@ -177,6 +175,23 @@ public final class PageWalker {
             throw SoporteError(.server, "the answer for page \(page) of \(path) has no 'data' list (not the API's shape)", requestID: a.requestID)
         }
         return items
+    }
+}
+
+/// The ids written in the current and the previous page.
+struct RecentIDs {
+    private var previous = Set<String>()
+    private var current = Set<String>()
+
+    /// False when the id was already written in this page or the one before.
+    mutating func insert(_ id: String) -> Bool {
+        if previous.contains(id) { return false }
+        return current.insert(id).inserted
+    }
+
+    mutating func endPage() {
+        previous = current
+        current.removeAll(keepingCapacity: true)
     }
 }
 

@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Dispatch
 import SoporteJSON
 
 /// Commands that act on `ID...`: IDs from arguments or stdin (`-`), confirmation for
@@ -57,10 +56,8 @@ struct BulkAction {
         let results = ResultBox(count: calls.count)
         let width = min(inv.settings.concurrency, calls.count)
         let next = Counter()
-        let group = DispatchGroup()
         for _ in 0..<width {
-            group.enter()
-            DispatchQueue.global().async {
+            Posix.startThread {
                 while let i = next.take(below: calls.count) {
                     do {
                         _ = try client.send(calls[i])
@@ -71,7 +68,6 @@ struct BulkAction {
                         results.set(i, SoporteError(.unexpected, "\(error)"))
                     }
                 }
-                group.leave()
             }
         }
         var firstFailure: SoporteError?
@@ -93,7 +89,6 @@ struct BulkAction {
             }
             try inv.io.flush()
         }
-        group.wait()
         if let f = firstFailure {
             let failed = (0..<calls.count).filter { results.wait($0) != nil }.count
             throw SoporteError(f.status, "\(failed) of \(ids.count) failed; first failure: \(f.message)", requestID: f.requestID)

@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""make bench: soporte side by side with curl, jq and Python against a local
+soporte-sandbox, in one run. Writes bench/RESULTS.md. Numbers are medians of several
+runs and ratios between tools measured in the same run; none of this is a test."""
+import argparse
+import json
+import math
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOKEN = "sk_test_abc123xyz"
+PY = "/usr/bin/python3"  # the real interpreter, not a version manager's shim
+
+
+def sh(cmd):
+    return subprocess.run(cmd, shell=True, capture_output=True, text=True).stdout.strip()
+
+
+class Sandbox:
+    def __init__(self, binary, *args):
+        self.proc = subprocess.Popen([binary, "--port", "0", "--rate-limit", "off", *args], stdout=subprocess.PIPE, text=True)
+        self.url = self.proc.stdout.readline().split()[2]
+
+    def peak_kb(self):
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            return int(re.search(r"VmHWM:\s+(\d+)", f.read()).group(1))
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait()
+
+
+def hyperfine(cmds, runs, warmup=3, shell=False):
+    """Times commands with hyperfine; returns [{'median','min','max','mean'}] in seconds."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as f:
+        args = ["hyperfine", "--style", "none", "--runs", str(runs), "--warmup", str(warmup), "--export-json", f.name]
+        if not shell:
+            args.append("-N")
+        subprocess.run(args + cmds, check=True, stdout=subprocess.DEVNULL)
+        data = json.load(open(f.name))["results"]
+    return [{k: r[k] for k in ("median", "min", "max", "mean")} for r in data]
+
+
+def peak_rss_kb(argv, env):
+    """Peak resident memory of one process (its own rusage, from wait4)."""
+    p = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(p.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, argv
+    return usage.ru_maxrss
+
+
+def ms(s):
+    return f"{s * 1000:.1f} ms" if s < 10 else f"{s:.2f} s"
+
+
+def row(name, r):
+    return f"| {name} | {ms(r['median'])} | {ms(r['min'])} | {ms(r['max'])} |"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default=".build/release")
+    ap.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"))
+    ap.add_argument("--quick", action="store_true", help="fewer runs (for a smoke check)")
+    a = ap.parse_args()
+    soporte = os.path.abspath(os.path.join(a.bin, "soporte"))
+    sandbox = os.path.abspath(os.path.join(a.bin, "soporte-sandbox"))
+    q = a.quick
+    t_start = time.time()
+    env = dict(os.environ, SOPORTE_API_TOKEN=TOKEN, SOPORTE_CONFIG="/nonexistent")
+    os.environ.update(SOPORTE_API_TOKEN=TOKEN, SOPORTE_CONFIG="/nonexistent")
+    cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2")
+    mem = sh("free -g | awk '/Mem:/{print $2}'")
+    out = ["# soporte benchmarks", "", f"Written by `make bench` ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}). "
+           "Medians of several runs; every ratio compares tools measured in the same run. "
+           "Lower is better unless stated.", "", "## Machine", "",
+           f"- {sh('nproc')} cores, {cpu}, {mem} GiB, Linux {platform.release()}",
+           f"- {sh('swift --version 2>&1 | head -1')}", f"- {sh('curl --version | head -1')}",
+           f"- jq {sh('jq --version')}, {sh(PY + ' --version')}, hyperfine {sh('hyperfine --version').split()[-1]}",
+           f"- soporte binary: {os.path.getsize(soporte) / 1e6:.1f} MB (release, --static-swift-stdlib)", ""]
+    summary = []
+
+    # 1. Start-up
+    r = hyperfine([f"{soporte} --version", "curl --version"], runs=50 if q else 300, warmup=20)
+    ratio = r[0]["median"] / r[1]["median"]
+    out += ["## Start-up", "", "| command | median | min | max |", "|---|---|---|---|",
+            row("`soporte --version`", r[0]), row("`curl --version`", r[1]), ""]
+    summary.append(("start-up", f"{ratio:.2f}×", "≤ 0.5× curl", ratio <= 0.5))
+
+    # 2. One request
+    sb = Sandbox(sandbox, "--accounts", "250")
+    url = sb.url + "/admin/system/health"
+    curl = (f"curl -s --compressed -H 'Authorization: Bearer {TOKEN}' -H 'Accept: application/json' "
+            f"-H 'User-Agent: soporte/0.1.0' -H 'X-Client-Version: 0.1.0' -H 'X-Request-ID: bench' {url}")
+    r = hyperfine([f"{soporte} health -o json --api-url {sb.url}", curl], runs=30 if q else 200, warmup=10)
+    ratio = r[0]["median"] / r[1]["median"]
+    out += ["## One request", "", "`GET /admin/system/health` on the sandbox.", "",
+            "| command | median | min | max |", "|---|---|---|---|",
+            row("`soporte health -o json`", r[0]), row("`curl -s` (same URL and headers)", r[1]), ""]
+    summary.append(("one request", f"{ratio:.2f}×", "≤ 1.2× curl", ratio <= 1.2))
+    sb.stop()
+
+    # 3. Page walk: 50 pages of 100 with 20 ms latency
+    sb = Sandbox(sandbox, "--accounts", "5000", "--latency", "20")
+    pages_url = f"{sb.url}/whm/accounts"
+    loop = (f"bash -c 'for p in $(seq 1 50); do curl -s -H \"Authorization: Bearer {TOKEN}\" "
+            f"\"{pages_url}?page=$p&per_page=100\"; done'")
+    glob = f"curl -s -H 'Authorization: Bearer {TOKEN}' '{pages_url}?page=[1-50]&per_page=100'"
+    pyw = f"{PY} {HERE}/walk.py {sb.url} {TOKEN} 50"
+    r = hyperfine([f"{soporte} accounts list -o ndjson --api-url {sb.url}", loop, glob, pyw], runs=5 if q else 15, warmup=1, shell=True)
+    bound = math.ceil(50 / 4) * 0.020
+    speedup = r[1]["median"] / r[0]["median"]
+    out += ["## Page walk", "", "50 pages of 100 accounts, `--latency 20` on every answer, 4 pages in flight. "
+            f"Bound: ceil(50/4) × 20 ms = {bound * 1000:.0f} ms.", "",
+            "| command | median | min | max |", "|---|---|---|---|",
+            row("`soporte accounts list -o ndjson`", r[0]), row("sequential `curl` loop (one process a page)", r[1]),
+            row("one `curl` with `page=[1-50]` (sequential, keep-alive)", r[2]), row("Python `http.client` script", r[3]), "",
+            f"soporte is {speedup:.1f}× faster than the curl loop, {r[2]['median'] / r[0]['median']:.1f}× faster than one "
+            f"keep-alive curl, {r[3]['median'] / r[0]['median']:.1f}× faster than Python, and at "
+            f"{r[0]['median'] / bound:.2f}× the bound.", ""]
+    summary.append(("page walk vs curl loop", f"{speedup:.1f}× faster", "≥ 4× faster", speedup >= 4))
+    summary.append(("page walk vs bound", f"{r[0]['median'] / bound:.2f}×", "≤ 1.5× the bound", r[0]["median"] / bound <= 1.5))
+    sb.stop()
+
+    # 4. Transform 100,000 items, and the sandbox's own numbers
+    sb = Sandbox(sandbox, "--accounts", "100000")
+    base = f"{sb.url}/whm/accounts"
+    jq = f"bash -c \"curl -s -H 'Authorization: Bearer {TOKEN}' '{base}?page=[1-1000]&per_page=100' | jq -c '.data[]'\""
+    r = hyperfine([f"{soporte} accounts list -o ndjson --api-url {sb.url}", f"{soporte} accounts list -o csv --api-url {sb.url}", jq],
+                  runs=3 if q else 7, warmup=1, shell=True)
+    out += ["## Transform 100,000 items", "", "1,000 pages of 100 from the sandbox (no added latency), written to /dev/null.", "",
+            "| command | median | min | max |", "|---|---|---|---|",
+            row("`soporte accounts list -o ndjson`", r[0]), row("`soporte accounts list -o csv`", r[1]),
+            row("`curl` (same pages) `| jq -c '.data[]'`", r[2]), ""]
+    for name, i in (("ndjson", 0), ("csv", 1)):
+        ratio = r[i]["median"] / r[2]["median"]
+        summary.append((f"100k items, {name}", f"{ratio:.2f}×", "≤ 0.5× curl \\| jq", ratio <= 0.5))
+    sandbox_peak = sb.peak_kb()
+    ab = subprocess.run(["ab", "-q", "-k", "-c", "8", "-n", "2000" if q else "10000", "-H", f"Authorization: Bearer {TOKEN}",
+                         f"{base}?page=7&per_page=100".replace("localhost", "127.0.0.1")], capture_output=True, text=True).stdout
+    rps = re.search(r"Requests per second:\s+([\d.]+)", ab)
+    failed = re.search(r"Failed requests:\s+(\d+)", ab)
+    out += ["## The sandbox", "",
+            f"- `ab -k -c 8` on `GET /v1/whm/accounts?page=7&per_page=100` with 100,000 accounts: "
+            f"**{rps.group(1) if rps else '?'} requests/s**, {failed.group(1) if failed else '?'} failed.",
+            f"- peak RSS with 100,000 accounts after the runs above: **{sandbox_peak / 1024:.0f} MiB**.", ""]
+    sb.stop()
+
+    # 5. Memory: peak RSS walking 1k / 10k / 100k accounts
+    out += ["## Memory", "", "Peak RSS of `soporte accounts list` (from wait4), output to /dev/null.", "",
+            "| accounts | ndjson | csv | json |", "|---|---|---|---|"]
+    flat = {}
+    for n in (1000, 10000, 100000):
+        sb = Sandbox(sandbox, "--accounts", str(n))
+        cells = []
+        for fmt in ("ndjson", "csv", "json"):
+            kb = peak_rss_kb([soporte, "accounts", "list", "-o", fmt, "--api-url", sb.url], env)
+            flat.setdefault(fmt, []).append(kb)
+            cells.append(f"{kb / 1024:.1f} MiB")
+        out.append(f"| {n:,} | " + " | ".join(cells) + " |")
+        sb.stop()
+    out.append("")
+    for fmt, kbs in flat.items():
+        ratio = max(kbs) / min(kbs)
+        summary.append((f"memory {fmt}, 1k→100k", f"{ratio:.2f}×", "flat within 2×", ratio <= 2))
+
+    head = ["## Summary", "", "| case | soporte | target | met |", "|---|---|---|---|"]
+    head += [f"| {c} | {v} | {t} | {'yes' if ok else '**no**'} |" for c, v, t, ok in summary]
+    head += ["", f"Whole run: {time.time() - t_start:.0f} s.", ""]
+    text = "\n".join(out[:out.index("## Machine")] + head + out[out.index("## Machine"):]) + "\n"
+    with open(a.out, "w") as f:
+        f.write(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
