@@ -29,6 +29,9 @@ public struct JSONParser {
         let buf: UnsafeBufferPointer<UInt8>
         let maxDepth: Int
         var i = 0
+        /// The keys of the last object read at each depth. Items of a page share their
+        /// keys, so a matching object reuses this array instead of allocating its own.
+        var lastKeys: [[String]] = []
 
         init(buf: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
             self.buf = buf
@@ -75,25 +78,50 @@ public struct JSONParser {
         mutating func object(depth: Int) throws -> JSONValue {
             if depth > maxDepth { throw error("nesting deeper than \(maxDepth)") }
             i += 1
-            var obj = JSONObject()
+            while lastKeys.count <= depth { lastKeys.append([]) }
+            let template = lastKeys[depth]
+            var keys: [String]? = nil   // nil while the keys so far match the template
+            var matched = 0
+            var values: [JSONValue] = []
+            values.reserveCapacity(template.count)
             skipSpace()
-            if i < buf.count, buf[i] == UInt8(ascii: "}") { i += 1; return .object(obj) }
+            if i < buf.count, buf[i] == UInt8(ascii: "}") { i += 1; return .object(JSONObject()) }
             while true {
                 skipSpace()
                 guard i < buf.count else { throw error("unexpected end of input") }
                 guard buf[i] == UInt8(ascii: "\"") else { throw error("expected a string key") }
                 let key = try string()
+                if keys == nil {
+                    if matched < template.count && template[matched] == key {
+                        matched += 1
+                    } else {
+                        keys = Array(template[0..<matched])
+                        keys!.append(key)
+                    }
+                } else {
+                    keys!.append(key)
+                }
                 skipSpace()
                 guard i < buf.count, buf[i] == UInt8(ascii: ":") else { throw error("expected ':'") }
                 i += 1
                 skipSpace()
-                obj.append(key, try value(depth: depth))
+                values.append(try value(depth: depth))
                 skipSpace()
                 guard i < buf.count else { throw error("unexpected end of input") }
                 if buf[i] == UInt8(ascii: ",") { i += 1; continue }
-                if buf[i] == UInt8(ascii: "}") { i += 1; return .object(obj) }
+                if buf[i] == UInt8(ascii: "}") { i += 1; break }
                 throw error("expected ',' or '}'")
             }
+            let finalKeys: [String]
+            if let k = keys {
+                finalKeys = k
+                lastKeys[depth] = k
+            } else if matched == template.count {
+                finalKeys = template
+            } else {
+                finalKeys = Array(template[0..<matched])
+            }
+            return .object(JSONObject(keys: finalKeys, values: values))
         }
 
         mutating func array(depth: Int) throws -> JSONValue {

@@ -51,6 +51,41 @@ public struct ColumnPlan {
         }
     }
 
+    /// Finds cells by position: rows of a page share their key layout, so the positions
+    /// of the columns are worked out once per layout instead of searched per cell.
+    public struct CellReader {
+        private var layout: [String] = []
+        /// Per column: where its value is (top-level index, then the rest of a dotted path).
+        private var positions: [(Int, ArraySlice<String>)?] = []
+        let columns: [String]
+        let parts: [[String]]
+
+        public init(columns: [String]) {
+            self.columns = columns
+            parts = columns.map { $0.split(separator: ".", omittingEmptySubsequences: false).map(String.init) }
+        }
+
+        public mutating func cells(_ o: JSONObject) -> [JSONValue] {
+            if o.keys != layout {
+                layout = o.keys
+                positions = columns.indices.map { c in
+                    if let i = o.index(of: columns[c]) { return (i, []) }       // a literal key wins
+                    if parts[c].count > 1, let i = o.index(of: parts[c][0]) { return (i, parts[c].dropFirst()) }
+                    return nil
+                }
+            }
+            return positions.map { pos in
+                guard let (i, rest) = pos else { return .null }
+                var v = o.values[i]
+                for k in rest {
+                    guard let next = v[k] else { return .null }
+                    v = next
+                }
+                return v
+            }
+        }
+    }
+
     /// The value at a dotted path (`server.name`); a literal key with a dot wins.
     public static func cell(_ o: JSONObject, _ path: String) -> JSONValue? {
         if let v = o[path] { return v }
@@ -119,6 +154,7 @@ public final class DelimitedWriter: ItemWriter {
     let headers: Bool
     let csvSafe: Bool
     var columns: [String]?
+    var reader: ColumnPlan.CellReader?
     var scratch: [UInt8] = []
 
     public init(io: IOStreams, style: Style, plan: ColumnPlan, headers: Bool, csvSafe: Bool) {
@@ -133,59 +169,80 @@ public final class DelimitedWriter: ItemWriter {
         if columns == nil {
             let cols = plan.flatColumns(first: item)
             columns = cols
+            reader = ColumnPlan.CellReader(columns: cols)
             if headers { try row(cols.map { ($0, false) }) }
         }
         let obj = item.objectValue ?? JSONObject([("value", item)])
-        try row(columns!.map { col in
-            let v = ColumnPlan.cell(obj, col) ?? .null
-            if case .string(let s) = v { return (s, true) }
-            return (v.scalarText, false)
-        })
+        try row(reader!.cells(obj))
     }
 
-    private func row(_ cells: [(String, Bool)]) throws {
-        scratch.removeAll(keepingCapacity: true)
-        for (i, (text, isString)) in cells.enumerated() {
-            if i > 0 { scratch.append(style == .csv ? 0x2C : 0x09) }
-            var t = text
-            if io.stdoutIsTTY { t = Sanitizer.controlsExceptLayout(t) }
-            switch style {
-            case .csv:
-                if csvSafe && isString, let f = t.utf8.first, [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains(f) {
-                    t = "'" + t
-                }
-                appendCSV(t)
-            case .tsv:
-                appendTSV(t)
+    private func row(_ cells: [JSONValue]) throws {
+        var out = scratch  // moved out of the instance for the loop
+        scratch = []
+        out.removeAll(keepingCapacity: true)
+        for (i, v) in cells.enumerated() {
+            if i > 0 { out.append(style == .csv ? 0x2C : 0x09) }
+            switch v {
+            case .string(let text): append(text, isString: true, to: &out)
+            case .number(let n): out.append(contentsOf: n.utf8)
+            case .null: break
+            default: append(v.scalarText, isString: false, to: &out)
             }
         }
-        scratch.append(0x0A)
-        try io.out(scratch)
+        out.append(0x0A)
+        try io.out(out)
+        scratch = out
     }
 
-    private func appendCSV(_ t: String) {
-        var needsQuotes = false
-        for b in t.utf8 where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D {
-            needsQuotes = true
-            break
+    private func row(_ headerCells: [(String, Bool)]) throws {
+        var out: [UInt8] = []
+        for (i, (text, _)) in headerCells.enumerated() {
+            if i > 0 { out.append(style == .csv ? 0x2C : 0x09) }
+            append(text, isString: false, to: &out)
         }
-        guard needsQuotes else { scratch.append(contentsOf: t.utf8); return }
-        scratch.append(0x22)
-        for b in t.utf8 {
-            if b == 0x22 { scratch.append(0x22) }
-            scratch.append(b)
-        }
-        scratch.append(0x22)
+        out.append(0x0A)
+        try io.out(out)
     }
 
-    private func appendTSV(_ t: String) {
-        for b in t.utf8 {
+    private func append(_ text: String, isString: Bool, to out: inout [UInt8]) {
+        var t = io.stdoutIsTTY ? Sanitizer.controlsExceptLayout(text) : text
+        if style == .csv && csvSafe && isString, let f = t.utf8.first, [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains(f) {
+            t = "'" + t
+        }
+        t.withUTF8 { buf in
+            switch style {
+            case .csv: DelimitedWriter.appendCSV(buf, to: &out)
+            case .tsv: DelimitedWriter.appendTSV(buf, to: &out)
+            }
+        }
+    }
+
+    /// RFC 4180: quoted (with doubled quotes) only when it holds a comma, quote, CR or LF.
+    static func appendCSV(_ buf: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        guard buf.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
+            out.append(contentsOf: buf)
+            return
+        }
+        out.append(0x22)
+        for b in buf {
+            if b == 0x22 { out.append(0x22) }
+            out.append(b)
+        }
+        out.append(0x22)
+    }
+
+    static func appendTSV(_ buf: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        guard buf.contains(where: { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x5C }) else {
+            out.append(contentsOf: buf)
+            return
+        }
+        for b in buf {
             switch b {
-            case 0x09: scratch.append(0x5C); scratch.append(0x74)
-            case 0x0A: scratch.append(0x5C); scratch.append(0x6E)
-            case 0x0D: scratch.append(0x5C); scratch.append(0x72)
-            case 0x5C: scratch.append(0x5C); scratch.append(0x5C)
-            default: scratch.append(b)
+            case 0x09: out.append(0x5C); out.append(0x74)
+            case 0x0A: out.append(0x5C); out.append(0x6E)
+            case 0x0D: out.append(0x5C); out.append(0x72)
+            case 0x5C: out.append(0x5C); out.append(0x5C)
+            default: out.append(b)
             }
         }
     }
