@@ -15,35 +15,35 @@ _soporte() {
     done
     case "$prev" in
         --profile) COMPREPLY=($(compgen -W "$(sed -n 's/^[[:space:]]*\[\([^]]*\)\][[:space:]]*$/\1/p' "$(soporte config path 2>/dev/null)" 2>/dev/null)" -- "$cur")); return ;;
-        --api-url) return ;;
+        --api-url)  return ;;
         --token-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --output|-o) COMPREPLY=($(compgen -W "table json ndjson csv tsv" -- "$cur")); return ;;
-        --fields) return ;;
+        --fields)  return ;;
         --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
-        --timeout) return ;;
-        --retries) return ;;
+        --timeout)  return ;;
+        --retries)  return ;;
         --ca-bundle) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        --request-id) return ;;
+        --request-id)  return ;;
         --config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        --filter) return ;;
-        --sort) return ;;
-        --search) return ;;
-        --include) return ;;
-        --per-page) return ;;
-        --page) return ;;
-        --limit) return ;;
-        --from-page) return ;;
-        --domain) return ;;
-        --username) return ;;
-        --email) return ;;
-        --package) return ;;
-        --server-id) return ;;
+        --filter)  return ;;
+        --sort)  return ;;
+        --search)  return ;;
+        --include)  return ;;
+        --per-page)  return ;;
+        --page)  return ;;
+        --limit)  return ;;
+        --from-page)  return ;;
+        --domain)  return ;;
+        --username)  return ;;
+        --email)  return ;;
+        --package)  return ;;
+        --server-id)  return ;;
         --password-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        --set) return ;;
-        --set-string) return ;;
-        --reason) return ;;
-        --field|-f) return ;;
-        --typed-field|-F) return ;;
+        --set)  return ;;
+        --set-string)  return ;;
+        --reason)  return ;;
+        --field|-f)  return ;;
+        --typed-field|-F)  return ;;
         --input) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     esac
     case "$path" in

@@ -157,18 +157,21 @@ public final class APIClient: @unchecked Sendable {
             req.body = nil
             if case .failure = result { pacer.abandon() }
             let policy = RetryPolicy(maxRetries: settings.retries)
+            /// Waits and returns true when the policy says to try again.
+            func retrying(_ outcome: RetryPolicy.Outcome, _ what: String) -> Bool {
+                guard case .retry(let d) = policy.decide(method: current.method, attempt: attempt, outcome: outcome, random: random) else {
+                    return false
+                }
+                log(1, "\(what): retrying in \(fmtSeconds(d)) (attempt \(attempt + 2) of \(settings.retries + 1))")
+                sleep(d)
+                attempt += 1
+                return true
+            }
             switch result {
             case .failure(let e):
                 log(1, "\(current.method) \(currentURL) -> \(e.message)")
-                switch policy.decide(method: current.method, attempt: attempt, outcome: .transport(e), random: random) {
-                case .retry(let d):
-                    log(1, "retrying in \(fmtSeconds(d)) (attempt \(attempt + 2) of \(settings.retries + 1))")
-                    sleep(d)
-                    attempt += 1
-                    continue
-                case .stop:
-                    throw transportFailure(e, call: current, requestID: requestID)
-                }
+                if retrying(.transport(e), e.message) { continue }
+                throw transportFailure(e, call: current, requestID: requestID)
             case .success(let resp):
                 pacer.observe(limit: resp.header("X-RateLimit-Limit"), remaining: resp.header("X-RateLimit-Remaining"),
                               reset: resp.header("X-RateLimit-Reset"))
@@ -190,17 +193,10 @@ public final class APIClient: @unchecked Sendable {
                 }
                 let retryAfter = RetryPolicy.parseRetryAfter(resp.header("Retry-After"), now: now())
                     ?? (try? JSONParser.parse(resp.body))?["error"]?["retry_after"]?.doubleValue
-                switch policy.decide(method: current.method, attempt: attempt, outcome: .response(status: resp.status, retryAfter: retryAfter), random: random) {
-                case .retry(let d):
-                    log(1, "HTTP \(resp.status): retrying in \(fmtSeconds(d)) (attempt \(attempt + 2) of \(settings.retries + 1))")
-                    sleep(d)
-                    attempt += 1
-                    continue
-                case .stop:
-                    var err = APIClient.error(from: resp, call: current, requestID: rid)
-                    if attempt > 0 { err.message += " (after \(attempt + 1) attempts)" }
-                    throw err
-                }
+                if retrying(.response(status: resp.status, retryAfter: retryAfter), "HTTP \(resp.status)") { continue }
+                var err = APIClient.error(from: resp, call: current, requestID: rid)
+                if attempt > 0 { err.message += " (after \(attempt + 1) attempts)" }
+                throw err
             }
         }
     }

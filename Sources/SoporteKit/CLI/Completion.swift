@@ -45,6 +45,48 @@ public enum Completion {
     /// Shell code that prints profile names from the config file.
     static let profilesCommand = #"sed -n 's/^[[:space:]]*\[\([^]]*\)\][[:space:]]*$/\1/p' "$(soporte config path 2>/dev/null)" 2>/dev/null"#
 
+    // MARK: - Shared by bash and zsh
+
+    /// `--output|-o`: the case pattern that matches an option.
+    static func pattern(_ o: OptionSpec) -> String {
+        (["--\(o.long)"] + (o.short.map { ["-\($0)"] } ?? [])).joined(separator: "|")
+    }
+
+    /// The loop (the same text in bash and zsh) that collects the command words typed
+    /// before the cursor, skipping options and the values of options that take one.
+    static func wordScan(_ root: CommandSpec, word: String, first: Int, last: String, collect: String) -> String {
+        let valuePattern = valueOptions(root).map(pattern).joined(separator: "|")
+        return """
+                for ((i=\(first); i<\(last); i++)); do
+                    w="\(word)"
+                    if [[ $skip == 1 ]]; then skip=0; continue; fi
+                    case "$w" in
+                        \(valuePattern)) skip=1 ;;
+                        -*) ;;
+                        *) \(collect) ;;
+                    esac
+                done
+
+            """
+    }
+
+    /// `case "$prev"`: values for the option just typed, by its completion hint.
+    static func valueCases(_ root: CommandSpec, action: (CompletionHint) -> String) -> String {
+        var s = "    case \"$prev\" in\n"
+        for o in valueOptions(root) { s += "        \(pattern(o))) \(action(o.completion)) return ;;\n" }
+        return s + "    esac\n"
+    }
+
+    /// Words to offer after a command: its subcommands, or its first argument's choices.
+    static func candidates(_ c: CommandSpec, root: CommandSpec) -> [String] {
+        guard c.subcommands.isEmpty else { return c.subcommands.map(\.name) }
+        switch c.arguments.first?.completion {
+        case .choices(let cs): return cs
+        case .commands: return root.subcommands.map(\.name)
+        default: return []
+        }
+    }
+
     // MARK: - bash
 
     static func bash(_ root: CommandSpec) -> String {
@@ -54,42 +96,22 @@ public enum Completion {
         s += "    cur=\"${COMP_WORDS[COMP_CWORD]}\"\n"
         s += "    prev=\"${COMP_WORDS[COMP_CWORD-1]}\"\n"
         s += "    path=\"\"\n"
-        let valueOpts = valueOptions(root)
-        let valuePattern = valueOpts.flatMap { o in ["--\(o.long)"] + (o.short.map { ["-\($0)"] } ?? []) }.joined(separator: "|")
-        s += "    for ((i=1; i<COMP_CWORD; i++)); do\n"
-        s += "        w=\"${COMP_WORDS[i]}\"\n"
-        s += "        if [[ $skip == 1 ]]; then skip=0; continue; fi\n"
-        s += "        case \"$w\" in\n"
-        s += "            \(valuePattern)) skip=1 ;;\n"
-        s += "            -*) ;;\n"
-        s += "            *) path=\"$path $w\" ;;\n"
-        s += "        esac\n"
-        s += "    done\n"
-        s += "    case \"$prev\" in\n"
-        for o in valueOpts {
-            let pat = (["--\(o.long)"] + (o.short.map { ["-\($0)"] } ?? [])).joined(separator: "|")
-            switch o.completion {
-            case .choices(let cs): s += "        \(pat)) COMPREPLY=($(compgen -W \"\(cs.joined(separator: " "))\" -- \"$cur\")); return ;;\n"
-            case .file: s += "        \(pat)) COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
-            case .profiles: s += "        \(pat)) COMPREPLY=($(compgen -W \"$(\(profilesCommand))\" -- \"$cur\")); return ;;\n"
-            default: s += "        \(pat)) return ;;\n"
+        s += wordScan(root, word: "${COMP_WORDS[i]}", first: 1, last: "COMP_CWORD", collect: "path=\"$path $w\"")
+        s += valueCases(root) { hint in
+            switch hint {
+            case .choices(let cs): return "COMPREPLY=($(compgen -W \"\(cs.joined(separator: " "))\" -- \"$cur\"));"
+            case .file: return "COMPREPLY=($(compgen -f -- \"$cur\"));"
+            case .profiles: return "COMPREPLY=($(compgen -W \"$(\(profilesCommand))\" -- \"$cur\"));"
+            default: return ""
             }
         }
-        s += "    esac\n"
         s += "    case \"$path\" in\n"
         for (p, c) in paths(root) {
             let key = p.isEmpty ? "\"\"" : "\" \(p.joined(separator: " "))\""
-            var words = c.subcommands.map(\.name)
-            var argCompletion = ""
-            if c.subcommands.isEmpty, let a = c.arguments.first, case .choices(let cs) = a.completion { words += cs }
-            if c.subcommands.isEmpty, let a = c.arguments.first, a.completion == .commands {
-                words += root.subcommands.map(\.name)
-            }
-            if c.subcommands.isEmpty, let a = c.arguments.first, a.completion == .file { argCompletion = " $(compgen -f -- \"$cur\")" }
-            let opts = optionWords(c, root: root)
+            let files = c.subcommands.isEmpty && c.arguments.first?.completion == .file ? " $(compgen -f -- \"$cur\")" : ""
             s += "        \(key))\n"
-            s += "            if [[ \"$cur\" == -* ]]; then COMPREPLY=($(compgen -W \"\(opts.joined(separator: " "))\" -- \"$cur\"))\n"
-            s += "            else COMPREPLY=($(compgen -W \"\(words.joined(separator: " "))\" -- \"$cur\")\(argCompletion)); fi ;;\n"
+            s += "            if [[ \"$cur\" == -* ]]; then COMPREPLY=($(compgen -W \"\(optionWords(c, root: root).joined(separator: " "))\" -- \"$cur\"))\n"
+            s += "            else COMPREPLY=($(compgen -W \"\(candidates(c, root: root).joined(separator: " "))\" -- \"$cur\")\(files)); fi ;;\n"
         }
         s += "    esac\n"
         s += "}\n"
@@ -106,37 +128,21 @@ public enum Completion {
         s += "    local i w skip=0 prev cur\n"
         s += "    cur=\"${words[CURRENT]}\"\n"
         s += "    prev=\"${words[CURRENT-1]}\"\n"
-        let valueOpts = valueOptions(root)
-        let valuePattern = valueOpts.flatMap { o in ["--\(o.long)"] + (o.short.map { ["-\($0)"] } ?? []) }.joined(separator: "|")
-        s += "    for ((i=2; i<CURRENT; i++)); do\n"
-        s += "        w=\"${words[i]}\"\n"
-        s += "        if [[ $skip == 1 ]]; then skip=0; continue; fi\n"
-        s += "        case \"$w\" in\n"
-        s += "            (\(valuePattern)) skip=1 ;;\n"
-        s += "            (-*) ;;\n"
-        s += "            (*) path_words+=(\"$w\") ;;\n"
-        s += "        esac\n"
-        s += "    done\n"
-        s += "    case \"$prev\" in\n"
-        for o in valueOpts {
-            let pat = (["--\(o.long)"] + (o.short.map { ["-\($0)"] } ?? [])).joined(separator: "|")
-            switch o.completion {
-            case .choices(let cs): s += "        (\(pat)) compadd -- \(cs.joined(separator: " ")); return ;;\n"
-            case .file: s += "        (\(pat)) _files; return ;;\n"
-            case .profiles: s += "        (\(pat)) compadd -- ${(f)\"$(\(profilesCommand))\"}; return ;;\n"
-            default: s += "        (\(pat)) return ;;\n"
+        s += wordScan(root, word: "${words[i]}", first: 2, last: "CURRENT", collect: "path_words+=(\"$w\")")
+        s += valueCases(root) { hint in
+            switch hint {
+            case .choices(let cs): return "compadd -- \(cs.joined(separator: " "));"
+            case .file: return "_files;"
+            case .profiles: return "compadd -- ${(f)\"$(\(profilesCommand))\"};"
+            default: return ""
             }
         }
-        s += "    esac\n"
         s += "    case \"${path_words[*]}\" in\n"
         for (p, c) in paths(root) {
             let key = "\"\(p.joined(separator: " "))\""
-            var words = c.subcommands.map(\.name)
-            if c.subcommands.isEmpty, let a = c.arguments.first, case .choices(let cs) = a.completion { words += cs }
-            if c.subcommands.isEmpty, let a = c.arguments.first, a.completion == .commands { words += root.subcommands.map(\.name) }
-            let opts = optionWords(c, root: root)
-            s += "        (\(key))\n"
-            s += "            if [[ \"$cur\" == -* ]]; then compadd -- \(opts.joined(separator: " "))\n"
+            let words = candidates(c, root: root)
+            s += "        \(key))\n"
+            s += "            if [[ \"$cur\" == -* ]]; then compadd -- \(optionWords(c, root: root).joined(separator: " "))\n"
             if !c.subcommands.isEmpty {
                 let described = c.subcommands.map { "'\($0.name):\($0.summary.replacingOccurrences("'", "'\\''").replacingOccurrences(":", "\\:"))'" }
                 s += "            else local -a cmds; cmds=(\(described.joined(separator: " "))); _describe -t commands command cmds; fi ;;\n"
