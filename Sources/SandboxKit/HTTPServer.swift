@@ -147,6 +147,8 @@ final class Connection {
         }
     }
 
+    static let hugeSize = 300_000_000
+
     static func reason(_ s: Int) -> String {
         switch s {
         case 200: return "OK"; case 201: return "Created"; case 204: return "No Content"
@@ -170,7 +172,7 @@ final class Connection {
         if r.action == .dropBeforeHeaders { return false }
         var head = "HTTP/1.1 \(r.status) \(Connection.reason(r.status))\r\n"
         for (k, v) in r.headers { head += "\(k): \(v)\r\n" }
-        head += "Content-Length: \(r.body.count)\r\n"
+        head += "Content-Length: \(r.action == .huge ? Connection.hugeSize : r.body.count)\r\n"
         head += keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n"
         var bytes = Array(head.utf8)
         switch r.action {
@@ -181,6 +183,23 @@ final class Connection {
             bytes += r.body.prefix(r.body.count / 2)
             _ = sendAll(bytes)
             return false
+        case .huge:
+            // Streamed from one small buffer, so the sandbox itself stays small.
+            guard sendAll(bytes) else { return false }
+            let chunk = [UInt8](repeating: 0x20, count: 1 << 16)
+            var sent = 0
+            while sent < Connection.hugeSize {
+                guard sendAll(Array(chunk.prefix(Connection.hugeSize - sent))) else { return false }
+                sent += chunk.count
+            }
+            return keepAlive
+        case .drip:
+            guard sendAll(bytes) else { return false }
+            for b in r.body {
+                usleep(useconds_t(r.dripMs) * 1000)
+                guard sendAll([b]) else { return false }
+            }
+            return keepAlive
         default:
             bytes += r.body
             return sendAll(bytes)

@@ -60,6 +60,10 @@ public enum ConnectionAction: String {
     case truncate
     case html
     case invalidJSON = "invalid_json"
+    /// Announces and streams a 300 MB body.
+    case huge
+    /// Sends the body one byte at a time, `delay_ms` apart.
+    case drip
 }
 
 public struct SimResponse {
@@ -67,6 +71,8 @@ public struct SimResponse {
     public var headers: [(String, String)]
     public var body: [UInt8]
     public var action: ConnectionAction?
+    /// Pause between bytes for `.drip`.
+    public var dripMs = 0
 
     public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
         self.status = status
@@ -208,7 +214,7 @@ public final class Simulator: @unchecked Sendable {
             return (nil, fault, rl)
         }
         if let early = step.0 { return early }
-        let wait = options.latencyMs + (step.1?.delayMs ?? 0)
+        let wait = options.latencyMs + (step.1?.action == .drip ? 0 : step.1?.delayMs ?? 0)
         if wait > 0 { usleep(useconds_t(min(wait, 600_000)) * 1000) }
         return locked {
             if let f = step.1 { return applyFault(f, r, rl: step.2) }
@@ -237,6 +243,7 @@ public final class Simulator: @unchecked Sendable {
             resp = route(r, token: r.header("authorization").map { String($0.dropFirst(7)) }, identity: nil, rl: rl, trusted: true)
             if let s = f.status { resp.status = s }
             resp.action = a
+            if a == .drip { resp.dripMs = f.delayMs ?? 100 }
         case .none:
             if let s = f.status {
                 let code: String

@@ -37,6 +37,9 @@ ROWS = [
     ("list answer without data", [dict(match={"path": ACCT}, count=1, body='{"items": []}')], ["accounts", "list"], 8, 1, 0, "empty"),
     ("get answer not an object", [dict(match={"path": ONE}, count=1, body='{"data": [1,2]}')], ["accounts", "get", "1"], 8, 1, 0, "empty"),
     ("slow answer past --timeout", [dict(match={"path": ONE}, count=9, delay_ms=3000)], ["accounts", "get", "1", "--timeout", "0.5", "--retries", "0"], 9, 1, 0.4, "empty"),
+    ("body dripping past --timeout", [dict(match={"path": ONE}, count=9, action="drip", delay_ms=100)],
+     ["accounts", "get", "1", "--timeout", "1", "--retries", "0"], 9, 1, 0.9, "empty"),
+    ("300 MB body", [dict(match={"path": ONE}, count=9, action="huge")], ["accounts", "get", "1"], 8, 1, 0, "empty"),
     ("401", [dict(match={"path": ONE}, count=9, status=401)], ["accounts", "get", "1"], 4, 1, 0, "empty"),
     ("422", [dict(match={"path": ONE}, count=9, status=422)], ["accounts", "get", "1"], 6, 1, 0, "empty"),
     ("redirect within the origin", [dict(match={"path": ONE}, count=1, status=302, headers={"Location": "/v1/whm/accounts/3"})],
@@ -148,6 +151,25 @@ def test_tls_through_nginx(run, tls):
     MATRIX.append(("TLS, certificate for another name", "exit 9", f"exit {r.rc}"))
     r = run(["health", "--api-url", tls.url.replace("https://", "http://"), "--retries", "0"])
     assert r.rc != 0
+
+
+def test_proxy_from_the_environment(run, sb, tmp_path):
+    log = open(tmp_path / "proxy.log", "w+")
+    proxy = subprocess.Popen(["/usr/bin/python3", os.path.join(os.path.dirname(__file__), "recording_proxy.py")],
+                             stdout=subprocess.PIPE, stderr=log, text=True)
+    try:
+        port = proxy.stdout.readline().strip()
+        r = run(["accounts", "get", "1", "-o", "json"], sb, env={"http_proxy": f"http://127.0.0.1:{port}"})
+        assert r.rc == 0 and json.loads(r.out)["id"] == 1, r
+        r = run(["accounts", "get", "2", "-o", "json"], sb, env={"http_proxy": f"http://127.0.0.1:{port}", "no_proxy": "127.0.0.1"})
+        assert r.rc == 0
+        log.seek(0)
+        lines = log.read().splitlines()
+        assert lines == [f"PROXY {sb.url}/whm/accounts/1"]
+    finally:
+        proxy.kill()
+        proxy.wait()
+    MATRIX.append(("http_proxy / no_proxy from the environment", "through the proxy / bypassed", "through the proxy / bypassed"))
 
 
 def test_write_matrix():

@@ -89,3 +89,33 @@ def test_password_prompt_does_not_echo(fresh):
     assert pw not in out
     body = json.loads([q for q in s.requests() if q["method"] == "POST"][0]["body"])
     assert body["password"] == pw
+
+
+def test_ctrl_c_leaves_a_clean_terminal(fresh):
+    import pty
+    import select
+    import signal
+    import time
+    s = fresh("--accounts", "500", "--latency", "300", "--rate-limit", "off")
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(SOPORTE, [SOPORTE, "accounts", "list", "--per-page", "10", "-o", "ndjson"], env_for(s))
+    out = b""
+    deadline = time.time() + 10
+    while b"accounts: page" not in out and time.time() < deadline:
+        if select.select([fd], [], [], 0.1)[0]:
+            out += os.read(fd, 65536)
+    assert b"accounts: page" in out
+    os.kill(pid, signal.SIGINT)
+    _, status = os.waitpid(pid, 0)
+    try:
+        while select.select([fd], [], [], 0.2)[0]:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            out += chunk
+    except OSError:
+        pass
+    os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 130
+    assert out.endswith(b"\r\x1b[K")  # the progress line was erased

@@ -251,6 +251,7 @@ public final class APIClient: @unchecked Sendable {
 
     func transportFailure(_ e: TransportError, call: APICall, requestID: String) -> SoporteError {
         if e.kind == .interrupted { return SoporteError(.interrupted, "interrupted") }
+        if e.kind == .tooLarge { return SoporteError(.server, "\(call.method) \(call.path): \(e.message)", requestID: requestID) }
         let safe = RetryPolicy.idempotent.contains(call.method)
         if !safe && e.requestSent {
             return SoporteError(.network, "the outcome of \(call.method) \(call.path) is unknown: \(e.message) after the request was sent; it was not repeated. Check before trying again",
