@@ -236,7 +236,7 @@ struct Store {
         guard fd >= 0 else { throw APIFailure(500, "STATE", "cannot write \(tmp)") }
         var off = 0
         while off < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + off, bytes.count - off) }
+            let n = bytes[off...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
             if n <= 0 { close(fd); unlink(tmp); throw APIFailure(500, "STATE", "cannot write \(tmp)") }
             off += n
         }

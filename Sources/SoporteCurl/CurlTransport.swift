@@ -113,6 +113,7 @@ final class EasyHandle {
             soporte_setopt_string(curl, CURLOPT_COPYPOSTFIELDS, "")
         }
 
+        // The callbacks' user data is WRITEDATA/HEADERDATA, set to `me` below: never nil.
         soporte_setopt_data_cb(curl, CURLOPT_WRITEFUNCTION) { ptr, size, n, ud in
             let h = Unmanaged<EasyHandle>.fromOpaque(ud!).takeUnretainedValue()
             let count = size * n

@@ -80,7 +80,8 @@ public struct JSONParser {
             i += 1
             while lastKeys.count <= depth { lastKeys.append([]) }
             let template = lastKeys[depth]
-            var keys: [String]? = nil   // nil while the keys so far match the template
+            var keys: [String] = []      // used once the keys stop matching the template
+            var diverged = false
             var matched = 0
             var values: [JSONValue] = []
             values.reserveCapacity(template.count)
@@ -91,15 +92,14 @@ public struct JSONParser {
                 guard i < buf.count else { throw error("unexpected end of input") }
                 guard buf[i] == UInt8(ascii: "\"") else { throw error("expected a string key") }
                 let key = try string()
-                if keys == nil {
-                    if matched < template.count && template[matched] == key {
-                        matched += 1
-                    } else {
-                        keys = Array(template[0..<matched])
-                        keys!.append(key)
-                    }
+                if !diverged && matched < template.count && template[matched] == key {
+                    matched += 1
                 } else {
-                    keys!.append(key)
+                    if !diverged {
+                        diverged = true
+                        keys = Array(template[0..<matched])
+                    }
+                    keys.append(key)
                 }
                 skipSpace()
                 guard i < buf.count, buf[i] == UInt8(ascii: ":") else { throw error("expected ':'") }
@@ -113,9 +113,9 @@ public struct JSONParser {
                 throw error("expected ',' or '}'")
             }
             let finalKeys: [String]
-            if let k = keys {
-                finalKeys = k
-                lastKeys[depth] = k
+            if diverged {
+                finalKeys = keys
+                lastKeys[depth] = keys
             } else if matched == template.count {
                 finalKeys = template
             } else {

@@ -222,7 +222,9 @@ final class PageSlots: @unchecked Sendable {
     func take(_ p: Int) -> Result<APIAnswer, SoporteError> {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
-        while results[p] == nil { pthread_cond_wait(&cond, &mutex) }
-        return results.removeValue(forKey: p)!
+        while true {
+            if let r = results.removeValue(forKey: p) { return r }
+            pthread_cond_wait(&cond, &mutex)
+        }
     }
 }

@@ -156,8 +156,8 @@ public struct ArgumentParser {
         let arguments = Array(rest)
 
         if path.isEmpty {
-            if given.contains(where: { $0.0.long == "version" }) {
-                return ParsedCommand(path: ["version"], spec: root.subcommand("version")!, arguments: [], options: collect(given), wantsHelp: false)
+            if given.contains(where: { $0.0.long == "version" }), let version = root.subcommand("version") {
+                return ParsedCommand(path: ["version"], spec: version, arguments: [], options: collect(given), wantsHelp: false)
             }
             wantsHelp = true
         } else if !node.subcommands.isEmpty && !wantsHelp {

@@ -6,7 +6,7 @@ public enum Suggest {
         for c in candidates {
             let d = distance(w, Array(c.lowercased()))
             let limit = max(2, c.count / 3)
-            if d <= limit, best == nil || d < best!.1 { best = (c, d) }
+            if d <= limit, d < (best?.1 ?? Int.max) { best = (c, d) }
         }
         if best == nil {
             // A unique prefix is a good guess too (`acc` -> `accounts`).

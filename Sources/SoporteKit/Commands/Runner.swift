@@ -81,10 +81,14 @@ public enum Runner {
 
     static func dispatch(_ inv: Invocation) throws {
         let p = inv.parsed.path
-        switch (p.first ?? "", p.count > 1 ? p[1] : "") {
+        let verb = p.count > 1 ? p[1] : ""
+        switch (Resource.named(p.first ?? ""), verb) {
+        case (let r?, "list"): return try ResourceCommands.list(inv, r)
+        case (let r?, "get"): return try ResourceCommands.get(inv, r)
+        default: break
+        }
+        switch (p.first ?? "", verb) {
         case ("health", _): try Health.run(inv)
-        case (let noun, "list") where Resource.named(noun) != nil: try ResourceCommands.list(inv, Resource.named(noun)!)
-        case (let noun, "get") where Resource.named(noun) != nil: try ResourceCommands.get(inv, Resource.named(noun)!)
         case ("accounts", "create"): try AccountCommands.create(inv)
         case ("accounts", "update"): try AccountCommands.update(inv)
         case ("accounts", let verb): try BulkAction.run(inv, action: BulkAction.accounts(verb))

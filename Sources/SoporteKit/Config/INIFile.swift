@@ -55,7 +55,7 @@ public struct INIFile: Equatable, Sendable {
                 value = String(value.dropFirst().dropLast())
             }
             if f.sections[current] == nil { f.sections[current] = []; f.sectionOrder.append(current) }
-            f.sections[current]!.append(INIEntry(key: key, value: value, line: lineNo))
+            f.sections[current, default: []].append(INIEntry(key: key, value: value, line: lineNo))
         }
         return f
     }

@@ -166,14 +166,18 @@ public final class DelimitedWriter: ItemWriter {
     }
 
     public func write(_ item: JSONValue) throws {
-        if columns == nil {
+        var r: ColumnPlan.CellReader
+        if let existing = reader {
+            r = existing
+        } else {
             let cols = plan.flatColumns(first: item)
             columns = cols
-            reader = ColumnPlan.CellReader(columns: cols)
+            r = ColumnPlan.CellReader(columns: cols)
             if headers { try row(cols.map { ($0, false) }) }
         }
-        let obj = item.objectValue ?? JSONObject([("value", item)])
-        try row(reader!.cells(obj))
+        let cells = r.cells(item.objectValue ?? JSONObject([("value", item)]))
+        reader = r
+        try row(cells)
     }
 
     private func row(_ cells: [JSONValue]) throws {

@@ -16,9 +16,10 @@ public final class TableWriter: ItemWriter {
     }
 
     public func write(_ item: JSONValue) throws {
-        if columns == nil { columns = plan.tableColumns(first: item) }
+        let cols = columns ?? plan.tableColumns(first: item)
+        columns = cols
         let obj = item.objectValue ?? JSONObject([("value", item)])
-        rows.append(columns!.map { Sanitizer.forTerminal((ColumnPlan.cell(obj, $0) ?? .null).scalarText) })
+        rows.append(cols.map { Sanitizer.forTerminal((ColumnPlan.cell(obj, $0) ?? .null).scalarText) })
     }
 
     public func finish(complete: Bool) throws {

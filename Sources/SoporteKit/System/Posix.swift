@@ -60,13 +60,14 @@ public enum Posix {
     public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t) throws {
         let dir = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         var template = Array(((dir.isEmpty ? "." : dir) + "/.soporte-tmp-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        let fd = template.withUnsafeMutableBufferPointer { buf in buf.baseAddress.map { mkstemp($0) } ?? -1 }
         guard fd >= 0 else { throw SoporteError.config("cannot write in \(dir.isEmpty ? "." : dir): \(errorText(errno))") }
-        let tmp = String(cString: template.map { UInt8(bitPattern: $0) } + [])
+        // mkstemp filled in the X's; the array still ends with its NUL.
+        let tmp = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var ok = fchmod(fd, mode) == 0
         var off = 0
         while ok && off < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + off, bytes.count - off) }
+            let n = bytes[off...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
             if n < 0 { if errno == EINTR { continue }; ok = false; break }
             off += n
         }
@@ -114,6 +115,7 @@ public enum Posix {
         var ptrs: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
         ptrs.append(nil)
         defer { for p in ptrs { free(p) } }
+        // `ptrs` always holds at least the terminating nil, so its buffer has an address.
         return ptrs.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 
@@ -178,6 +180,7 @@ public enum Posix {
         pthread_attr_setdetachstate(&attr, Int32(PTHREAD_CREATE_DETACHED))
         var tid = pthread_t()
         let rc = pthread_create(&tid, &attr, { p in
+            // pthread_create hands back the pointer given below, never nil.
             Unmanaged<ThreadBody>.fromOpaque(p!).takeRetainedValue().body()
             return nil
         }, box)
