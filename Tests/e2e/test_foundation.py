@@ -14,6 +14,9 @@ def test_version_and_help(run):
     assert h.rc == 0 and "--filter" in h.out and "Examples:" in h.out
     assert "accounts" in run(["help"], token=None).out
     assert run(["help", "accounts", "suspend"], token=None).out == run(["accounts", "suspend", "-h"], token=None).out
+    for group in ("accounts", "invoices", "subscriptions", "servers", "packages", "config", "auth"):
+        g = run([group, "--help"], token=None)
+        assert g.rc == 0 and "Commands:" in g.out and "Examples:\n  $ soporte " in g.out, group
 
 
 def test_health_healthy_and_unhealthy(run, sb):
@@ -65,6 +68,15 @@ def test_non_admin_on_admin_route_is_4(run, sb):
 def test_unknown_id_is_5(run, sb):
     r = run(["accounts", "get", "999999"], sb)
     assert r.rc == 5 and "not found" in r.err and r.out == ""
+    r = run(["accounts", "get", "999999", "-o", "json"], sb)
+    assert json.loads(r.err.splitlines()[0])["error"]["code"] == "RESOURCE_NOT_FOUND"
+
+
+def test_errors_of_our_own_are_json_too_under_o_json(run, sb):
+    r = run(["accounts", "list", "--per-page", "500", "-o", "json"], sb)
+    assert r.rc == 2
+    err = json.loads(r.err.splitlines()[0])["error"]
+    assert err["code"] == "USAGE" and err["exit_status"] == 2 and "--per-page" in err["message"]
 
 
 def test_unknown_option_and_command_suggest(run, sb):

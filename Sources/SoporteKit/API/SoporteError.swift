@@ -40,6 +40,36 @@ public struct SoporteError: Error, Equatable, Sendable {
         self.helpPath = helpPath
     }
 
+    /// A stable short code for scripts (`-o json` errors carry it).
+    public var code: String {
+        switch status {
+        case .success: return "OK"
+        case .unexpected: return "UNEXPECTED"
+        case .usage: return "USAGE"
+        case .config: return "CONFIGURATION"
+        case .auth: return "AUTHENTICATION"
+        case .notFound: return "NOT_FOUND"
+        case .rejected: return "REJECTED"
+        case .rateLimited: return "RATE_LIMITED"
+        case .server: return "SERVER"
+        case .network: return "NETWORK"
+        case .unhealthy: return "UNHEALTHY"
+        case .brokenPipe: return "BROKEN_PIPE"
+        case .interrupted: return "INTERRUPTED"
+        case .terminated: return "TERMINATED"
+        }
+    }
+
+    /// The API's envelope, or one in the same shape for errors of our own.
+    public var jsonEnvelope: JSONValue {
+        if let e = envelope { return e }
+        var o = JSONObject([("code", .string(code)), ("message", .string(message))])
+        if !details.isEmpty { o["details"] = .array(details.map { .string($0) }) }
+        if let r = requestID { o["request_id"] = .string(r) }
+        o["exit_status"] = .int(Int(status.rawValue))
+        return .object(JSONObject([("error", .object(o))]))
+    }
+
     public static func usage(_ m: String) -> SoporteError { SoporteError(.usage, m) }
     public static func config(_ m: String) -> SoporteError { SoporteError(.config, m) }
 

@@ -31,7 +31,8 @@ public enum HelpRenderer {
             out += "\nOptions:\n" + optionLines(own)
         }
         out += "\nGlobal options:\n" + optionLines(CommandTable.globalOptions)
-        let examples = spec.examples
+        // A group without examples of its own shows its subcommands' first ones.
+        let examples = spec.examples.isEmpty ? Array(spec.subcommands.compactMap(\.examples.first).prefix(4)) : spec.examples
         if !examples.isEmpty {
             out += "\nExamples:\n"
             for e in examples { out += "  $ \(e)\n" }

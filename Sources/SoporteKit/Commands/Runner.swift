@@ -50,8 +50,8 @@ public enum Runner {
     }
 
     static func report(_ e: SoporteError, ctx: Context, json: Bool) {
-        if json, let env = e.envelope {
-            ctx.io.err(JSONWriter.compact(env))
+        if json {
+            ctx.io.err(JSONWriter.compact(e.jsonEnvelope))
         }
         ctx.io.err(e.rendered)
         if e.status == .usage, let p = e.helpPath {
