@@ -4,13 +4,17 @@ import Glibc
 import SoporteKit
 import SoporteCurl
 
-// Ctrl-C and SIGTERM stop at once: erase a progress line, then leave with 130/143.
-// Only async-signal-safe calls here.
+// Ctrl-C and SIGTERM stop at once: put back terminal modes a prompt changed, erase a
+// progress line, then leave with 130/143. Only async-signal-safe calls here.
 signal(SIGINT) { _ in
+    TerminalGuard.restore()
     if isatty(2) == 1 { _ = write(2, "\r\u{1B}[K", 4) }
     _exit(130)
 }
-signal(SIGTERM) { _ in _exit(143) }
+signal(SIGTERM) { _ in
+    TerminalGuard.restore()
+    _exit(143)
+}
 // A closed stdout shows up as EPIPE from write(2), which ends the run quietly.
 signal(SIGPIPE, SIG_IGN)
 

@@ -195,6 +195,14 @@ def test_out_of_origin_links_are_not_followed(run, sb):
     assert hosts == {f"127.0.0.1:{sb.port}"}
 
 
+def test_empty_results(run, sb):
+    r = run(["accounts", "list", "--filter", "domain=nothing.invalid"], sb)
+    assert r.rc == 0 and r.out.split() == ["ID", "DOMAIN", "USERNAME", "STATUS", "PACKAGE", "SERVER_ID", "CREATED_AT"]
+    assert run(["accounts", "list", "--filter", "domain=nothing.invalid", "-o", "json"], sb).out == "[]\n"
+    assert run(["accounts", "list", "--filter", "domain=nothing.invalid", "-o", "ndjson"], sb).out == ""
+    assert run(["accounts", "list", "--filter", "domain=nothing.invalid", "-o", "csv", "--fields", "id,domain"], sb).out == "id,domain\n"
+
+
 def test_table_default_columns_and_get_vertical(run, sb):
     r = run(["accounts", "list", "--limit", "2"], sb)
     assert r.out.splitlines()[0].split() == ["ID", "DOMAIN", "USERNAME", "STATUS", "PACKAGE", "SERVER_ID", "CREATED_AT"]

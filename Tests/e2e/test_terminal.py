@@ -119,3 +119,28 @@ def test_ctrl_c_leaves_a_clean_terminal(fresh):
     os.close(fd)
     assert os.waitstatus_to_exitcode(status) == 130
     assert out.endswith(b"\r\x1b[K")  # the progress line was erased
+
+
+def test_ctrl_c_at_the_password_prompt_restores_echo(fresh):
+    import pty
+    import select
+    import termios
+    import time
+    s = fresh()
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(SOPORTE, [SOPORTE, "accounts", "create", "--domain", "c.example", "--username", "ccc",
+                            "--email", "c@c.example", "--package", "basic", "--server-id", "1"], env_for(s))
+    out = b""
+    deadline = time.time() + 10
+    while b"Password" not in out and time.time() < deadline:
+        if select.select([fd], [], [], 0.1)[0]:
+            out += os.read(fd, 1024)
+    time.sleep(0.2)
+    assert not termios.tcgetattr(fd)[3] & termios.ECHO  # echo is off while it waits
+    os.write(fd, b"\x03")  # Ctrl-C, as typed
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 130
+    assert termios.tcgetattr(fd)[3] & termios.ECHO  # and back on
+    os.close(fd)
+    assert [q for q in s.requests() if q["method"] == "POST"] == []

@@ -73,7 +73,7 @@ public final class IOStreams {
         case .never: return false
         case .auto:
             if let nc = env["NO_COLOR"], !nc.isEmpty { return false }
-            if env["TERM"] == "dumb" { return false }
+            if env["TERM"] == "dumb" || env["CLICOLOR"] == "0" { return false }
             if let f = env["CLICOLOR_FORCE"], !f.isEmpty, f != "0" { return true }
             return stdoutIsTTY
         }

@@ -23,7 +23,7 @@ public final class TableWriter: ItemWriter {
     }
 
     public func finish(complete: Bool) throws {
-        let cols = columns ?? plan.requested ?? []
+        let cols = columns ?? plan.tableColumns(first: nil)
         guard !cols.isEmpty else { try io.flush(); return }
         let head = cols.map { $0.uppercased() }
         try io.out(TableLayout.render(header: headers ? head : nil, rows: rows,

@@ -138,9 +138,11 @@ public enum Posix {
         var noEcho = old
         noEcho.c_lflag &= ~tcflag_t(ECHO)
         _ = prompt.withCString { write(fd, $0, strlen($0)) }
+        TerminalGuard.save(fd: fd, modes: old)
         tcsetattr(fd, TCSAFLUSH, &noEcho)
         defer {
             tcsetattr(fd, TCSAFLUSH, &old)
+            TerminalGuard.clear()
             _ = write(fd, "\n", 1)
         }
         return readLine(fd: fd)
@@ -229,4 +231,23 @@ public enum Posix {
 final class ThreadBody {
     let body: () -> Void
     init(_ b: @escaping () -> Void) { body = b }
+}
+
+/// Terminal modes to put back if a signal ends the process while echo is off.
+/// `restore` is called from the signal handler: it only reads plain globals and calls
+/// tcsetattr, which is async-signal-safe.
+public enum TerminalGuard {
+    nonisolated(unsafe) private static var fd: Int32 = -1
+    nonisolated(unsafe) private static var modes = termios()
+
+    static func save(fd f: Int32, modes m: termios) {
+        modes = m
+        fd = f
+    }
+
+    static func clear() { fd = -1 }
+
+    public static func restore() {
+        if fd >= 0 { tcsetattr(fd, TCSANOW, &modes) }
+    }
 }
