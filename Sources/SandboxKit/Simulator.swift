@@ -193,8 +193,7 @@ public final class Simulator: @unchecked Sendable {
     func api(_ r: SimRequest) -> SimResponse {
         let step: (SimResponse?, Fault?, [(String, String)]) = locked {
             appendRecord(r)
-            var token: String?
-            if let a = r.header("authorization"), a.hasPrefix("Bearer ") { token = String(a.dropFirst(7)).trimmingSpaces() }
+            let token = bearer(r)
             let tier = token.flatMap { Simulator.tokens[$0]?.tier } ?? "public"
             var rl: [(String, String)] = []
             if options.rateLimit {
@@ -218,9 +217,7 @@ public final class Simulator: @unchecked Sendable {
         if wait > 0 { usleep(useconds_t(min(wait, 600_000)) * 1000) }
         return locked {
             if let f = step.1 { return applyFault(f, r, rl: step.2) }
-            var token: String?
-            if let a = r.header("authorization"), a.hasPrefix("Bearer ") { token = String(a.dropFirst(7)).trimmingSpaces() }
-            return route(r, token: token, identity: token.flatMap { Simulator.tokens[$0] }, rl: step.2)
+            return route(r, rl: step.2)
         }
     }
 
@@ -240,7 +237,7 @@ public final class Simulator: @unchecked Sendable {
                                body: Array("{\"data\": [{\"id\": 1, \"domain\": \"broken".utf8))
         case .some(let a):
             // The request is served (state changes happen), then the connection misbehaves.
-            resp = route(r, token: r.header("authorization").map { String($0.dropFirst(7)) }, identity: nil, rl: rl, trusted: true)
+            resp = route(r, rl: rl)
             if let s = f.status { resp.status = s }
             resp.action = a
             if a == .drip { resp.dripMs = f.delayMs ?? 100 }
@@ -259,7 +256,7 @@ public final class Simulator: @unchecked Sendable {
                 }
                 resp = error(r, APIFailure(s, code, "Injected fault: HTTP \(s).", retryAfter: f.retryAfter), extra: rl + f.headers)
             } else {
-                resp = route(r, token: r.header("authorization").map { String($0.dropFirst(7)) }, identity: nil, rl: rl, trusted: true)
+                resp = route(r, rl: rl)
             }
         }
         return resp
@@ -283,15 +280,21 @@ public final class Simulator: @unchecked Sendable {
                      ("X-RateLimit-Reset", String(reset))], retry)
     }
 
-    func route(_ r: SimRequest, token: String?, identity: (tier: String, admin: Bool)?, rl: [(String, String)], trusted: Bool = false) -> SimResponse {
+    /// The token of `Authorization: Bearer TOKEN`, if any.
+    func bearer(_ r: SimRequest) -> String? {
+        guard let a = r.header("authorization"), a.hasPrefix("Bearer ") else { return nil }
+        return String(a.dropFirst(7)).trimmingSpaces()
+    }
+
+    /// Checks the token and answers the request.
+    func route(_ r: SimRequest, rl: [(String, String)]) -> SimResponse {
         let rid = requestID(r)
-        var id = identity
-        if trusted, let t = token { id = Simulator.tokens[t.trimmingSpaces()] }
+        let token = bearer(r)
         do {
             guard let t = token, !t.isEmpty else {
                 throw APIFailure(401, "AUTHENTICATION_REQUIRED", "Authentication is required: send Authorization: Bearer TOKEN.")
             }
-            guard let who = id ?? Simulator.tokens[t] else {
+            guard let who = Simulator.tokens[t] else {
                 throw APIFailure(401, "INVALID_TOKEN", "The token is invalid or expired.")
             }
             let parts = r.path.dropFirst(3).split(separator: "/").map(String.init)

@@ -17,10 +17,6 @@ public struct INIFile: Equatable, Sendable {
         sections[section]?.last { $0.key == key }?.value
     }
 
-    public func entry(_ key: String, in section: String) -> INIEntry? {
-        sections[section]?.last { $0.key == key }
-    }
-
     /// Parses INI text: `[section]`, `key = value`, `#`/`;` comment lines.
     /// Keys before any section belong to `default`.
     public static func parse(_ text: String, path: String) throws -> INIFile {

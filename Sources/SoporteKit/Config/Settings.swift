@@ -35,7 +35,6 @@ public struct Settings: Equatable, Sendable {
     public var licenseKey: String?
     public var signingSecret: String?
     public var output: OutputFormat = .table
-    public var outputExplicit = false
     public var fields: [String]?
     public var noHeaders = false
     public var csvSafe = false
@@ -52,7 +51,6 @@ public struct Settings: Equatable, Sendable {
     /// Warnings to print on stderr (unknown keys and the like).
     public var warnings: [String] = []
 
-    public static let productionURL = "https://api.soporteclientes.net/v1"
     public static let sandboxURL = "https://api-sandbox.soporteclientes.net/v1"
     public static let knownKeys: Set<String> = Set(CommandTable.configKeys)
 
@@ -106,13 +104,11 @@ public struct Settings: Equatable, Sendable {
                 throw SoporteError.usage("unknown output format '\(o)' (use \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             s.output = f
-            s.outputExplicit = true
         } else if let o = envValue("SOPORTE_OUTPUT") ?? conf("output") {
             guard let f = OutputFormat(rawValue: o) else {
                 throw SoporteError.config("unknown output format '\(o)' in SOPORTE_OUTPUT or the config (use \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             s.output = f
-            s.outputExplicit = true
         }
         if let fl = options.last("fields") {
             let list = fl.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
@@ -165,13 +161,4 @@ public struct Settings: Equatable, Sendable {
     public static func holdsSecrets(_ file: INIFile) -> Bool {
         file.sections.values.contains { $0.contains { $0.key == "token" || $0.key == "signing_secret" } }
     }
-
-    /// The message for a token needed but not set.
-    public static let noTokenMessage = """
-        no API token: use one of
-          --token-file PATH
-          SOPORTE_API_TOKEN environment variable
-          token_command = ... in the config profile (its output is the token)
-          token = ... in the config profile (soporte config set token -)
-        """
 }
