@@ -45,10 +45,9 @@ public enum Posix {
 
     /// Creates `dir` and missing parents with `mode`.
     public static func makeDirectories(_ dir: String, mode: mode_t) throws {
-        var path = ""
-        for part in dir.split(separator: "/", omittingEmptySubsequences: false) {
-            path += (path.isEmpty && dir.hasPrefix("/") && part.isEmpty) ? "/" : (path.hasSuffix("/") || path.isEmpty ? "" : "/") + part
-            if part.isEmpty { continue }
+        var path = dir.hasPrefix("/") ? "" : "."
+        for part in dir.split(separator: "/") {
+            path += "/" + part
             if mkdir(path, mode) != 0 && errno != EEXIST {
                 throw SoporteError.config("cannot create \(path): \(errorText(errno))")
             }
