@@ -5,13 +5,13 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 SWIFT ?= swift
 PYTHON ?= /usr/bin/python3
-RELEASE_FLAGS = -c release --static-swift-stdlib
+RELEASE_FLAGS = -c release --static-swift-stdlib --disable-build-manifest-caching
 DEBUG_BIN = .build/debug
 RELEASE_BIN = .build/release
 
 BUILD_PACKAGES = libcurl4-openssl-dev pkg-config
 TEST_PACKAGES = $(BUILD_PACKAGES) jq curl python3 python3-pytest mandoc nginx openssl zsh fish bash-completion
-BENCH_PACKAGES = $(TEST_PACKAGES) hyperfine apache2-utils
+BENCH_PACKAGES = $(TEST_PACKAGES) hyperfine apache2-utils binutils
 
 .PHONY: all build release deps test-deps bench-deps test unit e2e demo install install-files uninstall generated bench fuzz fuzz-build fuzz-smoke clean
 
@@ -36,8 +36,26 @@ bench-deps:
 build: deps
 	$(SWIFT) build
 
+## release: linked for a fast start (bench/RESULTS.md, README "Performance"): with lld;
+## with relative relocations packed (DT_RELR) where glibc's loader reads them (2.36 and
+## later); and with libstdc++ and libgcc linked in, so the loader maps and binds two
+## libraries fewer at every run. Without libstdc++.a, libstdc++ stays a shared library:
+## a little slower to start, the same program.
+RELEASE_TOOLSET = $(CURDIR)/.build/release-toolset.json
+STATIC_LIBS = $(CURDIR)/.build/static-libs
+
 release: deps
-	$(SWIFT) build $(RELEASE_FLAGS)
+	@mkdir -p $(STATIC_LIBS)
+	@a=$$($(CC) -print-file-name=libstdc++.a); \
+	if [ -f "$$a" ]; then ln -sf "$$a" $(STATIC_LIBS)/libstdc++.a; \
+	else rm -f $(STATIC_LIBS)/libstdc++.a; echo "note: no libstdc++.a; libstdc++ stays a shared library"; fi
+	@relr=; v=$$(getconf GNU_LIBC_VERSION | cut -d' ' -f2); \
+	if [ "$$(printf '2.36\n%s\n' "$$v" | sort -V | head -1)" = 2.36 ]; then relr='"-z", "pack-relative-relocs", '; fi; \
+	printf '{\n  "schemaVersion": "1.0",\n  "swiftCompiler": { "extraCLIOptions": ["-use-ld=lld", "-Xclang-linker", "-static-libgcc"] },\n  "linker": { "extraCLIOptions": [%s"-L$(STATIC_LIBS)"] }\n}\n' "$$relr" > $(RELEASE_TOOLSET).new; \
+	if ! cmp -s $(RELEASE_TOOLSET).new $(RELEASE_TOOLSET); then \
+	  mv $(RELEASE_TOOLSET).new $(RELEASE_TOOLSET); rm -f $(RELEASE_BIN)/soporte $(RELEASE_BIN)/soporte-sandbox; \
+	else rm $(RELEASE_TOOLSET).new; fi
+	$(SWIFT) build $(RELEASE_FLAGS) --toolset $(RELEASE_TOOLSET)
 
 ## test: every test: Swift unit tests, then the end-to-end suite against the real binaries.
 test: test-deps

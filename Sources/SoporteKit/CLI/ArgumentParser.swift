@@ -49,20 +49,28 @@ public struct UsageError: Error, Equatable, Sendable {
 /// check that each option belongs to that command and each argument count fits.
 public struct ArgumentParser {
     public let root: CommandSpec
-    private let byLong: [String: OptionSpec]
-    private let byShort: [Character: OptionSpec]
-
     public init(root: CommandSpec = CommandTable.root) {
         self.root = root
-        var l: [String: OptionSpec] = [:]
-        var s: [Character: OptionSpec] = [:]
-        for o in root.allOptions() {
-            l[o.long] = o
-            if let c = o.short { s[c] = o }
-        }
-        byLong = l
-        byShort = s
     }
+
+    /// The first option in the table (depth first, as `allOptions` orders them) that
+    /// matches. Searched on demand: a command line names a handful of options, and
+    /// indexing the whole table first cost more at start-up than all the searches.
+    private func option(where match: (OptionSpec) -> Bool) -> OptionSpec? {
+        func search(_ c: CommandSpec) -> OptionSpec? {
+            if let o = c.options.first(where: match) { return o }
+            for sub in c.subcommands {
+                if let o = search(sub) { return o }
+            }
+            return nil
+        }
+        return search(root)
+    }
+
+    private func option(long name: String) -> OptionSpec? { option { $0.long == name } }
+    private func option(short c: Character) -> OptionSpec? { option { $0.short == c } }
+    private var longNames: [String] { root.allOptions().map { "--" + $0.long } }
+    private var shortNames: [String] { root.allOptions().compactMap { $0.short.map { "-\($0)" } } }
 
     public func parse(_ argv: [String]) throws -> ParsedCommand {
         var words: [String] = []
@@ -87,8 +95,8 @@ public struct ArgumentParser {
                 } else {
                     name = String(body)
                 }
-                guard let spec = byLong[name] else {
-                    throw unknownOption("--\(name)", candidates: byLong.keys.map { "--\($0)" })
+                guard let spec = option(long: name) else {
+                    throw unknownOption("--\(name)", candidates: longNames)
                 }
                 if spec.takesValue {
                     if let v = inline {
@@ -108,8 +116,8 @@ public struct ArgumentParser {
             var chars = Array(a.dropFirst())
             while !chars.isEmpty {
                 let c = chars.removeFirst()
-                guard let spec = byShort[c] else {
-                    throw unknownOption("-\(c)", candidates: byShort.keys.map { "-\($0)" } + byLong.keys.map { "--\($0)" })
+                guard let spec = option(short: c) else {
+                    throw unknownOption("-\(c)", candidates: shortNames + longNames)
                 }
                 if spec.takesValue {
                     if !chars.isEmpty {

@@ -83,11 +83,9 @@ public struct CommandSpec: Equatable, Sendable {
 
     /// Every option anywhere in this subtree (first definition of each long name wins).
     public func allOptions() -> [OptionSpec] {
-        var seen = Set<String>()
         var out: [OptionSpec] = []
         func visit(_ c: CommandSpec) {
-            for o in c.options where !seen.contains(o.long) {
-                seen.insert(o.long)
+            for o in c.options where !out.contains(where: { $0.long == o.long }) {
                 out.append(o)
             }
             c.subcommands.forEach(visit)
