@@ -57,11 +57,15 @@ release: deps
 	else rm $(RELEASE_TOOLSET).new; fi
 	$(SWIFT) build $(RELEASE_FLAGS) --toolset $(RELEASE_TOOLSET)
 
-## test: every test: Swift unit tests, then the end-to-end suite against the real binaries.
+## test: every test: Swift unit tests, then the end-to-end suite against the real binaries,
+## debug and release (the release link is its own: lld, static libstdc++ and libgcc).
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	SOPORTE_BIN=$(DEBUG_BIN)/soporte SANDBOX_BIN=$(DEBUG_BIN)/soporte-sandbox \
+	  $(PYTHON) -m pytest -q -p no:cacheprovider Tests/e2e
+	$(MAKE) --no-print-directory release
+	SOPORTE_BIN=$(RELEASE_BIN)/soporte SANDBOX_BIN=$(RELEASE_BIN)/soporte-sandbox \
 	  $(PYTHON) -m pytest -q -p no:cacheprovider Tests/e2e
 	$(MAKE) --no-print-directory fuzz-smoke
 

@@ -1,7 +1,6 @@
 /// The options given on one command line, by long name, in the order typed.
 public struct OptionValues: Equatable, Sendable {
-    public private(set) var values: [String: [String]] = [:]
-    /// Every option in the order typed, for options whose relative order matters.
+    /// Every option in the order typed. A command line holds a handful, so lookups scan.
     public private(set) var sequence: [Pair] = []
 
     public struct Pair: Equatable, Sendable {
@@ -12,15 +11,13 @@ public struct OptionValues: Equatable, Sendable {
     public init() {}
 
     mutating func add(_ long: String, _ value: String) {
-        values[long, default: []].append(value)
         sequence.append(Pair(name: long, value: value))
     }
 
-    public func has(_ long: String) -> Bool { values[long] != nil }
-    public func last(_ long: String) -> String? { values[long]?.last }
-    public func all(_ long: String) -> [String] { values[long] ?? [] }
-    public func count(_ long: String) -> Int { values[long]?.count ?? 0 }
-    public var names: [String] { Array(values.keys) }
+    public func has(_ long: String) -> Bool { sequence.contains { $0.name == long } }
+    public func last(_ long: String) -> String? { sequence.last { $0.name == long }?.value }
+    public func all(_ long: String) -> [String] { sequence.filter { $0.name == long }.map(\.value) }
+    public func count(_ long: String) -> Int { sequence.reduce(0) { $0 + ($1.name == long ? 1 : 0) } }
 }
 
 /// What the user asked for, matched against the command table.
@@ -174,8 +171,11 @@ public struct ArgumentParser {
         }
 
         // Every option must belong to this command or be global.
-        let allowed = Set(CommandTable.globalOptions.map(\.long) + node.options.map(\.long) + (path.isEmpty ? ["version"] : []))
-        for (spec, _, typed) in given where !allowed.contains(spec.long) {
+        func allowed(_ spec: OptionSpec) -> Bool {
+            CommandTable.globalOptions.contains { $0.long == spec.long } || node.options.contains { $0.long == spec.long }
+                || (path.isEmpty && spec.long == "version")
+        }
+        for (spec, _, typed) in given where !allowed(spec) {
             let cmd = path.isEmpty ? "soporte" : path.joined(separator: " ")
             throw UsageError("option \(typed) is not valid for '\(cmd)'", helpPath: path)
         }

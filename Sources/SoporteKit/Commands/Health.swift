@@ -2,7 +2,7 @@ import SoporteJSON
 
 /// `soporte health`: GET /admin/system/health; exit 10 when the API says it is not healthy.
 enum Health {
-    static let healthyWords: Set<String> = ["healthy", "ok", "up", "pass"]
+    static let healthyWords = ["healthy", "ok", "up", "pass"]
 
     static func run(_ inv: Invocation) throws {
         guard let answer = try inv.sendOrPrint(APICall("GET", "/admin/system/health")) else { return }
