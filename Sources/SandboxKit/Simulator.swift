@@ -95,8 +95,9 @@ struct Fault {
     var retryAfter: Int?
     var delayMs: Int?
     var action: ConnectionAction?
-    /// A literal body (and extra headers) to answer with instead of the API's.
-    var body: String?
+    /// A literal body (and extra headers) to answer with instead of the API's: `body` as
+    /// text, or `body_hex` for bytes that are not UTF-8.
+    var body: [UInt8]?
     var headers: [(String, String)] = []
 
     func matches(_ r: SimRequest) -> Bool {
@@ -221,10 +222,34 @@ public final class Simulator: @unchecked Sendable {
         }
     }
 
+    /// "7b22ff" -> [0x7b, 0x22, 0xff]; nil unless pairs of hex digits.
+    static func bytes(hex: String) -> [UInt8]? {
+        let digits = Array(hex.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(digits.count / 2)
+        var i = 0
+        while i < digits.count {
+            guard let hi = hexValue(digits[i]), let lo = hexValue(digits[i + 1]) else { return nil }
+            out.append(hi << 4 | lo)
+            i += 2
+        }
+        return out
+    }
+
+    private static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+
     func applyFault(_ f: Fault, _ r: SimRequest, rl: [(String, String)]) -> SimResponse {
         var resp: SimResponse
         if let b = f.body, f.action == nil {
-            resp = SimResponse(status: f.status ?? 200, headers: [("Content-Type", "application/json")] + f.headers + rl, body: Array(b.utf8))
+            resp = SimResponse(status: f.status ?? 200, headers: [("Content-Type", "application/json")] + f.headers + rl, body: b)
             return resp
         }
         switch f.action {
@@ -437,7 +462,13 @@ public final class Simulator: @unchecked Sendable {
                 f.status = o["status"]?.intValue
                 f.retryAfter = o["retry_after"]?.intValue
                 f.delayMs = o["delay_ms"]?.intValue
-                f.body = o["body"]?.stringValue
+                f.body = o["body"]?.stringValue.map { Array($0.utf8) }
+                if let hex = o["body_hex"]?.stringValue {
+                    guard let bytes = Simulator.bytes(hex: hex) else {
+                        return .json(400, .object(JSONObject([("error", .string("body_hex must be pairs of hex digits"))])))
+                    }
+                    f.body = bytes
+                }
                 for (k, v) in o["headers"]?.objectValue?.entries.map({ ($0, $1) }) ?? [] { f.headers.append((k, v.scalarText)) }
                 if let a = o["action"]?.stringValue {
                     guard let act = ConnectionAction(rawValue: a) else {

@@ -59,4 +59,12 @@ final class SandboxTests: XCTestCase {
         XCTAssertNil(HTTPParser.parseHead(Array("GET /x HTTP/9\r\n".utf8)))
         XCTAssertNil(HTTPParser.parseHead(Array("GET /x HTTP/1.1\r\nno colon\r\n".utf8)))
     }
+
+    func testHexBodies() {
+        XCTAssertEqual(Simulator.bytes(hex: "7b22FF00"), [0x7B, 0x22, 0xFF, 0x00])
+        XCTAssertEqual(Simulator.bytes(hex: ""), [])
+        XCTAssertNil(Simulator.bytes(hex: "7"))
+        XCTAssertNil(Simulator.bytes(hex: "zz"))
+        XCTAssertNil(Simulator.bytes(hex: "0g"))
+    }
 }
