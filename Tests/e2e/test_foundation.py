@@ -2,6 +2,7 @@
 import json
 import os
 import subprocess
+import pytest
 
 from conftest import SOPORTE, TOKEN
 
@@ -148,3 +149,25 @@ def test_unknown_config_key_warns(run, sb, home):
     cfg.write_text(f"[default]\napi_url = {sb.url}\ncolour = never\n")
     r = run(["health"], env={"SOPORTE_CONFIG": str(cfg)})
     assert r.rc == 0 and "unknown key 'colour'" in r.err
+
+
+def loaded_libcurl(r):
+    """Whether the dynamic loader opened libcurl during the run (LD_DEBUG=files)."""
+    return "file=libcurl.so.4" in r.err
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["accounts", "list", "--help"], ["completion", "bash"],
+                                  ["config", "path"], ["accounts", "get", "1", "--dry-run"], ["acounts"]])
+def test_commands_that_send_nothing_never_load_libcurl(run, sb, args):
+    # The start-up design (README "Performance"): libcurl and its ~30 libraries are
+    # mapped at the first request only.
+    r = run(args, sb, env={"LD_DEBUG": "files"})
+    assert r.rc in (0, 2), r
+    assert "file=libc.so.6" in r.err, "LD_DEBUG gave no trace; the check below would prove nothing"
+    assert not loaded_libcurl(r), r
+
+
+def test_a_request_loads_libcurl_once(run, sb):
+    r = run(["health", "-o", "json"], sb, env={"LD_DEBUG": "files"})
+    assert r.rc == 0 and r.json()["status"] == "healthy", r
+    assert r.err.count("file=libcurl.so.4 [0];  dynamically loaded by") == 1, r.err[-2000:]
