@@ -49,9 +49,11 @@ release: deps
 	@a=$$($(CC) -print-file-name=libstdc++.a); \
 	if [ -f "$$a" ]; then ln -sf "$$a" $(STATIC_LIBS)/libstdc++.a; \
 	else rm -f $(STATIC_LIBS)/libstdc++.a; echo "note: no libstdc++.a; libstdc++ stays a shared library"; fi
-	@relr=; v=$$(getconf GNU_LIBC_VERSION | cut -d' ' -f2); \
-	if [ "$$(printf '2.36\n%s\n' "$$v" | sort -V | head -1)" = 2.36 ]; then relr='"-z", "pack-relative-relocs", '; fi; \
-	printf '{\n  "schemaVersion": "1.0",\n  "swiftCompiler": { "extraCLIOptions": ["-use-ld=lld", "-Xclang-linker", "-static-libgcc"] },\n  "linker": { "extraCLIOptions": [%s"-L$(STATIC_LIBS)"] }\n}\n' "$$relr" > $(RELEASE_TOOLSET).new; \
+	@lld=; relr=; v=$$(getconf GNU_LIBC_VERSION 2>/dev/null | cut -d' ' -f2); \
+	if [ -x "$$(dirname "$$(readlink -f "$$(command -v $(SWIFT))")")/ld.lld" ]; then lld='"-use-ld=lld", '; \
+	  if [ "$$(printf '2.36\n%s\n' "$$v" | sort -V | head -1)" = 2.36 ]; then relr='"-z", "pack-relative-relocs", '; fi; \
+	else echo "note: the Swift toolchain has no ld.lld; linking with its default linker"; fi; \
+	printf '{\n  "schemaVersion": "1.0",\n  "swiftCompiler": { "extraCLIOptions": [%s"-Xclang-linker", "-static-libgcc"] },\n  "linker": { "extraCLIOptions": [%s"-L$(STATIC_LIBS)"] }\n}\n' "$$lld" "$$relr" > $(RELEASE_TOOLSET).new; \
 	if ! cmp -s $(RELEASE_TOOLSET).new $(RELEASE_TOOLSET); then \
 	  mv $(RELEASE_TOOLSET).new $(RELEASE_TOOLSET); rm -f $(RELEASE_BIN)/soporte $(RELEASE_BIN)/soporte-sandbox; \
 	else rm $(RELEASE_TOOLSET).new; fi
