@@ -11,7 +11,7 @@ RELEASE_BIN = .build/release
 
 BUILD_PACKAGES = libcurl4-openssl-dev pkg-config
 TEST_PACKAGES = $(BUILD_PACKAGES) jq curl python3 python3-pytest mandoc nginx openssl zsh fish bash-completion
-BENCH_PACKAGES = $(TEST_PACKAGES) hyperfine apache2-utils binutils
+BENCH_PACKAGES = $(TEST_PACKAGES) hyperfine apache2-utils binutils time
 
 .PHONY: all build release deps test-deps bench-deps test unit e2e demo install install-files uninstall generated bench fuzz fuzz-build fuzz-smoke clean
 
