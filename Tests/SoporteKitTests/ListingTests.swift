@@ -113,4 +113,18 @@ final class ListingTests: XCTestCase {
         try t.finish(complete: true)
         XCTAssertEqual((io2.outSink as! BufferSink).text, "a\\tb\\nc\\\\d\n")
     }
+
+    func testTableWriterMatchesLayoutAndKeepsEmptyCells() throws {
+        let items = [#"{"id":1,"name":"山田","note":""}"#, #"{"id":22,"name":"x","note":"a\u001bb"}"#, #"{"id":3,"name":null,"note":"zz"}"#]
+        for (tty, width) in [(false, nil), (true, 9)] as [(Bool, Int?)] {
+            let io = IOStreams(out: BufferSink(), err: BufferSink(), stdoutIsTTY: tty, stderrIsTTY: false, stdinIsTTY: false, terminalWidth: width, colorEnabled: false)
+            let w = TableWriter(io: io, plan: ColumnPlan(requested: nil, defaults: nil), headers: true)
+            for i in items { try w.write(try JSONParser.parse(i)) }
+            try w.finish(complete: true)
+            let expected = TableLayout.render(header: ["ID", "NAME", "NOTE"],
+                                              rows: [["1", "山田", ""], ["22", "x", Sanitizer.forTerminal("a\u{1B}b")], ["3", "", "zz"]],
+                                              width: width, color: false)
+            XCTAssertEqual((io.outSink as! BufferSink).text, expected)
+        }
+    }
 }

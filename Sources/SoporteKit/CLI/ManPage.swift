@@ -116,7 +116,8 @@ public enum ManPage {
     .Fl \-fields ,
     aligned by display width (wide CJK characters take two cells, combining marks none).
     On a terminal rows are cut to its width with an ellipsis.
-    The table is buffered to size its columns; the other formats stream.
+    The table holds every row's text (about 100 bytes a row) to size its columns;
+    the other formats stream in constant memory.
     .Ic get
     prints a vertical KEY VALUE table.
     Control characters and escape sequences from the API are shown escaped.
