@@ -30,5 +30,5 @@ let package = Package(
         .testTarget(name: "SoporteKitTests", dependencies: ["SoporteKit", "SoporteJSON"]),
         .testTarget(name: "SandboxKitTests", dependencies: ["SandboxKit", "SoporteJSON"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -13,5 +13,5 @@ let package = Package(
         .executableTarget(name: "fuzz-args", dependencies: ["FuzzDriver", .product(name: "SoporteKit", package: "soporte")]),
         .executableTarget(name: "fuzz-config", dependencies: ["FuzzDriver", .product(name: "SoporteKit", package: "soporte")]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -25,8 +25,9 @@ let usage = """
 
     Control endpoints (no token, loopback only):
       POST /_sandbox/faults      queue faults: {"match": {"method", "path", "query"}, "count",
-                                 "status", "retry_after", "delay_ms", "action":
-                                 drop_before_headers|drop_after_headers|truncate|html|invalid_json}
+                                 "status", "retry_after", "delay_ms", "body", "body_hex",
+                                 "headers", "action": drop_before_headers|drop_after_headers|
+                                 truncate|html|invalid_json|huge|drip}
       DELETE /_sandbox/faults    clear queued faults
       GET /_sandbox/requests     the requests received, oldest first
       DELETE /_sandbox/requests  clear that record
@@ -35,54 +36,72 @@ let usage = """
 
     """
 
+/// Writes all of `text` to a file descriptor (stdio's FILE pointers are global mutable
+/// state, which Swift 6 will not touch from here).
+func emit(_ text: String, to fd: Int32) {
+    let bytes = Array(text.utf8)
+    var off = 0
+    while off < bytes.count {
+        let n = bytes[off...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { return }
+        off += n
+    }
+}
+
 func fail(_ m: String) -> Never {
-    fputs("soporte-sandbox: \(m)\n", stderr)
+    emit("soporte-sandbox: \(m)\n", to: 2)
     exit(2)
 }
 
-var options = Simulator.Options()
-var port = 8080
-var args = Array(CommandLine.arguments.dropFirst())[...]
-func value(_ flag: String) -> String {
-    guard let v = args.popFirst() else { fail("\(flag) needs a value") }
-    return v
-}
-func int(_ flag: String, _ range: ClosedRange<Int>) -> Int {
-    let v = value(flag)
-    guard let n = Int(v), range.contains(n) else { fail("\(flag) must be a number from \(range.lowerBound) to \(range.upperBound), not '\(v)'") }
-    return n
-}
-var accounts = 250, invoices = 400
-while let a = args.popFirst() {
-    var flag = a
-    if let eq = a.firstIndex(of: "="), a.hasPrefix("--") {
-        flag = String(a[..<eq])
-        args.insert(String(a[a.index(after: eq)...]), at: args.startIndex)
+/// The command line: the simulator's options and the port.
+func parse(_ argv: [String]) -> (Simulator.Options, Int) {
+    var options = Simulator.Options()
+    var port = 8080
+    var args = argv[...]
+    func value(_ flag: String) -> String {
+        guard let v = args.popFirst() else { fail("\(flag) needs a value") }
+        return v
     }
-    switch flag {
-    case "-h", "--help": print(usage, terminator: ""); exit(0)
-    case "--port": port = int("--port", 0...65535)
-    case "--seed": options.seed = UInt64(int("--seed", 0...Int.max))
-    case "--accounts": accounts = int("--accounts", 0...10_000_000)
-    case "--invoices": invoices = int("--invoices", 0...10_000_000)
-    case "--latency": options.latencyMs = int("--latency", 0...600_000)
-    case "--rate-limit":
-        switch value("--rate-limit") {
-        case "on": options.rateLimit = true
-        case "off": options.rateLimit = false
-        default: fail("--rate-limit must be on or off")
+    func int(_ flag: String, _ range: ClosedRange<Int>) -> Int {
+        let v = value(flag)
+        guard let n = Int(v), range.contains(n) else { fail("\(flag) must be a number from \(range.lowerBound) to \(range.upperBound), not '\(v)'") }
+        return n
+    }
+    var accounts = 250, invoices = 400
+    while let a = args.popFirst() {
+        var flag = a
+        if let eq = a.firstIndex(of: "="), a.hasPrefix("--") {
+            flag = String(a[..<eq])
+            args.insert(String(a[a.index(after: eq)...]), at: args.startIndex)
         }
-    case "--state": options.statePath = value("--state")
-    default: fail("unknown option '\(a)' (see --help)")
+        switch flag {
+        case "-h", "--help": emit(usage, to: 1); exit(0)
+        case "--port": port = int("--port", 0...65535)
+        case "--seed": options.seed = UInt64(int("--seed", 0...Int.max))
+        case "--accounts": accounts = int("--accounts", 0...10_000_000)
+        case "--invoices": invoices = int("--invoices", 0...10_000_000)
+        case "--latency": options.latencyMs = int("--latency", 0...600_000)
+        case "--rate-limit":
+            switch value("--rate-limit") {
+            case "on": options.rateLimit = true
+            case "off": options.rateLimit = false
+            default: fail("--rate-limit must be on or off")
+            }
+        case "--state": options.statePath = value("--state")
+        default: fail("unknown option '\(a)' (see --help)")
+        }
     }
+    options.sizes = DataGenerator.Sizes(accounts: accounts, invoices: invoices)
+    return (options, port)
 }
-options.sizes = DataGenerator.Sizes(accounts: accounts, invoices: invoices)
+
+let (options, port) = parse(Array(CommandLine.arguments.dropFirst()))
 signal(SIGPIPE, SIG_IGN)
 do {
     let sim = try Simulator(options: options)
     let server = try HTTPServer(simulator: sim, port: port)
-    print("listening on http://127.0.0.1:\(server.port)/v1")
-    fflush(stdout)
+    emit("listening on http://127.0.0.1:\(server.port)/v1\n", to: 1)
     server.serve()
 } catch {
     fail("\(error)")

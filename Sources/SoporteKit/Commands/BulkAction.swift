@@ -6,14 +6,14 @@ import SoporteJSON
 /// Commands that act on `ID...`: IDs from arguments or stdin (`-`), confirmation for
 /// destructive ones, a few at a time, one result line per ID in input order, and the
 /// exit status of the first failure.
-struct BulkAction {
+struct BulkAction: Sendable {
     let verb: String
     let pastTense: String
     let method: String
     let noun: Resource
     let destructive: Bool
-    let path: (String) -> String
-    let body: (Invocation) -> [UInt8]?
+    let path: @Sendable (String) -> String
+    let body: @Sendable (Invocation) -> [UInt8]?
 
     static func accounts(_ verb: String) -> BulkAction {
         switch verb {
