@@ -216,10 +216,23 @@ public final class Simulator: @unchecked Sendable {
         if let early = step.0 { return early }
         let wait = options.latencyMs + (step.1?.action == .drip ? 0 : step.1?.delayMs ?? 0)
         if wait > 0 { usleep(useconds_t(min(wait, 600_000)) * 1000) }
+        if step.1 == nil && (r.method == "GET" || r.method == "HEAD") {
+            // Reads run on a snapshot (the store is a value; copying it is O(1)), so
+            // pages are filtered, sorted and written out in parallel, not one at a time
+            // under the lock.
+            let view = locked { ReadView(store: store, health: healthStatus) }
+            return route(r, rl: step.2, view: view)
+        }
         return locked {
             if let f = step.1 { return applyFault(f, r, rl: step.2) }
-            return route(r, rl: step.2)
+            return route(r, rl: step.2, view: nil)
         }
+    }
+
+    /// What a read needs, taken under the lock.
+    struct ReadView {
+        let store: Store
+        let health: String
     }
 
     /// "7b22ff" -> [0x7b, 0x22, 0xff]; nil unless pairs of hex digits.
@@ -262,7 +275,7 @@ public final class Simulator: @unchecked Sendable {
                                body: Array("{\"data\": [{\"id\": 1, \"domain\": \"broken".utf8))
         case .some(let a):
             // The request is served (state changes happen), then the connection misbehaves.
-            resp = route(r, rl: rl)
+            resp = route(r, rl: rl, view: nil)
             if let s = f.status { resp.status = s }
             resp.action = a
             if a == .drip { resp.dripMs = f.delayMs ?? 100 }
@@ -281,7 +294,7 @@ public final class Simulator: @unchecked Sendable {
                 }
                 resp = error(r, APIFailure(s, code, "Injected fault: HTTP \(s).", retryAfter: f.retryAfter), extra: rl + f.headers)
             } else {
-                resp = route(r, rl: rl)
+                resp = route(r, rl: rl, view: nil)
             }
         }
         return resp
@@ -312,7 +325,9 @@ public final class Simulator: @unchecked Sendable {
     }
 
     /// Checks the token and answers the request.
-    func route(_ r: SimRequest, rl: [(String, String)]) -> SimResponse {
+    /// Serves `r`. With a `view` (GET and HEAD) it reads only that; without one it runs
+    /// under the lock and may change the store.
+    func route(_ r: SimRequest, rl: [(String, String)], view: ReadView?) -> SimResponse {
         let rid = requestID(r)
         let token = bearer(r)
         do {
@@ -326,7 +341,7 @@ public final class Simulator: @unchecked Sendable {
             if parts.first == "admin" && !who.admin {
                 throw APIFailure(403, "INSUFFICIENT_PERMISSIONS", "This endpoint requires an administrator token.")
             }
-            var resp = try dispatch(r, parts: parts)
+            var resp = try dispatch(r, parts: parts, view: view)
             resp.headers += rl + [("X-Request-ID", rid)]
             return resp
         } catch let f as APIFailure {
@@ -342,13 +357,16 @@ public final class Simulator: @unchecked Sendable {
         return "\(scheme)://\(host)\(r.path)"
     }
 
-    func dispatch(_ r: SimRequest, parts: [String]) throws -> SimResponse {
+    func dispatch(_ r: SimRequest, parts: [String], view: ReadView?) throws -> SimResponse {
+        // Reads use `view?.store ?? store` in place: a copy of the store kept alive across
+        // a write would make that write copy every collection.
         if parts == ["admin", "system", "health"] {
             guard r.method == "GET" else { throw methodNotAllowed(r) }
-            let checks = JSONObject([("database", .string(healthStatus == "healthy" ? "ok" : "failing")), ("cache", .string("ok")), ("queue", .string("ok"))])
+            let health = view?.health ?? healthStatus
+            let checks = JSONObject([("database", .string(health == "healthy" ? "ok" : "failing")), ("cache", .string("ok")), ("queue", .string("ok"))])
             return .json(200, .object(JSONObject([("data", .object(JSONObject([
-                ("status", .string(healthStatus)), ("version", .string("1.0.0-sandbox")), ("checks", .object(checks)),
-                ("accounts", .int(store.collections["accounts"]?.count ?? 0)),
+                ("status", .string(health)), ("version", .string("1.0.0-sandbox")), ("checks", .object(checks)),
+                ("accounts", .int((view?.store ?? store).collections["accounts"]?.count ?? 0)),
             ])))])))
         }
         let route: (String, ArraySlice<String>)
@@ -365,7 +383,8 @@ public final class Simulator: @unchecked Sendable {
         if rest.isEmpty {
             switch r.method {
             case "GET", "HEAD":
-                let v = try QueryEngine.list(store.collections[name] ?? [], query: r.query, linkBase: linkBase(r)) { rec, inc in self.store.include(rec, inc) }
+                let db = view?.store ?? store
+                let v = try QueryEngine.list(db.collections[name] ?? [], query: r.query, linkBase: linkBase(r)) { rec, inc in db.include(rec, inc) }
                 return .json(200, v)
             case "POST":
                 let created = try store.create(name, body: try parseBody(r))
@@ -377,15 +396,16 @@ public final class Simulator: @unchecked Sendable {
         guard let id = Int(rest.first!), rest.first!.allSatisfy({ $0.isNumber }) else {
             throw APIFailure(404, "RESOURCE_NOT_FOUND", "\(singular.capitalizedFirst) '\(rest.first!)' not found.")
         }
-        guard store.index(name, id) != nil else {
+        guard (view?.store ?? store).index(name, id) != nil else {
             throw APIFailure(404, "RESOURCE_NOT_FOUND", "\(singular.capitalizedFirst) \(id) not found.")
         }
         if rest.count == 1 {
             switch r.method {
             case "GET", "HEAD":
                 let includes = r.query.last { $0.0 == "include" }?.1.split(separator: ",").map(String.init) ?? []
-                let rec = store.collections[name]![store.index(name, id)!]
-                return .json(200, .object(JSONObject([("data", .object(includes.isEmpty ? rec : store.include(rec, includes)))])))
+                let db = view?.store ?? store
+                let rec = db.collections[name]![db.index(name, id)!]
+                return .json(200, .object(JSONObject([("data", .object(includes.isEmpty ? rec : db.include(rec, includes)))])))
             case "PATCH", "PUT":
                 let updated = try store.update(name, id: id, body: try parseBody(r), replace: r.method == "PUT")
                 try persist()
