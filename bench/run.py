@@ -88,6 +88,20 @@ def peak_rss_kb(argv, env):
         return int(f.read().split()[-1])
 
 
+COMMANDS = []  # (section, sandbox flags, command lines) for the appendix
+
+
+def record(section, sandbox_flags, cmds, url=None, soporte=None):
+    """Keeps the exact command lines of a case, the sandbox URL shown as $URL."""
+    def clean(c):
+        if url:
+            c = c.replace(url, "$URL")
+        if soporte:
+            c = c.replace(soporte, "soporte")
+        return c.replace(HERE + "/", "bench/")
+    COMMANDS.append((section, sandbox_flags, [clean(c) for c in cmds]))
+
+
 def needed(binary):
     """The shared libraries a binary names (DT_NEEDED)."""
     return ", ".join(re.findall(r"Shared library: \[([^\]]+)\]", sh(f"readelf -d {binary}"))) or "?"
@@ -128,6 +142,7 @@ def main():
 
     # 1. Start-up
     r = hyperfine([f"{soporte} --version", "curl --version"], runs=50 if q else 300, warmup=20)
+    record("Start-up", None, [f"{soporte} --version", "curl --version"], soporte=soporte)
     ratio = r[0]["median"] / r[1]["median"]
     out += ["## Start-up", "", "| command | median | min | max |", "|---|---|---|---|",
             row("`soporte --version`", r[0]), row("`curl --version`", r[1]), ""]
@@ -141,6 +156,7 @@ def main():
     # Interleaved: soporte, curl, curl, soporte, ... so that drift hits both alike.
     cmd = f"{soporte} health -o json --api-url {sb.url}"
     (mine, theirs), (pair_ratios,) = interleaved([cmd, curl], pairs=60 if q else 500, env=env)
+    record("One request", "--accounts 250", [cmd, curl], url=sb.url, soporte=soporte)
     ratio = mine["median"] / theirs["median"]
     out += ["## One request", "", "`GET /admin/system/health` on the sandbox. The two commands run in turn "
             f"({60 if q else 500} times each, the order swapped every round, timed from posix_spawn to waitpid), "
@@ -159,7 +175,9 @@ def main():
     glob = f"curl -s -H 'Authorization: Bearer {TOKEN}' '{pages_url}?page=[1-50]&per_page=100'"
     pyw = f"{PY} {HERE}/walk.py {sb.url} {TOKEN} 50 urllib"
     pyk = f"{PY} {HERE}/walk.py {sb.url} {TOKEN} 50 http.client"
-    r = hyperfine([f"{soporte} accounts list -o ndjson --api-url {sb.url}", loop, glob, pyw, pyk], runs=5 if q else 15, warmup=1, shell=True)
+    walk = [f"{soporte} accounts list -o ndjson --api-url {sb.url}", loop, glob, pyw, pyk]
+    r = hyperfine(walk, runs=5 if q else 15, warmup=1, shell=True)
+    record("Page walk", "--accounts 5000 --latency 20", walk, url=sb.url, soporte=soporte)
     mine_out = subprocess.run([soporte, "accounts", "list", "-o", "ndjson", "--api-url", sb.url], env=env, capture_output=True).stdout
     py_out = subprocess.run(shlex.split(pyw), capture_output=True).stdout
     same = mine_out == py_out and len(mine_out.splitlines()) == 5000
@@ -185,8 +203,9 @@ def main():
     sb = Sandbox(sandbox, "--accounts", "100000")
     base = f"{sb.url}/whm/accounts"
     jq = f"bash -c \"curl -s -H 'Authorization: Bearer {TOKEN}' '{base}?page=[1-1000]&per_page=100' | jq -c '.data[]'\""
-    r = hyperfine([f"{soporte} accounts list -o ndjson --api-url {sb.url}", f"{soporte} accounts list -o csv --api-url {sb.url}", jq],
-                  runs=3 if q else 7, warmup=1, shell=True)
+    transform = [f"{soporte} accounts list -o ndjson --api-url {sb.url}", f"{soporte} accounts list -o csv --api-url {sb.url}", jq]
+    r = hyperfine(transform, runs=3 if q else 7, warmup=1, shell=True)
+    record("Transform 100,000 items", "--accounts 100000", transform, url=sb.url, soporte=soporte)
     out += ["## Transform 100,000 items", "", "1,000 pages of 100 from the sandbox (no added latency), written to /dev/null.", "",
             "| command | median | min | max |", "|---|---|---|---|",
             row("`soporte accounts list -o ndjson`", r[0]), row("`soporte accounts list -o csv`", r[1]),
@@ -197,6 +216,8 @@ def main():
     sandbox_peak = sb.peak_kb()
     ab = subprocess.run(["ab", "-q", "-k", "-c", "8", "-n", "2000" if q else "10000", "-H", f"Authorization: Bearer {TOKEN}",
                          f"{base}?page=7&per_page=100".replace("localhost", "127.0.0.1")], capture_output=True, text=True).stdout
+    record("The sandbox", "--accounts 100000",
+           [f"ab -q -k -c 8 -n {2000 if q else 10000} -H 'Authorization: Bearer {TOKEN}' '{base}?page=7&per_page=100'"], url=sb.url)
     rps = re.search(r"Requests per second:\s+([\d.]+)", ab)
     failed = re.search(r"Failed requests:\s+(\d+)", ab)
     out += ["## The sandbox", "",
@@ -225,6 +246,14 @@ def main():
     for fmt, kbs in flat.items():
         ratio = max(kbs) / min(kbs)
         summary.append((f"memory {fmt}, 1k→100k", f"{ratio:.2f}×", "flat within 2×", ratio <= 2))
+
+    record("Memory", "--accounts 1000, 10000, 100000",
+           [f"/usr/bin/time -f %M soporte accounts list -o {fmt} --api-url $URL" for fmt in ("ndjson", "csv", "json", "table")])
+    out += ["## Commands", "", "Every sandbox runs with `--port 0 --rate-limit off` and the flags shown; "
+            "`SOPORTE_API_TOKEN` is set for soporte; `soporte` is the release binary.", ""]
+    for section, flags, cmds in COMMANDS:
+        out.append(f"**{section}**" + (f" (sandbox `{flags}`)" if flags else "") + ":")
+        out += ["", "```"] + cmds + ["```", ""]
 
     head = ["## Summary", "", "| case | soporte | target | met |", "|---|---|---|---|"]
     head += [f"| {c} | {v} | {t} | {'yes' if ok else '**no**'} |" for c, v, t, ok in summary]
