@@ -32,4 +32,9 @@ while let p = ep.pointee {
 }
 
 let context = Context(io: IOStreams.system(), env: environment, makeTransport: { CurlTransport() })
-exit(Runner.run(arguments, ctx: context))
+let status = Runner.run(arguments, ctx: context)
+// Our output is written and flushed by now (IOStreams writes with write(2)). _exit skips
+// the atexit handlers, which only free memory the kernel is about to take back: OpenSSL's
+// cleanup alone was 4 % of a one-request run (650,000 instructions).
+fflush(nil)
+_exit(status)
