@@ -22,17 +22,19 @@ let package = Package(
         // Loads libcurl on first use (dlopen) and wraps its variadic calls.
         .target(name: "CCurlShim", dependencies: ["CCurl"], linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "SoporteJSON"),
-        .target(name: "SoporteKit", dependencies: ["SoporteJSON"]),
+        // POSIX pieces both kits share: files, locks, threads, clocks, child processes.
+        .target(name: "SoporteSystem"),
+        .target(name: "SoporteKit", dependencies: ["SoporteJSON", "SoporteSystem"]),
         .target(name: "SoporteCurl", dependencies: ["CCurl", "CCurlShim", "SoporteKit"]),
         // Swift 5 mode for this one file of top-level code: Swift 6 runs top-level code on
         // the main actor, which starts the concurrency runtime at every run (measured: 25
         // more page faults and 74,000 more instructions for `soporte --version`). A
         // `nonisolated static func main()` under @main did not avoid it.
-        .executableTarget(name: "soporte", dependencies: ["SoporteKit", "SoporteCurl"],
+        .executableTarget(name: "soporte", dependencies: ["SoporteKit", "SoporteCurl", "SoporteSystem"],
                           swiftSettings: [.swiftLanguageMode(.v5)]),
-        .target(name: "SandboxKit", dependencies: ["SoporteJSON"]),
+        .target(name: "SandboxKit", dependencies: ["SoporteJSON", "SoporteSystem"]),
         .executableTarget(name: "soporte-sandbox", dependencies: ["SandboxKit"]),
-        .testTarget(name: "SoporteKitTests", dependencies: ["SoporteKit", "SoporteJSON"]),
+        .testTarget(name: "SoporteKitTests", dependencies: ["SoporteKit", "SoporteJSON", "SoporteSystem"]),
         .testTarget(name: "SandboxKitTests", dependencies: ["SandboxKit", "SoporteJSON"]),
     ],
     swiftLanguageModes: [.v6]

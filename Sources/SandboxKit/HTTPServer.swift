@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import SoporteJSON
+import SoporteSystem
 
 /// A small HTTP/1.1 server on loopback: one thread per connection, keep-alive,
 /// Content-Length bodies up to a limit (413 beyond), 400 for anything malformed.
@@ -43,7 +44,7 @@ public final class HTTPServer {
             var tv = timeval(tv_sec: 120, tv_usec: 0)
             setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
             let conn = Connection(fd: c, simulator: simulator)
-            startThread { conn.run() }
+            Threads.start(stackSize: 512 << 10) { conn.run() }
         }
     }
 }
@@ -51,27 +52,6 @@ public final class HTTPServer {
 public struct ServerError: Error, CustomStringConvertible {
     public let description: String
     init(_ d: String) { description = d }
-}
-
-final class ThreadBox {
-    let body: () -> Void
-    init(_ b: @escaping () -> Void) { body = b }
-}
-
-func startThread(_ body: @escaping () -> Void) {
-    let box = Unmanaged.passRetained(ThreadBox(body)).toOpaque()
-    var attr = pthread_attr_t()
-    pthread_attr_init(&attr)
-    pthread_attr_setdetachstate(&attr, Int32(PTHREAD_CREATE_DETACHED))
-    pthread_attr_setstacksize(&attr, 512 << 10)
-    var tid = pthread_t()
-    let rc = pthread_create(&tid, &attr, { p in
-        let b = Unmanaged<ThreadBox>.fromOpaque(p!).takeRetainedValue()
-        b.body()
-        return nil
-    }, box)
-    pthread_attr_destroy(&attr)
-    if rc != 0 { Unmanaged<ThreadBox>.fromOpaque(box).release() }
 }
 
 /// One client connection: read requests, answer them, until either side closes.
@@ -277,6 +257,6 @@ public enum HTTPParser {
     }
 
     static func percentDecodePath(_ p: String) -> String {
-        p.contains("%") ? percentDecode(Substring(p)) : p
+        p.contains("%") ? PercentDecoding.string(Substring(p), plusIsSpace: false) : p
     }
 }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import SoporteJSON
+import SoporteSystem
 
 /// One HTTP request as the simulator sees it (header names lowercased).
 public struct SimRequest {
@@ -24,33 +25,9 @@ public struct SimRequest {
     public var query: [(String, String)] {
         rawQuery.split(separator: "&").map { pair in
             let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (percentDecode(kv[0]), kv.count > 1 ? percentDecode(kv[1]) : "")
+            return (PercentDecoding.string(kv[0]), kv.count > 1 ? PercentDecoding.string(kv[1]) : "")
         }
     }
-}
-
-func percentDecode(_ s: Substring) -> String {
-    func hex(_ b: UInt8) -> UInt8? {
-        switch b {
-        case 0x30...0x39: return b - 0x30
-        case 0x41...0x46: return b - 0x41 + 10
-        case 0x61...0x66: return b - 0x61 + 10
-        default: return nil
-        }
-    }
-    var out: [UInt8] = []
-    let u = Array(s.utf8)
-    var i = 0
-    while i < u.count {
-        if u[i] == 0x25, i + 2 < u.count, let h = hex(u[i + 1]), let l = hex(u[i + 2]) {
-            out.append(h << 4 | l)
-            i += 3
-        } else {
-            out.append(u[i] == 0x2B ? 0x20 : u[i])
-            i += 1
-        }
-    }
-    return String(decoding: out, as: UTF8.self)
 }
 
 /// What to do with the connection besides answering.
@@ -243,20 +220,11 @@ public final class Simulator: @unchecked Sendable {
         out.reserveCapacity(digits.count / 2)
         var i = 0
         while i < digits.count {
-            guard let hi = hexValue(digits[i]), let lo = hexValue(digits[i + 1]) else { return nil }
+            guard let hi = PercentDecoding.hexValue(digits[i]), let lo = PercentDecoding.hexValue(digits[i + 1]) else { return nil }
             out.append(hi << 4 | lo)
             i += 2
         }
         return out
-    }
-
-    private static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 
     func applyFault(_ f: Fault, _ r: SimRequest, rl: [(String, String)]) -> SimResponse {

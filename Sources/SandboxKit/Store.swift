@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import SoporteJSON
+import SoporteSystem
 
 /// The simulator's data and the rules for changing it. Not thread-safe on its own:
 /// the simulator holds its lock around every call.
@@ -23,7 +24,7 @@ struct Store {
 
     static func load(options: Simulator.Options) throws -> Store {
         var s = Store()
-        if let p = options.statePath, let bytes = readFile(p) {
+        if let p = options.statePath, let bytes = try? Files.read(p, limit: 1 << 30) {
             guard let doc = try? JSONParser.parse(bytes), let cols = doc["collections"]?.objectValue else {
                 throw APIFailure(500, "STATE", "state file \(p) is not a soporte-sandbox state file")
             }
@@ -211,42 +212,11 @@ struct Store {
         let doc = JSONObject([("format", .string("soporte-sandbox-state/1")), ("mutations", .int(mutations)), ("collections", .object(cols))])
         var bytes: [UInt8] = []
         JSONWriter.write(.object(doc), into: &bytes, indent: nil, level: 0)
-        try writeAtomically(path, bytes)
+        do { try Files.writeAtomically(path, bytes, mode: 0o600) } catch {
+            throw APIFailure(500, "STATE", "\(error)")
+        }
     }
 
-    static func readFile(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var out: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, 1 << 16) }
-            if n <= 0 { break }
-            out.append(contentsOf: buf[0..<n])
-        }
-        return out
-    }
-
-    /// temp file + fsync + rename + fsync of the folder: a kill after the answer never
-    /// loses the change, and a reader never sees half a file.
-    func writeAtomically(_ path: String, _ bytes: [UInt8]) throws {
-        let tmp = path + ".tmp.\(getpid())"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else { throw APIFailure(500, "STATE", "cannot write \(tmp)") }
-        var off = 0
-        while off < bytes.count {
-            let n = bytes[off...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n <= 0 { close(fd); unlink(tmp); throw APIFailure(500, "STATE", "cannot write \(tmp)") }
-            off += n
-        }
-        fsync(fd)
-        close(fd)
-        guard rename(tmp, path) == 0 else { unlink(tmp); throw APIFailure(500, "STATE", "cannot rename to \(path)") }
-        let dir = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
-        let dfd = open(dir.isEmpty ? "/" : dir, O_RDONLY)
-        if dfd >= 0 { fsync(dfd); close(dfd) }
-    }
 }
 
 extension String {

@@ -1,0 +1,171 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Files: whole reads with a size cap, modes, folders, atomic replacement that keeps a
+/// symlink pointing where it did, and advisory locks. Failures are `SystemError`s.
+public enum Files {
+    /// Whole file contents, or nil if it does not exist.
+    public static func read(_ path: String, limit: Int = 64 << 20) throws(SystemError) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            throw SystemError("read", path)
+        }
+        defer { close(fd) }
+        return try readAll(fd: fd, name: path, limit: limit)
+    }
+
+    /// Everything until end of file; more than `limit` bytes is an error (EFBIG).
+    public static func readAll(fd: Int32, name: String, limit: Int = 64 << 20) throws(SystemError) -> [UInt8] {
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, 65536) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SystemError("read", name)
+            }
+            if n == 0 { return out }
+            out.append(contentsOf: chunk[0..<n])
+            if out.count > limit {
+                throw SystemError("read", name, code: EFBIG, reason: "larger than \(limit >> 20) MiB")
+            }
+        }
+    }
+
+    /// Permission bits, or nil if the path does not exist (symlinks are followed).
+    public static func mode(of path: String) -> UInt32? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return UInt32(st.st_mode) & 0o7777
+    }
+
+    public static func exists(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0
+    }
+
+    /// The folder part of a path ("" for a bare name, "/" for a file at the root).
+    public static func folder(of path: String) -> String {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
+        let dir = String(path[..<slash])
+        return dir.isEmpty ? "/" : dir
+    }
+
+    /// Creates `dir` and missing parents with `mode`.
+    public static func makeDirectories(_ dir: String, mode: mode_t) throws(SystemError) {
+        var path = dir.hasPrefix("/") ? "" : "."
+        for part in dir.split(separator: "/") {
+            path += "/" + part
+            if mkdir(path, mode) != 0 && errno != EEXIST {
+                throw SystemError("create", path)
+            }
+        }
+    }
+
+    /// Where writing `path` should really go: a symlink's final target (so that a
+    /// config kept in a dotfiles repository stays a link), else the path itself.
+    public static func resolvingLinks(_ path: String) -> String {
+        var current = path
+        for _ in 0..<40 {
+            var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let n = readlink(current, &buf, buf.count - 1)
+            guard n > 0 else { return current }
+            let target = String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            current = target.hasPrefix("/") ? target : (folder(of: current).isEmpty ? target : folder(of: current) + "/" + target)
+        }
+        return current
+    }
+
+    /// Replaces `path` with `bytes`: a temporary file in the same folder, fsync, rename,
+    /// fsync of the folder. Readers see the old file or the new one, never half of one,
+    /// and a kill after this returns never loses the change. A symlink is written through.
+    public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t) throws(SystemError) {
+        let target = resolvingLinks(path)
+        let dir = folder(of: target)
+        let dirOrDot = dir.isEmpty ? "." : dir
+        var template = Array((dirOrDot + "/.\(baseName(target)).tmp.XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { buf in buf.baseAddress.map { mkstemp($0) } ?? -1 }
+        guard fd >= 0 else { throw SystemError("write in", dirOrDot) }
+        // mkstemp filled in the X's; the array still ends with its NUL.
+        let tmp = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var failure: SystemError?
+        if fchmod(fd, mode) != 0 { failure = SystemError("set the mode of", tmp) }
+        if failure == nil {
+            do throws(SystemError) { try writeAll(fd: fd, bytes, name: tmp) } catch { failure = error }
+        }
+        if failure == nil && fsync(fd) != 0 { failure = SystemError("sync", tmp) }
+        close(fd)
+        if failure == nil && rename(tmp, target) != 0 { failure = SystemError("replace", target) }
+        if let f = failure {
+            unlink(tmp)
+            throw f
+        }
+        let dfd = open(dirOrDot, O_RDONLY | O_CLOEXEC)
+        if dfd >= 0 { fsync(dfd); close(dfd) }
+    }
+
+    public static func baseName(_ path: String) -> String {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return path }
+        return String(path[path.utf8.index(after: slash)...])
+    }
+
+    /// Writes every byte, retrying short writes and EINTR.
+    public static func writeAll(fd: Int32, _ bytes: [UInt8], name: String) throws(SystemError) {
+        var off = 0
+        while off < bytes.count {
+            let n = bytes[off...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SystemError("write", name)
+            }
+            off += n
+        }
+    }
+
+    /// Removes temporary files that `writeAtomically` (pattern `.NAME.tmp.*`) or an
+    /// older writer (`NAME.tmp.*`) left behind when a process was killed mid-write.
+    public static func removeStaleTemporaries(of path: String) {
+        let dir = folder(of: path)
+        let base = baseName(path)
+        guard let d = opendir(dir.isEmpty ? "." : dir) else { return }
+        defer { closedir(d) }
+        while let e = readdir(d) {
+            let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name.hasPrefix("." + base + ".tmp.") || name.hasPrefix(base + ".tmp.") {
+                unlink((dir.isEmpty ? "" : dir + "/") + name)
+            }
+        }
+    }
+}
+
+/// An exclusive advisory lock (flock) on a file, held until `unlock` or process exit.
+public final class FileLock {
+    let fd: Int32
+
+    /// Opens (creating with mode 0600) and locks `path`. `wait: false` fails at once with
+    /// EWOULDBLOCK when another process holds it.
+    public init(path: String, wait: Bool) throws(SystemError) {
+        let f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard f >= 0 else { throw SystemError("open", path) }
+        while flock(f, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0 {
+            if errno == EINTR { continue }
+            let e = SystemError("lock", path)
+            close(f)
+            throw e
+        }
+        fd = f
+    }
+
+    /// The locked file's descriptor, for appending to it.
+    public var descriptor: Int32 { fd }
+
+    public func unlock() {
+        flock(fd, LOCK_UN)
+    }
+
+    deinit { close(fd) }
+}
