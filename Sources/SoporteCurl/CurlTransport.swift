@@ -1,16 +1,14 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 import CCurl
 import CCurlShim
 import SoporteKit
 
 /// `HTTPTransport` over libcurl easy handles. Handles are pooled and reused, so
 /// sequential and concurrent requests keep their connections alive. Thread-safe.
-public final class CurlTransport: HTTPTransport, @unchecked Sendable {
-    /// Bodies larger than this are refused (a hostile or broken server).
-    public static let maxBody = 256 << 20
-
+public final class CurlTransport: HTTPTransport {
     /// nil when libcurl loaded; otherwise why it did not.
     private static let loadError: String? = {
         var buf = [CChar](repeating: 0, count: 256)
@@ -18,41 +16,39 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }()
 
-    private var lock = pthread_mutex_t()
-    private var idle: [EasyHandle] = []
+    private let idle = Mutex<[EasyHandle]>([])
 
-    public init() {
-        pthread_mutex_init(&lock, nil)
-    }
-
-    deinit { pthread_mutex_destroy(&lock) }
+    public init() {}
 
     public func perform(_ request: HTTPRequest) -> Result<HTTPResponse, TransportError> {
         if let why = CurlTransport.loadError {
             return .failure(TransportError(.other, why, requestSent: false))
         }
-        pthread_mutex_lock(&lock)
-        let handle = idle.popLast()
-        pthread_mutex_unlock(&lock)
-        guard let h = handle ?? EasyHandle() else {
+        let pooled = idle.withLock { $0.popLast() }
+        guard let h = pooled ?? EasyHandle() else {
             return .failure(TransportError(.other, "libcurl could not be initialised", requestSent: false))
         }
         let result = h.perform(request)
-        pthread_mutex_lock(&lock)
-        idle.append(h)
-        pthread_mutex_unlock(&lock)
+        idle.withLock { $0.append(h) }
         return result
     }
 }
 
 /// One curl easy handle and the buffers its callbacks fill. Callbacks capture nothing
 /// and find this object through WRITEDATA/HEADERDATA.
-final class EasyHandle {
+///
+/// `@unchecked Sendable`: a handle is used by one thread at a time. It is taken from the
+/// pool under the pool's lock, used by that thread alone, and put back under the lock;
+/// its callbacks run inside `curl_easy_perform` on that same thread.
+final class EasyHandle: @unchecked Sendable {
     let curl: UnsafeMutableRawPointer
     let errorBuffer: UnsafeMutablePointer<CChar>
     var body: [UInt8] = []
     var headers: [(String, String)] = []
-    var tooLarge = false
+    /// Why a callback stopped the transfer, if one did.
+    var stopped: TransportError?
+    var maxBody = HTTPRequest.defaultMaxBody
+    var allowance: (any BodyAllowance)?
 
     init?() {
         guard let c = soporte_easy_init() else { return nil }
@@ -66,94 +62,146 @@ final class EasyHandle {
         errorBuffer.deallocate()
     }
 
+    /// A refused option is a failure of the request, not something to ignore.
+    struct OptionFailed: Error { let error: TransportError }
+
+    func set(_ code: CURLcode, _ name: String) throws(OptionFailed) {
+        guard code == CURLE_OK else {
+            throw OptionFailed(error: TransportError(.other, "libcurl refused \(name): \(String(cString: soporte_easy_strerror(code)))", requestSent: false))
+        }
+    }
+
     func perform(_ r: HTTPRequest) -> Result<HTTPResponse, TransportError> {
         soporte_easy_reset(curl)  // keeps live connections, DNS and TLS session caches
         body = []
         headers = []
-        tooLarge = false
+        stopped = nil
+        maxBody = r.maxBody
+        allowance = r.allowance
         errorBuffer[0] = 0
-        let me = Unmanaged.passUnretained(self).toOpaque()
+        defer { allowance = nil }
 
         var slist: UnsafeMutablePointer<curl_slist>? = nil
         for (k, v) in r.headers { slist = soporte_slist_append(slist, "\(k): \(v)") }
         // libcurl adds "Expect: 100-continue" to large bodies; the API does not need it.
         slist = soporte_slist_append(slist, "Expect:")
         defer { soporte_slist_free_all(slist) }
-
-        soporte_setopt_string(curl, CURLOPT_URL, r.url)
-        soporte_setopt_long(curl, CURLOPT_NOSIGNAL, 1)
-        soporte_setopt_string(curl, CURLOPT_PROTOCOLS_STR, "http,https")
-        soporte_setopt_long(curl, CURLOPT_FOLLOWLOCATION, 0)
-        soporte_setopt_long(curl, CURLOPT_SSL_VERIFYPEER, 1)
-        soporte_setopt_long(curl, CURLOPT_SSL_VERIFYHOST, 2)
-        if let ca = r.caBundle {
-            // Added trust: the bundle plus the system store.
-            soporte_setopt_string(curl, CURLOPT_CAINFO, ca)
-            soporte_setopt_string(curl, CURLOPT_CAPATH, "/etc/ssl/certs")
+        do {
+            try configure(r, headers: slist)
+        } catch {
+            return .failure(error.error)
         }
-        soporte_setopt_long(curl, CURLOPT_TIMEOUT_MS, Int(r.timeout * 1000))
-        soporte_setopt_long(curl, CURLOPT_CONNECTTIMEOUT_MS, Int(r.connectTimeout * 1000))
-        soporte_setopt_string(curl, CURLOPT_ACCEPT_ENCODING, "gzip")
-        soporte_setopt_slist(curl, CURLOPT_HTTPHEADER, slist)
-        soporte_setopt_long(curl, CURLOPT_TCP_KEEPALIVE, 1)
-        soporte_setopt_pointer(curl, CURLOPT_ERRORBUFFER, errorBuffer)
-
-        switch r.method {
-        case "GET": soporte_setopt_long(curl, CURLOPT_HTTPGET, 1)
-        case "HEAD": soporte_setopt_long(curl, CURLOPT_NOBODY, 1)
-        default: soporte_setopt_string(curl, CURLOPT_CUSTOMREQUEST, r.method)
-        }
-        if let b = r.body {
-            soporte_setopt_off(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(b.count))
-            b.withUnsafeBufferPointer { p in
-                _ = soporte_setopt_pointer(curl, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: p.baseAddress ?? UnsafePointer(bitPattern: 1)!))
-            }
-        } else if r.method != "GET" && r.method != "HEAD" && r.method != "DELETE" {
-            soporte_setopt_off(curl, CURLOPT_POSTFIELDSIZE_LARGE, 0)
-            soporte_setopt_string(curl, CURLOPT_COPYPOSTFIELDS, "")
-        }
-
-        // The callbacks' user data is WRITEDATA/HEADERDATA, set to `me` below: never nil.
-        soporte_setopt_data_cb(curl, CURLOPT_WRITEFUNCTION) { ptr, size, n, ud in
-            let h = Unmanaged<EasyHandle>.fromOpaque(ud!).takeUnretainedValue()
-            let count = size * n
-            if h.body.count + count > CurlTransport.maxBody { h.tooLarge = true; return 0 }
-            if let p = ptr { p.withMemoryRebound(to: UInt8.self, capacity: count) { h.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: count)) } }
-            return count
-        }
-        soporte_setopt_pointer(curl, CURLOPT_WRITEDATA, me)
-        soporte_setopt_data_cb(curl, CURLOPT_HEADERFUNCTION) { ptr, size, n, ud in
-            let h = Unmanaged<EasyHandle>.fromOpaque(ud!).takeUnretainedValue()
-            let count = size * n
-            guard let p = ptr else { return count }
-            let line = p.withMemoryRebound(to: UInt8.self, capacity: count) { String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self) }
-            if line.hasPrefix("HTTP/") { h.headers = []; return count }
-            if let colon = line.firstIndex(of: ":") {
-                let name = String(line[..<colon])
-                var value = Substring(line[line.index(after: colon)...])
-                while let f = value.first, f == " " || f == "\t" { value = value.dropFirst() }
-                while let l = value.last, l.isWhitespace { value = value.dropLast() }
-                h.headers.append((name, String(value)))
-            }
-            return count
-        }
-        soporte_setopt_pointer(curl, CURLOPT_HEADERDATA, me)
 
         let code = soporte_easy_perform(curl)
         var status = 0
-        soporte_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &status)
+        _ = soporte_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &status)
         var requestSize = 0
-        soporte_getinfo_long(curl, CURLINFO_REQUEST_SIZE, &requestSize)
+        _ = soporte_getinfo_long(curl, CURLINFO_REQUEST_SIZE, &requestSize)
         var seconds = 0.0
-        soporte_getinfo_double(curl, CURLINFO_TOTAL_TIME, &seconds)
+        _ = soporte_getinfo_double(curl, CURLINFO_TOTAL_TIME, &seconds)
 
+        if let s = stopped {
+            body = []
+            return .failure(TransportError(s.kind, s.message, requestSent: requestSize > 0))
+        }
         guard code == CURLE_OK else {
+            body = []
             return .failure(mapError(code, url: r.url, timeout: r.timeout, sent: requestSize > 0))
         }
         let resp = HTTPResponse(status: status, headers: headers, body: body, seconds: seconds)
         body = []
         headers = []
         return .success(resp)
+    }
+
+    private func configure(_ r: HTTPRequest, headers slist: UnsafeMutablePointer<curl_slist>?) throws(OptionFailed) {
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        try set(soporte_setopt_string(curl, CURLOPT_URL, r.url), "the URL")
+        try set(soporte_setopt_long(curl, CURLOPT_NOSIGNAL, 1), "NOSIGNAL")
+        try set(soporte_setopt_string(curl, CURLOPT_PROTOCOLS_STR, "http,https"), "PROTOCOLS_STR")
+        try set(soporte_setopt_long(curl, CURLOPT_FOLLOWLOCATION, 0), "FOLLOWLOCATION")
+        try set(soporte_setopt_long(curl, CURLOPT_SSL_VERIFYPEER, 1), "SSL_VERIFYPEER")
+        try set(soporte_setopt_long(curl, CURLOPT_SSL_VERIFYHOST, 2), "SSL_VERIFYHOST")
+        if let ca = r.caBundle {
+            // Added trust: the bundle plus the system store.
+            try set(soporte_setopt_string(curl, CURLOPT_CAINFO, ca), "CAINFO")
+            try set(soporte_setopt_string(curl, CURLOPT_CAPATH, "/etc/ssl/certs"), "CAPATH")
+        }
+        try set(soporte_setopt_long(curl, CURLOPT_TIMEOUT_MS, Int(min(r.timeout, 86_400) * 1000)), "TIMEOUT_MS")
+        try set(soporte_setopt_long(curl, CURLOPT_CONNECTTIMEOUT_MS, Int(min(r.connectTimeout, 86_400) * 1000)), "CONNECTTIMEOUT_MS")
+        try set(soporte_setopt_string(curl, CURLOPT_ACCEPT_ENCODING, "gzip"), "ACCEPT_ENCODING")
+        try set(soporte_setopt_slist(curl, CURLOPT_HTTPHEADER, slist), "HTTPHEADER")
+        try set(soporte_setopt_long(curl, CURLOPT_TCP_KEEPALIVE, 1), "TCP_KEEPALIVE")
+        try set(soporte_setopt_pointer(curl, CURLOPT_ERRORBUFFER, errorBuffer), "ERRORBUFFER")
+        // An announced body over the cap is refused before it is read; one that grows
+        // past it is cut (the write callback) and refused.
+        try set(soporte_setopt_off(curl, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(r.maxBody)), "MAXFILESIZE_LARGE")
+
+        switch r.method {
+        case "GET": try set(soporte_setopt_long(curl, CURLOPT_HTTPGET, 1), "HTTPGET")
+        case "HEAD": try set(soporte_setopt_long(curl, CURLOPT_NOBODY, 1), "NOBODY")
+        default: try set(soporte_setopt_string(curl, CURLOPT_CUSTOMREQUEST, r.method), "CUSTOMREQUEST")
+        }
+        if let b = r.body {
+            try set(soporte_setopt_off(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(b.count)), "POSTFIELDSIZE_LARGE")
+            var code = CURLE_OK
+            b.withUnsafeBufferPointer { p in
+                // COPYPOSTFIELDS copies the bytes; an empty array has no address, so give one.
+                code = soporte_setopt_pointer(curl, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: p.baseAddress ?? UnsafePointer(bitPattern: 1)!))
+            }
+            try set(code, "COPYPOSTFIELDS")
+        } else if r.method != "GET" && r.method != "HEAD" && r.method != "DELETE" {
+            try set(soporte_setopt_off(curl, CURLOPT_POSTFIELDSIZE_LARGE, 0), "POSTFIELDSIZE_LARGE")
+            try set(soporte_setopt_string(curl, CURLOPT_COPYPOSTFIELDS, ""), "COPYPOSTFIELDS")
+        }
+
+        // The callbacks' user data is WRITEDATA/HEADERDATA, set to `me` below: never nil.
+        try set(soporte_setopt_data_cb(curl, CURLOPT_WRITEFUNCTION) { ptr, size, n, ud in
+            let h = Unmanaged<EasyHandle>.fromOpaque(ud!).takeUnretainedValue()
+            return h.received(ptr, size * n)
+        }, "WRITEFUNCTION")
+        try set(soporte_setopt_pointer(curl, CURLOPT_WRITEDATA, me), "WRITEDATA")
+        try set(soporte_setopt_data_cb(curl, CURLOPT_HEADERFUNCTION) { ptr, size, n, ud in
+            let h = Unmanaged<EasyHandle>.fromOpaque(ud!).takeUnretainedValue()
+            return h.header(ptr, size * n)
+        }, "HEADERFUNCTION")
+        try set(soporte_setopt_pointer(curl, CURLOPT_HEADERDATA, me), "HEADERDATA")
+    }
+
+    /// Body bytes: capped, charged to the allowance, grown at most to the cap.
+    func received(_ ptr: UnsafeMutablePointer<CChar>?, _ count: Int) -> Int {
+        guard let p = ptr, count > 0 else { return count }
+        if body.count + count > maxBody {
+            stopped = TransportError(.tooLarge, "the answer is larger than \(maxBody >> 20) MiB (the most one answer may take)", requestSent: true)
+            return 0
+        }
+        if let a = allowance, !a.reserve(count) {
+            stopped = TransportError(.other, "the walk ended before this page arrived", requestSent: true)
+            return 0
+        }
+        if body.capacity < body.count + count {
+            body.reserveCapacity(min(maxBody, max(body.count + count, body.capacity * 2, 16 << 10)))
+        }
+        p.withMemoryRebound(to: UInt8.self, capacity: count) { body.append(contentsOf: UnsafeBufferPointer(start: $0, count: count)) }
+        return count
+    }
+
+    /// One header line: kept by name; a Content-Length over the cap stops the transfer.
+    func header(_ ptr: UnsafeMutablePointer<CChar>?, _ count: Int) -> Int {
+        guard let p = ptr else { return count }
+        let line = p.withMemoryRebound(to: UInt8.self, capacity: count) { String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self) }
+        if line.hasPrefix("HTTP/") { headers = []; return count }
+        guard let colon = line.firstIndex(of: ":") else { return count }
+        let name = String(line[..<colon])
+        var value = Substring(line[line.index(after: colon)...])
+        while let f = value.first, f == " " || f == "\t" { value = value.dropFirst() }
+        while let l = value.last, l.isWhitespace { value = value.dropLast() }
+        if name.lowercased() == "content-length", let n = Int(value), n > maxBody {
+            stopped = TransportError(.tooLarge, "the answer announces \(n) bytes, more than the \(maxBody >> 20) MiB one answer may take", requestSent: true)
+            return 0
+        }
+        headers.append((name, String(value)))
+        return count
     }
 
     /// One switch from curl's codes to our kinds of network failure.
@@ -171,12 +219,10 @@ final class EasyHandle {
             return TransportError(.tls, "TLS with \(host) failed: \(detail)", requestSent: false)
         case CURLE_SEND_ERROR:
             return TransportError(.send, "sending to \(host) failed: \(detail)", requestSent: sent)
-        case CURLE_WRITE_ERROR where tooLarge:
-            return TransportError(.tooLarge, "the answer from \(host) is larger than \(CurlTransport.maxBody >> 20) MiB", requestSent: true)
+        case CURLE_FILESIZE_EXCEEDED:
+            return TransportError(.tooLarge, "the answer from \(host) is larger than the most one answer may take", requestSent: true)
         case CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_BAD_CONTENT_ENCODING:
             return TransportError(.receive, "connection to \(host) broke: \(detail)", requestSent: sent)
-        case CURLE_ABORTED_BY_CALLBACK:
-            return TransportError(.interrupted, "interrupted", requestSent: sent)
         default:
             return TransportError(.other, "request to \(host) failed: \(detail)", requestSent: sent)
         }

@@ -10,9 +10,11 @@ public struct JSONParser {
     /// Deeper documents are refused rather than risking the stack.
     public static let defaultMaxDepth = 512
 
-    public static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth) throws -> JSONValue {
+    /// Parses one document. `maxValues` bounds how many values (of any kind) it may
+    /// hold, so that a hostile body cannot make the tree take unbounded memory.
+    public static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth, maxValues: Int = Int.max) throws -> JSONValue {
         try bytes.withUnsafeBufferPointer { buf in
-            var p = Cursor(buf: buf, maxDepth: maxDepth)
+            var p = Cursor(buf: buf, maxDepth: maxDepth, maxValues: maxValues)
             p.skipSpace()
             let v = try p.value(depth: 0)
             p.skipSpace()
@@ -21,21 +23,24 @@ public struct JSONParser {
         }
     }
 
-    public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth) throws -> JSONValue {
-        try parse(Array(text.utf8), maxDepth: maxDepth)
+    public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth, maxValues: Int = Int.max) throws -> JSONValue {
+        try parse(Array(text.utf8), maxDepth: maxDepth, maxValues: maxValues)
     }
 
     private struct Cursor {
         let buf: UnsafeBufferPointer<UInt8>
         let maxDepth: Int
+        let maxValues: Int
+        var values = 0
         var i = 0
         /// The keys of the last object read at each depth. Items of a page share their
         /// keys, so a matching object reuses this array instead of allocating its own.
         var lastKeys: [[String]] = []
 
-        init(buf: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+        init(buf: UnsafeBufferPointer<UInt8>, maxDepth: Int, maxValues: Int) {
             self.buf = buf
             self.maxDepth = maxDepth
+            self.maxValues = maxValues
         }
 
         func error(_ m: String) -> JSONParseError { JSONParseError(message: m, offset: i) }
@@ -51,6 +56,8 @@ public struct JSONParser {
 
         mutating func value(depth: Int) throws -> JSONValue {
             guard i < buf.count else { throw error("unexpected end of input") }
+            values += 1
+            if values > maxValues { throw error("more than \(maxValues) values") }
             switch buf[i] {
             case UInt8(ascii: "{"): return try object(depth: depth + 1)
             case UInt8(ascii: "["): return try array(depth: depth + 1)

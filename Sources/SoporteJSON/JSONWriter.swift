@@ -56,19 +56,47 @@ public enum JSONWriter {
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    /// Writes a JSON string literal; only `"`, `\` and control characters are escaped,
-    /// everything else (including non-ASCII) is kept as UTF-8. Runs of bytes that need
-    /// no escaping are copied in one go.
+    /// Writes a JSON string literal. `"`, `\\` and control characters are escaped, and so
+    /// are the characters that are harmless to a JSON reader but not to a terminal or a
+    /// JavaScript reader (SPEC §10.2): C1 controls, U+2028, U+2029 and the bidi overrides
+    /// U+202A-U+202E and U+2066-U+2069, as `\\uXXXX`. Everything else is kept as UTF-8, and
+    /// runs of bytes that need nothing are copied in one go.
     public static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(0x22)
         var s = s
-        s.withUTF8 { buf in
-            var runStart = 0
-            for i in 0..<buf.count {
-                let b = buf[i]
-                guard b < 0x20 || b == 0x22 || b == 0x5C || b == 0x7F else { continue }
-                if i > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<i])) }
-                runStart = i + 1
+        s.withUTF8 { buf in writeStringBody(buf, into: &out) }
+        out.append(0x22)
+    }
+
+    /// The inside of a string literal (no quotes) for UTF-8 text.
+    public static func writeStringBody(_ buf: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        var runStart = 0
+        var i = 0
+        let n = buf.count
+        while i < n {
+            let b = buf[i]
+            if b >= 0x20 && b != 0x22 && b != 0x5C && b != 0x7F && b != 0xC2 && b != 0xE2 {
+                i += 1
+                continue
+            }
+            // Which character, and how many bytes it takes, if it must be escaped.
+            var escapeScalar: UInt32? = nil
+            var width = 1
+            if b == 0xC2 {
+                if i + 1 < n, buf[i + 1] >= 0x80, buf[i + 1] <= 0x9F {
+                    escapeScalar = UInt32(buf[i + 1]); width = 2
+                } else { i += 1; continue }
+            } else if b == 0xE2 {
+                if i + 2 < n, buf[i + 1] == 0x80, buf[i + 2] >= 0xA8, buf[i + 2] <= 0xAE {
+                    escapeScalar = 0x2000 + UInt32(buf[i + 2] - 0x80); width = 3
+                } else if i + 2 < n, buf[i + 1] == 0x81, buf[i + 2] >= 0xA6, buf[i + 2] <= 0xA9 {
+                    escapeScalar = 0x2040 + UInt32(buf[i + 2] - 0x80); width = 3
+                } else { i += 1; continue }
+            }
+            if i > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<i])) }
+            if let u = escapeScalar {
+                appendUnicodeEscape(u, into: &out)
+            } else {
                 switch b {
                 case 0x22: out.append(0x5C); out.append(0x22)
                 case 0x5C: out.append(0x5C); out.append(0x5C)
@@ -77,14 +105,21 @@ public enum JSONWriter {
                 case 0x09: out.append(0x5C); out.append(0x74)
                 case 0x08: out.append(0x5C); out.append(0x62)
                 case 0x0C: out.append(0x5C); out.append(0x66)
-                default:
-                    out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30])
-                    out.append(hexDigits[Int(b >> 4)])
-                    out.append(hexDigits[Int(b & 0xF)])
+                default: appendUnicodeEscape(UInt32(b), into: &out)
                 }
             }
-            if buf.count > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<buf.count])) }
+            i += width
+            runStart = i
         }
-        out.append(0x22)
+        if n > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<n])) }
+    }
+
+    @inline(__always)
+    static func appendUnicodeEscape(_ u: UInt32, into out: inout [UInt8]) {
+        out.append(0x5C); out.append(0x75)
+        out.append(hexDigits[Int(u >> 12 & 0xF)])
+        out.append(hexDigits[Int(u >> 8 & 0xF)])
+        out.append(hexDigits[Int(u >> 4 & 0xF)])
+        out.append(hexDigits[Int(u & 0xF)])
     }
 }

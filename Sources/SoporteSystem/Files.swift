@@ -169,3 +169,109 @@ public final class FileLock {
 
     deinit { close(fd) }
 }
+
+extension Files {
+    /// Appends `bytes` with one write(2) under an exclusive lock (so that lines of
+    /// concurrent processes never interleave), creating the file with `mode`; with
+    /// `sync`, the bytes are on disk before this returns.
+    public static func append(_ path: String, _ bytes: [UInt8], mode: mode_t, sync: Bool) throws(SystemError) {
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw SystemError("open", path) }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 {
+            if errno != EINTR { throw SystemError("lock", path) }
+        }
+        try writeAll(fd: fd, bytes, name: path)
+        if sync && fsync(fd) != 0 { throw SystemError("sync", path) }
+    }
+}
+
+/// A file that one process appends lines to, holding an exclusive lock on it for as long
+/// as it is open (a bulk run's journal). Appends are one write(2) each, then fsync, under
+/// a mutex so that threads never interleave.
+public final class AppendFile: Sendable {
+    let fd: Int32
+    let path: String
+    private let writing = Gate(())
+
+    /// Opens (creating with `mode`) and locks `path`; fails with EWOULDBLOCK at once when
+    /// another process holds it.
+    public init(path: String, mode: mode_t) throws(SystemError) {
+        let f = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, mode)
+        guard f >= 0 else { throw SystemError("open", path) }
+        while flock(f, LOCK_EX | LOCK_NB) != 0 {
+            if errno == EINTR { continue }
+            let e = SystemError("lock", path)
+            close(f)
+            throw e
+        }
+        fd = f
+        self.path = path
+    }
+
+    deinit { close(fd) }
+
+    /// Everything in the file now.
+    public func contents(limit: Int = 256 << 20) throws(SystemError) -> [UInt8] {
+        try Files.readAll(fd: fd, name: path, limit: limit, from: 0)
+    }
+
+    public func append(_ bytes: [UInt8], sync: Bool) throws(SystemError) {
+        var failure: SystemError?
+        writing.withLock { _ in
+            do throws(SystemError) {
+                try Files.writeAll(fd: fd, bytes, name: path)
+                if sync && fsync(fd) != 0 { throw SystemError("sync", path) }
+            } catch { failure = error }
+        }
+        if let f = failure { throw f }
+    }
+}
+
+extension Files {
+    /// Appends one line to a shared log that several processes write (the request
+    /// history), keeping only its newest `keep` lines. The append is one write(2) under
+    /// an exclusive lock, so lines never interleave; when the file has grown past `keep`
+    /// by a tenth, it is rewritten atomically with its newest `keep` lines. A process that
+    /// waited for the lock of a file replaced meanwhile opens the new one and tries again.
+    public static func appendKeepingLast(_ path: String, _ line: [UInt8], keep: Int, mode: mode_t) throws(SystemError) {
+        for _ in 0..<10 {
+            let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, mode)
+            guard fd >= 0 else { throw SystemError("open", path) }
+            defer { close(fd) }
+            while flock(fd, LOCK_EX) != 0 {
+                if errno != EINTR { throw SystemError("lock", path) }
+            }
+            var mine = stat(), named = stat()
+            guard fstat(fd, &mine) == 0, stat(path, &named) == 0, mine.st_ino == named.st_ino, mine.st_dev == named.st_dev else {
+                continue  // replaced while we waited: open the new one
+            }
+            try writeAll(fd: fd, line, name: path)
+            // Rough line count from the size first; read only when it may be over.
+            guard Int(mine.st_size) + line.count > keep * 100 else { return }
+            let all = try readAll(fd: fd, name: path, limit: 1 << 30, from: 0)
+            let lines = all.split(separator: 0x0A)
+            guard lines.count > keep + keep / 10 else { return }
+            var kept: [UInt8] = []
+            for l in lines.suffix(keep) { kept.append(contentsOf: l); kept.append(0x0A) }
+            try writeAtomically(path, kept, mode: mode)
+            return
+        }
+        throw SystemError("append to", path, code: EAGAIN, reason: "it keeps being replaced")
+    }
+
+    /// Reads a descriptor from `offset` to its end without moving its position.
+    static func readAll(fd: Int32, name: String, limit: Int, from offset: off_t) throws(SystemError) -> [UInt8] {
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        var at = offset
+        while true {
+            let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 65536, at) }
+            if n < 0 { if errno == EINTR { continue }; throw SystemError("read", name) }
+            if n == 0 { return out }
+            out.append(contentsOf: chunk[0..<n])
+            at += off_t(n)
+            if out.count > limit { throw SystemError("read", name, code: EFBIG, reason: "too large") }
+        }
+    }
+}

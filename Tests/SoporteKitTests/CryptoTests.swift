@@ -34,7 +34,7 @@ final class CryptoTests: XCTestCase {
     }
 
     func testRequestSignature() {
-        let sig = APIClient.signature(secret: "s3cret", method: "POST", path: "/whm/accounts/42/suspend", timestamp: "1700000000000", body: Array("{}".utf8))
+        let sig = RequestBuilder.signature(secret: "s3cret", method: "POST", path: "/whm/accounts/42/suspend", timestamp: "1700000000000", body: Array("{}".utf8))
         XCTAssertEqual(sig, HMACSHA256.hex(HMACSHA256.mac(key: Array("s3cret".utf8), message: Array("POST/whm/accounts/42/suspend1700000000000{}".utf8))))
         XCTAssertEqual(sig.count, 64)
     }

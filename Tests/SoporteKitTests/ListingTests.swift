@@ -16,40 +16,84 @@ final class ListingTests: XCTestCase {
         XCTAssertThrowsError(try Filter.parse("=x"))
     }
 
+    func testFilterValuesThatAreTyposAreUsageErrorsShowingTheIntent() {
+        let cases: [(String, String)] = [
+            ("status==paid", "did you mean 'status=paid'?"), ("amount=>3", "did you mean 'amount>=3'?"),
+            ("amount=<3", "did you mean 'amount<=3'?"), ("amount>=>3", "did you mean 'amount>=3'?"),
+            ("amount:between=100..200", "exactly two values"), ("amount:between=100", "exactly two values"),
+            ("amount:between=1,2,3", "exactly two values"), ("status:in=", "comma-separated"), ("status:in=a,,b", "comma-separated"),
+        ]
+        for (expr, want) in cases {
+            XCTAssertThrowsError(try Filter.parse(expr), expr) { e in
+                XCTAssertEqual((e as? SoporteError)?.status, .usage, expr)
+                XCTAssertTrue((e as? SoporteError)?.message.contains(want) ?? false, "\(expr): \((e as? SoporteError)?.message ?? "")")
+            }
+        }
+        XCTAssertNoThrow(try Filter.parse("amount:between=100,200"))
+        XCTAssertNoThrow(try Filter.parse("status:in=a,b,c"))
+    }
+
     func testPercentEncoding() {
         var q = Query()
         q.add("filter[domain][like]", "a b&c+d#e=f/ñ")
         XCTAssertEqual(q.encoded, "filter[domain][like]=a%20b%26c%2Bd%23e%3Df%2F%C3%B1")
     }
 
-    func testWalkPlanLimit() {
-        var p = WalkPlan(startPage: 1, limit: 250)
-        p.first(meta: try? JSONParser.parse(#"{"last_page":10,"per_page":100,"total":937}"#), itemCount: 100)
+    func testLimitAsksForASmallerPage() {
+        var o = ListOptions()
+        o.limit = 2
+        XCTAssertEqual(o.query(page: 1).items.last?.1, "2")
+        o.limit = 250
+        XCTAssertEqual(o.query(page: 1).items.last?.1, "100")
+        o.perPage = 10
+        XCTAssertEqual(o.query(page: 1).items.last?.1, "10")
+    }
+
+    func meta(_ s: String) -> JSONValue? { try? JSONParser.parse(s) }
+
+    func testWalkPlanLimitCannotOverflow() {
+        var p = WalkPlan(startPage: 1, limit: 250, perPage: 100)
+        p.first(meta: meta(#"{"last_page":10,"per_page":100,"total":937}"#), itemCount: 100)
         XCTAssertEqual(p.lastPageNeeded, 3)
-        var q = WalkPlan(startPage: 4, limit: 100)
-        q.first(meta: try? JSONParser.parse(#"{"last_page":10,"per_page":100}"#), itemCount: 100)
+        var q = WalkPlan(startPage: 4, limit: 100, perPage: 100)
+        q.first(meta: meta(#"{"last_page":10,"per_page":100}"#), itemCount: 100)
         XCTAssertEqual(q.lastPageNeeded, 4)
-        var all = WalkPlan(startPage: 1, limit: nil)
-        all.first(meta: try? JSONParser.parse(#"{"last_page":7,"per_page":15}"#), itemCount: 15)
-        XCTAssertEqual(all.lastPageNeeded, 7)
+        var huge = WalkPlan(startPage: Int.max - 1, limit: Int.max, perPage: 1)
+        huge.first(meta: meta(#"{"last_page":9223372036854775807,"per_page":1}"#), itemCount: 1)
+        XCTAssertEqual(huge.lastPageNeeded, Int.max - 1, "a last_page past any sane range is ignored")
+        var neg = WalkPlan(startPage: 1, limit: nil, perPage: 100)
+        neg.first(meta: meta(#"{"last_page":-5,"per_page":0,"total":-1}"#), itemCount: 3)
+        XCTAssertEqual(neg.lastPageNeeded, 1)
+        XCTAssertEqual(neg.perPage, 3)
+        XCTAssertNil(neg.total)
     }
 
     func testWalkPlanChecks() {
-        var p = WalkPlan(startPage: 1, limit: nil)
-        p.first(meta: try? JSONParser.parse(#"{"last_page":3,"per_page":2,"total":6}"#), itemCount: 2)
-        XCTAssertEqual(p.check(page: 2, meta: try? JSONParser.parse(#"{"current_page":2,"total":6}"#)), .ok)
-        XCTAssertEqual(p.check(page: 3, meta: try? JSONParser.parse(#"{"current_page":2,"total":6}"#)), .outOfOrder(got: 2))
-        XCTAssertEqual(p.check(page: 3, meta: try? JSONParser.parse(#"{"current_page":3,"total":5}"#)), .drift(from: 6, to: 5))
+        var p = WalkPlan(startPage: 1, limit: nil, perPage: 2)
+        p.first(meta: meta(#"{"last_page":4,"per_page":2,"total":8}"#), itemCount: 2)
+        XCTAssertEqual(p.check(page: 2, meta: meta(#"{"current_page":2,"total":8}"#), itemCount: 2), .ok)
+        XCTAssertEqual(p.check(page: 3, meta: meta(#"{"current_page":3,"total":8}"#), itemCount: 1), .short(got: 1, expected: 2))
+        XCTAssertEqual(p.check(page: 4, meta: meta(#"{"current_page":4,"total":8}"#), itemCount: 1), .ok, "the last page may be short")
+        XCTAssertEqual(p.check(page: 3, meta: meta(#"{"current_page":2,"total":8}"#), itemCount: 2), .outOfOrder(got: 2))
+        XCTAssertEqual(p.check(page: 3, meta: meta(#"{"current_page":3,"total":7}"#), itemCount: 1), .drift(from: 8, to: 7))
+        XCTAssertEqual(p.check(page: 3, meta: meta(#"{"current_page":3,"total":7}"#), itemCount: 1), .ok, "after a drift a short page is explained")
+        XCTAssertTrue(p.firstPageIsShort(itemCount: 1))
     }
 
     func testRetryPolicy() {
-        let p = RetryPolicy(maxRetries: 3)
+        let p = RetryPolicy(maxRetries: 3, maxWait: 60)
         let half = { 0.5 }
         XCTAssertEqual(p.decide(method: "GET", attempt: 0, outcome: .response(status: 503, retryAfter: nil), random: half), .retry(after: 0.25))
         XCTAssertEqual(p.decide(method: "GET", attempt: 2, outcome: .response(status: 503, retryAfter: nil), random: half), .retry(after: 1.0))
         XCTAssertEqual(p.decide(method: "GET", attempt: 3, outcome: .response(status: 503, retryAfter: nil), random: half), .stop)
-        XCTAssertEqual(p.decide(method: "POST", attempt: 0, outcome: .response(status: 503, retryAfter: nil), random: half), .stop)
+        for status in [502, 503, 504] {
+            XCTAssertEqual(p.decide(method: "GET", attempt: 0, outcome: .response(status: status, retryAfter: nil), random: half), .retry(after: 0.25), "\(status)")
+            XCTAssertEqual(p.decide(method: "PUT", attempt: 0, outcome: .response(status: status, retryAfter: nil), random: half), .retry(after: 0.25), "\(status)")
+            XCTAssertEqual(p.decide(method: "POST", attempt: 0, outcome: .response(status: status, retryAfter: nil), random: half), .stop, "\(status)")
+            XCTAssertEqual(p.decide(method: "PATCH", attempt: 0, outcome: .response(status: status, retryAfter: nil), random: half), .stop, "\(status)")
+        }
         XCTAssertEqual(p.decide(method: "POST", attempt: 0, outcome: .response(status: 429, retryAfter: 2), random: half), .retry(after: 2))
+        XCTAssertEqual(p.decide(method: "GET", attempt: 0, outcome: .response(status: 429, retryAfter: 120), random: half), .waitTooLong(120))
         XCTAssertEqual(p.decide(method: "GET", attempt: 0, outcome: .response(status: 500, retryAfter: nil), random: half), .stop)
         XCTAssertEqual(p.decide(method: "GET", attempt: 0, outcome: .response(status: 404, retryAfter: nil), random: half), .stop)
         let sent = TransportError(.receive, "x", requestSent: true)
@@ -59,72 +103,49 @@ final class ListingTests: XCTestCase {
         XCTAssertEqual(p.decide(method: "DELETE", attempt: 0, outcome: .transport(sent), random: half), .retry(after: 0.25))
         XCTAssertEqual(p.decide(method: "GET", attempt: 0, outcome: .transport(TransportError(.tls, "x", requestSent: false)), random: half), .stop)
         XCTAssertEqual(p.backoff(20, { 0.999999 }), 30, accuracy: 0.001)
-    }
-
-    func testPacerSpacesRequestsOnceTheBudgetIsLow() {
-        let p = RatePacer(reserve: 2)
-        XCTAssertEqual(p.delay(now: 0), 0)  // nothing known yet
-        p.observe(limit: "60", remaining: "10", reset: nil)
-        XCTAssertEqual(p.delay(now: 0), 0)
-        p.observe(limit: "60", remaining: "2", reset: nil)
-        let a = p.delay(now: 0), b = p.delay(now: 0), c = p.delay(now: 0)
-        XCTAssertEqual(a, 0, accuracy: 0.001)
-        XCTAssertEqual(b, 1.15, accuracy: 0.001)       // one slot per refill interval
-        XCTAssertEqual(c, 1.15 * 3, accuracy: 0.001)   // budget spent: its slot plus a refill
+        XCTAssertEqual(RetryPolicy(maxRetries: 3, maxWait: 2).backoff(20, { 0.999999 }), 2, accuracy: 0.001, "backoff never past --max-wait")
     }
 
     func testRetryAfterParsing() {
         XCTAssertEqual(RetryPolicy.parseRetryAfter("7", now: 0), 7)
         XCTAssertEqual(RetryPolicy.parseRetryAfter("Sun, 06 Nov 1994 08:49:37 GMT", now: 784_111_770), 7)
         XCTAssertNil(RetryPolicy.parseRetryAfter("soon", now: 0))
+        XCTAssertNil(RetryPolicy.parseRetryAfter("Sun, 99 Nov 1994 08:49:37 GMT", now: 0))
+        XCTAssertEqual(RetryPolicy.parseRetryAfter("1e300", now: 0), 1e9)
     }
 
-    func testDisplayWidth() {
+    func testRedirectPolicy() {
+        var r = RedirectPolicy(origin: "https://api.test:443")
+        XCTAssertEqual(r.decide(status: 200, location: "/x", currentURL: "https://api.test/v1/a", method: "GET"), .none)
+        XCTAssertEqual(r.decide(status: 302, location: "/v1/b", currentURL: "https://api.test/v1/a", method: "POST"),
+                       .follow(url: "https://api.test/v1/b", method: "POST", dropBody: false))
+        XCTAssertEqual(r.decide(status: 303, location: "https://api.test/v1/c", currentURL: "https://api.test/v1/a", method: "POST"),
+                       .follow(url: "https://api.test/v1/c", method: "GET", dropBody: true))
+        for other in ["https://evil.test/v1/a", "http://api.test/v1/a", "https://api.test:8443/v1/a", "//evil.test/x", "relative"] {
+            XCTAssertEqual(r.decide(status: 301, location: other, currentURL: "https://api.test/v1/a", method: "GET"), .refuseOtherOrigin(location: other), other)
+        }
+        var many = RedirectPolicy(origin: "https://api.test:443", maxHops: 2)
+        _ = many.decide(status: 302, location: "/1", currentURL: "https://api.test/", method: "GET")
+        _ = many.decide(status: 302, location: "/2", currentURL: "https://api.test/", method: "GET")
+        XCTAssertEqual(many.decide(status: 302, location: "/3", currentURL: "https://api.test/", method: "GET"), .tooMany)
+    }
+
+    func testDisplayWidthAndWrap() {
         XCTAssertEqual(DisplayWidth.of("abc"), 3)
         XCTAssertEqual(DisplayWidth.of("山田太郎"), 8)
         XCTAssertEqual(DisplayWidth.of("e\u{301}te\u{301}"), 3)
         XCTAssertEqual(DisplayWidth.of("🚀"), 2)
         XCTAssertEqual(DisplayWidth.truncate("山田太郎", to: 5), "山田…")
         XCTAssertEqual(DisplayWidth.pad("山", to: 4), "山  ")
+        XCTAssertEqual(DisplayWidth.wrap("2024-01-01T03:35:36Z and more", to: 12), ["2024-01-01T0", "3:35:36Z and", "more"])
+        XCTAssertEqual(DisplayWidth.wrap("one two three", to: 8), ["one two", "three"])
+        XCTAssertEqual(DisplayWidth.wrap("山田太郎山田", to: 5), ["山田", "太郎", "山田"])
     }
 
     func testSanitizer() {
-        XCTAssertEqual(Sanitizer.forTerminal("\u{1B}[31mred\u{1B}[0m\nx\ty"), "\\e[31mred\\e[0m\\nx\\ty")
-        XCTAssertEqual(Sanitizer.forTerminal("a\u{202E}b"), "a\\u{202e}b")
-        XCTAssertEqual(Sanitizer.forTerminal("José 山田"), "José 山田")
-    }
-
-    func testTableFitsWidth() {
-        let out = TableLayout.render(header: ["ID", "NAME"], rows: [["1", "山田太郎山田太郎山田太郎"]], width: 12, color: false)
-        for line in out.split(separator: "\n") { XCTAssertLessThanOrEqual(DisplayWidth.of(String(line)), 12) }
-        XCTAssertTrue(out.contains("…"))
-    }
-
-    func testCSVAndTSV() throws {
-        let io = IOStreams(out: BufferSink(), err: BufferSink(), stdoutIsTTY: false, stderrIsTTY: false, stdinIsTTY: false, terminalWidth: nil, colorEnabled: false)
-        let w = DelimitedWriter(io: io, style: .csv, plan: ColumnPlan(requested: nil, defaults: nil), headers: true, csvSafe: true)
-        try w.write(try JSONParser.parse(#"{"id":1,"n":"a,\"b\"\nc","s":{"x":"=1"},"t":[1],"z":null,"m":-5}"#))
-        try w.finish(complete: true)
-        XCTAssertEqual((io.outSink as! BufferSink).text, "id,n,s.x,t,z,m\n1,\"a,\"\"b\"\"\nc\",'=1,[1],,-5\n")
-
-        let io2 = IOStreams(out: BufferSink(), err: BufferSink(), stdoutIsTTY: false, stderrIsTTY: false, stdinIsTTY: false, terminalWidth: nil, colorEnabled: false)
-        let t = DelimitedWriter(io: io2, style: .tsv, plan: ColumnPlan(requested: ["n"], defaults: nil), headers: false, csvSafe: false)
-        try t.write(try JSONParser.parse(#"{"n":"a\tb\nc\\d"}"#))
-        try t.finish(complete: true)
-        XCTAssertEqual((io2.outSink as! BufferSink).text, "a\\tb\\nc\\\\d\n")
-    }
-
-    func testTableWriterMatchesLayoutAndKeepsEmptyCells() throws {
-        let items = [#"{"id":1,"name":"山田","note":""}"#, #"{"id":22,"name":"x","note":"a\u001bb"}"#, #"{"id":3,"name":null,"note":"zz"}"#]
-        for (tty, width) in [(false, nil), (true, 9)] as [(Bool, Int?)] {
-            let io = IOStreams(out: BufferSink(), err: BufferSink(), stdoutIsTTY: tty, stderrIsTTY: false, stdinIsTTY: false, terminalWidth: width, colorEnabled: false)
-            let w = TableWriter(io: io, plan: ColumnPlan(requested: nil, defaults: nil), headers: true)
-            for i in items { try w.write(try JSONParser.parse(i)) }
-            try w.finish(complete: true)
-            let expected = TableLayout.render(header: ["ID", "NAME", "NOTE"],
-                                              rows: [["1", "山田", ""], ["22", "x", Sanitizer.forTerminal("a\u{1B}b")], ["3", "", "zz"]],
-                                              width: width, color: false)
-            XCTAssertEqual((io.outSink as! BufferSink).text, expected)
-        }
+        XCTAssertEqual(Sanitizer.forTerminal("\u{1B}[31mred\u{1B}[0m\nx\ty\u{7}\u{7F}\u{9B}"), "\\x1b[31mred\\x1b[0m\\nx\\ty\\x07\\x7f\\x9b")
+        XCTAssertEqual(Sanitizer.forTerminal("a\u{202E}b\u{2066}c"), "a\\u202eb\\u2066c")
+        XCTAssertEqual(Sanitizer.forTerminal("José 山田 \u{202F}"), "José 山田 \u{202F}")
+        XCTAssertEqual(Sanitizer.escapeControls("line1\nline2\t\u{1B}]0;title\u{7}", keepNewlines: true), "line1\nline2\t\\x1b]0;title\\x07")
     }
 }

@@ -41,16 +41,17 @@ def test_create_with_password_from_stdin(run, fresh, tmp_path):
 def test_create_validation_errors_are_exit_6_with_details(run, fresh):
     s = fresh()
     r = run(["accounts", "create", "--domain", "bad domain", "--username", "X", "--package", "nope", "--server-id", "99",
-             "--password-stdin"], s, input="short\n")
+             "--email", "not-an-address", "--password-stdin"], s, input="short\n")
     assert r.rc == 6, r
-    for line in ["  domain: The domain must be a valid domain name.", "  email: The email field is required.",
+    for line in ["  domain: The domain must be a valid domain name.", "  email: The email must be a valid email address.",
                  "  password: The password must be at least 8 characters.", "  package: The selected package is invalid.",
                  "  server_id: The selected server id is invalid."]:
         assert line in r.err
     assert "request id:" in r.err
-    r = run(["accounts", "create", "--domain", "x.example", "--password-stdin", "-o", "json"], s, input="longenough\n")
+    r = run(["accounts", "create", "--domain", "taken.example", "--username", "taken", "--email", "t@taken.example",
+             "--package", "basic", "--server-id", "1", "--password-stdin", "-o", "json"], s, input="short\n")
     env = json.loads(r.err.splitlines()[0])
-    assert env["error"]["code"] == "VALIDATION_ERROR"
+    assert env["error"]["code"] == "VALIDATION_ERROR" and env["error"]["http_status"] == 422 and env["error"]["exit_status"] == 6
 
 
 def test_update_types_values(run, fresh):
@@ -81,8 +82,9 @@ def test_suspend_unsuspend_delete_cancel(run, fresh):
     assert s.api("GET", "/whm/accounts/11")[0] == 404
     r = run(["subscriptions", "cancel", "2", "--yes"], s)
     assert r.rc == 0 and r.out == "cancelled 2\n"
+    # cancelling again is done, not a failure (issue 14)
     r = run(["subscriptions", "cancel", "2", "--yes"], s)
-    assert r.rc == 6 and "already cancelled" in r.out
+    assert r.rc == 0 and r.out == "cancelled 2 (already cancelled)\n", r
 
 
 def test_bulk_from_stdin_keeps_going_past_a_failure(run, fresh):

@@ -33,7 +33,8 @@ printf '%s\\n' "${{COMPREPLY[@]}}"
 
 def test_bash_completion():
     assert bash_complete("soporte acc") == ["accounts"]
-    assert set(bash_complete("soporte accounts ")) == {"list", "get", "create", "update", "delete", "suspend", "unsuspend"}
+    assert set(bash_complete("soporte accounts ")) == {"list", "ls", "get", "create", "update", "delete", "suspend", "unsuspend"}
+    assert "--filter" in bash_complete("soporte accounts ls --fi")  # the alias completes as list does
     assert bash_complete("soporte accounts list -o ") == ["table", "json", "ndjson", "csv", "tsv"]
     assert bash_complete("soporte --output j") == ["json"]
     assert "--filter" in bash_complete("soporte accounts list --fi")

@@ -132,6 +132,7 @@ def test_profile_precedence(run, sb, home, tmp_path):
     # token sources in order: --token-file beats the environment
     tf = tmp_path / "tok"
     tf.write_text(TOKEN + "\n")
+    os.chmod(tf, 0o600)
     assert run(["health", "--profile", "sandbox", "--token-file", str(tf)], env=env, token="sk_test_bad").rc == 0
     # token_command beats token
     cfg.write_text(f"[default]\napi_url = {sb.url}\ntoken_command = printf %s sk_test_bad\ntoken = {TOKEN}\n")

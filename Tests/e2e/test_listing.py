@@ -211,4 +211,4 @@ def test_table_default_columns_and_get_vertical(run, sb):
     assert "LIMITS.DATABASES" in r.out
     # control characters from the API never reach the terminal raw
     r = run(["accounts", "list", "--fields", "id,notes"], sb)
-    assert "\x1b" not in r.out and "\\e[31m" in r.out
+    assert "\x1b" not in r.out and "\\x1b[31m" in r.out

@@ -70,7 +70,11 @@ def test_fault_matrix(row, run, fresh):
     assert waited >= min_wait
     assert "Traceback" not in r.err and "Fatal error" not in r.err
     if want_rc:
-        assert r.err.startswith("soporte: "), r
+        if "ndjson" in args or "json" in args:
+            # JSON only on stderr (SPEC §10.7)
+            assert json.loads(r.err.splitlines()[-1])["error"]["exit_status"] == want_rc, r
+        else:
+            assert r.err.startswith("soporte: "), r
     if check == "json":
         assert json.loads(r.out)["id"] == 1
     elif check == "id3":

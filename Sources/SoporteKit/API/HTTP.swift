@@ -4,12 +4,19 @@ public struct HTTPRequest: Sendable {
     public var url: String
     public var headers: [(String, String)]
     public var body: [UInt8]?
+    /// Seconds for the whole attempt (connect, send, receive).
     public var timeout: Double
     public var connectTimeout: Double
     public var caBundle: String?
+    /// Answers larger than this are refused; an announced Content-Length over it is
+    /// refused before the body is read.
+    public var maxBody: Int
+    /// Memory the body may take, shared with the other requests of a walk.
+    public var allowance: (any BodyAllowance)?
 
     public init(method: String, url: String, headers: [(String, String)] = [], body: [UInt8]? = nil,
-                timeout: Double = 30, connectTimeout: Double = 10, caBundle: String? = nil) {
+                timeout: Double = 30, connectTimeout: Double = 10, caBundle: String? = nil,
+                maxBody: Int = HTTPRequest.defaultMaxBody, allowance: (any BodyAllowance)? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
@@ -17,11 +24,25 @@ public struct HTTPRequest: Sendable {
         self.timeout = timeout
         self.connectTimeout = connectTimeout
         self.caBundle = caBundle
+        self.maxBody = maxBody
+        self.allowance = allowance
     }
 
+    /// 16 MiB: a page of the API is a few hundred KB at most.
+    public static let defaultMaxBody = 16 << 20
+
     public func header(_ name: String) -> String? {
-        headers.last { $0.0.lowercased() == name.lowercased() }?.1
+        let n = name.lowercased()
+        return headers.last { $0.0.lowercased() == n }?.1
     }
+}
+
+/// Lets a transport take memory for a body bit by bit. `reserve` may wait until memory
+/// is free; false means give up (the transfer is abandoned). The request's owner calls
+/// `releaseAll` when the body is gone (a failed attempt, or a page written out).
+public protocol BodyAllowance: Sendable {
+    func reserve(_ bytes: Int) -> Bool
+    func releaseAll()
 }
 
 public struct HTTPResponse: Sendable {
@@ -46,8 +67,8 @@ public struct HTTPResponse: Sendable {
 
 /// A request that got no HTTP answer. `requestSent` tells whether the server may have
 /// acted on it (then a POST must not be repeated).
-public struct TransportError: Error, Sendable {
-    public enum Kind: Sendable { case dns, connect, timeout, tls, send, receive, tooLarge, interrupted, other }
+public struct TransportError: Error, Sendable, Equatable {
+    public enum Kind: Sendable, Equatable { case dns, connect, timeout, tls, send, receive, tooLarge, other }
     public var kind: Kind
     public var message: String
     public var requestSent: Bool
@@ -59,54 +80,8 @@ public struct TransportError: Error, Sendable {
     }
 }
 
-/// Sends requests. Implementations are thread-safe: the page walker calls `perform`
-/// from several threads at once.
-public protocol HTTPTransport: AnyObject {
+/// Sends requests. Implementations are thread-safe: the page walker and bulk commands
+/// call `perform` from several threads at once.
+public protocol HTTPTransport: Sendable {
     func perform(_ request: HTTPRequest) -> Result<HTTPResponse, TransportError>
-}
-
-/// Parsed pieces of a URL that matter for origin checks.
-public struct URLParts: Equatable, Sendable {
-    public var scheme: String
-    public var host: String
-    public var port: Int
-    public var path: String
-
-    /// Parses `scheme://host[:port]/path?query`; nil if it is not such a URL.
-    public init?(_ url: String) {
-        guard let r = url.firstRange(of: "://") else { return nil }
-        scheme = url[..<r.lowerBound].lowercased()
-        guard scheme == "http" || scheme == "https" else { return nil }
-        var rest = url[r.upperBound...]
-        let endOfAuthority = rest.firstIndex(where: { (c: Character) -> Bool in c == "/" || c == "?" || c == "#" }) ?? rest.endIndex
-        var authority = String(rest[..<endOfAuthority])
-        rest = rest[endOfAuthority...]
-        if let at = authority.lastIndex(of: "@") { authority = String(authority[authority.index(after: at)...]) }
-        var p = scheme == "https" ? 443 : 80
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { return nil }
-            host = String(authority[...close]).lowercased()
-            let after = authority[authority.index(after: close)...]
-            if after.hasPrefix(":") { guard let n = Int(after.dropFirst()) else { return nil }; p = n }
-        } else if let colon = authority.lastIndex(of: ":") {
-            host = String(authority[..<colon]).lowercased()
-            guard let n = Int(authority[authority.index(after: colon)...]) else { return nil }
-            p = n
-        } else {
-            host = authority.lowercased()
-        }
-        guard !host.isEmpty else { return nil }
-        port = p
-        let q = rest.firstIndex(where: { (c: Character) -> Bool in c == "?" || c == "#" }) ?? rest.endIndex
-        path = String(rest[..<q])
-    }
-
-    public var origin: String { "\(scheme)://\(host):\(port)" }
-
-    /// localhost, 127.0.0.0/8 and [::1].
-    public var isLoopback: Bool {
-        if host == "localhost" || host == "[::1]" { return true }
-        let parts = host.split(separator: ".")
-        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
-    }
 }

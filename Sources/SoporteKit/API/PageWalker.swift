@@ -1,90 +1,80 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import SoporteJSON
+import SoporteSystem
 
-/// What the walk knows after each page; pure, so its rules are tested without sockets:
-/// which pages remain, when `--limit` is satisfied, and what counts as a broken walk.
-public struct WalkPlan: Equatable, Sendable {
-    public let startPage: Int
-    public private(set) var lastPage: Int
-    public private(set) var perPage: Int
-    public private(set) var total: Int?
+/// The command line that resumes a walk from a page: the same words and options as
+/// typed (no option carries a secret), shell-quoted, with `--from-page N` in place of
+/// `--page`/`--from-page`, and `--limit` lowered by what was already written.
+public struct ResumeHint: Sendable {
+    /// The command words and options, without --page, --from-page and --limit.
+    public let words: [String]
     public let limit: Int?
-    public private(set) var drifted = false
 
-    public init(startPage: Int, limit: Int?) {
-        self.startPage = startPage
-        self.lastPage = startPage
-        self.perPage = 100
+    public init(words: [String], limit: Int?) {
+        self.words = words
         self.limit = limit
     }
 
-    /// Reads the first page's `meta`.
-    public mutating func first(meta: JSONValue?, itemCount: Int) {
-        lastPage = meta?["last_page"]?.intValue ?? startPage
-        perPage = meta?["per_page"]?.intValue ?? max(itemCount, 1)
-        total = meta?["total"]?.intValue
-    }
-
-    /// The last page worth fetching: `--limit` fetches no page beyond the one that holds
-    /// the last wanted item.
-    public var lastPageNeeded: Int {
-        guard let l = limit, perPage > 0 else { return lastPage }
-        return min(lastPage, startPage + (l + perPage - 1) / perPage - 1)
-    }
-
-    public enum Check: Equatable { case ok, drift(from: Int, to: Int), outOfOrder(got: Int) }
-
-    /// Checks a later page's `meta` against the walk.
-    public mutating func check(page: Int, meta: JSONValue?) -> Check {
-        if let cur = meta?["current_page"]?.intValue, cur != page { return .outOfOrder(got: cur) }
-        if let t = meta?["total"]?.intValue, let old = total, t != old, !drifted {
-            drifted = true
-            total = t
-            return .drift(from: old, to: t)
-        }
-        return .ok
+    public func command(fromPage page: Int, written: Int) -> String {
+        var w = ["soporte"] + words + ["--from-page", String(page)]
+        if let l = limit { w += ["--limit", String(max(1, l - written))] }
+        return w.map(ShellQuote.quote).joined(separator: " ")
     }
 }
 
-/// Walks a collection: page 1 first, then the rest several at a time, handing the
-/// items to the writer strictly in page order as soon as each next page is there.
+/// Walks a collection: page 1 first (it tells how many there are), then the rest
+/// several at a time, writing items strictly in page order as each next page arrives.
+/// A page that comes back short while the collection did not change is fetched once
+/// more, then fails the walk; the walk never ends with exit 0 and items missing.
 public final class PageWalker {
     let client: APIClient
+    let io: IOStreams
     let path: String
     let options: ListOptions
     let label: String
-    let io: IOStreams
     let concurrency: Int
+    let resume: ResumeHint?
+    /// Called with the first page's items before they are written (for the checks of
+    /// names asked for).
+    public var onFirstPage: (([JSONValue]) -> Void)?
 
-    public init(client: APIClient, path: String, options: ListOptions, label: String, io: IOStreams, concurrency: Int) {
+    public init(client: APIClient, io: IOStreams, path: String, options: ListOptions, label: String,
+                concurrency: Int, resume: ResumeHint?) {
         self.client = client
+        self.io = io
         self.path = path
         self.options = options
         self.label = label
-        self.io = io
         self.concurrency = max(1, concurrency)
+        self.resume = resume
+    }
+
+    struct Fetched: Sendable {
+        let result: Result<APIAnswer, SoporteError>
+        let allowance: PageAllowance
     }
 
     /// Runs the walk; returns the number of items written. On failure the writer is
     /// finished as incomplete and the error says how far it got and how to resume.
     @discardableResult
-    public func run(into writer: ItemWriter) throws -> Int {
+    public func run(into writer: any ItemWriter) throws -> Int {
         let start = options.page ?? options.fromPage ?? 1
-        var plan = WalkPlan(startPage: start, limit: options.limit)
-        var written = 0
+        var plan = WalkPlan(startPage: start, limit: options.limit, perPage: options.pageSize)
+        let budget = WalkBudget(head: start)
+        var state = Progress(label: label)
         // Ids of the last two pages: when the collection shifts during a walk, repeats
         // come from the neighbouring page, so this window catches them in constant memory.
         var seen = RecentIDs()
-        let showProgress = io.stderrIsTTY && !client.settings.quiet
+        defer {
+            budget.abandon()
+            SignalNote.clear()
+        }
 
         func emit(_ items: [JSONValue]) throws -> Bool {
             for item in items {
-                if let l = options.limit, written >= l { return false }
+                if let l = options.limit, state.written >= l { return false }
                 if let id = item["id"], !id.isNull, !seen.insert(id.scalarText) { continue }
                 try writer.write(item)
-                written += 1
+                state.written += 1
             }
             seen.endPage()
             try io.flush()
@@ -94,79 +84,125 @@ public final class PageWalker {
         func failed(_ e: SoporteError, page: Int) -> SoporteError {
             try? writer.finish(complete: false)
             io.clearProgress()
+            if e.status == .brokenPipe { return e }
             var err = e
             err.message = "\(label): walk stopped at page \(page)" + (plan.lastPage > page ? " of \(plan.lastPage)" : "") + ": " + e.message
-            err.details = ["\(written) items were written before the failure",
-                           "resume with: --from-page \(page)"] + e.details
+            err.details = ["\(state.written) items were written before the failure"]
+                + (resume.map { ["resume with: " + $0.command(fromPage: page, written: state.written)] } ?? ["resume with: --from-page \(page)"])
+                + e.details
             return err
         }
 
-        let first = try client.send(APICall("GET", path, query: options.query(page: start)))
-        let firstItems = try items(of: first, page: start)
+        // Page 1 alone.
+        let firstAllowance = budget.allowance(page: start)
+        let first: APIAnswer
+        // Nothing was written yet: a failure here is just the request's error.
+        first = try fetch(start, allowance: firstAllowance)
+        var firstItems = try items(of: first, page: start)
         plan.first(meta: first.json["meta"], itemCount: firstItems.count)
+        if options.page == nil && plan.firstPageIsShort(itemCount: firstItems.count) {
+            firstItems = try refetchShort(start, got: firstItems.count, plan: plan, failed: failed)
+        }
+        onFirstPage?(firstItems)
         var more: Bool
         do { more = try emit(firstItems) } catch { try? writer.finish(complete: false); throw error }
+        firstAllowance.releaseAll()
         if options.page != nil || plan.lastPageNeeded <= start || !more {
             try writer.finish(complete: true)
-            noteLimit(plan, written: written)
-            return written
+            noteLimit(plan, written: state.written)
+            return state.written
         }
+        publishResume(page: start + 1, written: state.written)
 
+        // The rest, `concurrency` in flight, taken in order.
         let last = plan.lastPageNeeded
-        let slots = PageSlots()
-        var nextToLaunch = start + 1
-        func launch() {
-            while nextToLaunch <= last && nextToLaunch < slots.lowestPending + concurrency {
-                let p = nextToLaunch
-                nextToLaunch += 1
-                let call = APICall("GET", path, query: options.query(page: p))
-                Posix.startThread { [client] in
-                    let r: Result<APIAnswer, SoporteError>
-                    do { r = .success(try client.send(call)) } catch let e as SoporteError { r = .failure(e) } catch {
-                        r = .failure(SoporteError(.unexpected, "\(error)"))
-                    }
-                    slots.put(p, r)
-                }
+        budget.advance(head: start + 1)
+        let workers = OrderedWorkers<Fetched>(count: last - start, width: concurrency, window: concurrency) { [client, path, options] i in
+            let p = start + 1 + i
+            let allowance = budget.allowance(page: p)
+            do {
+                return Fetched(result: .success(try client.send(APICall("GET", path, query: options.query(page: p)), allowance: allowance)),
+                               allowance: allowance)
+            } catch let e as SoporteError {
+                return Fetched(result: .failure(e), allowance: allowance)
+            } catch {
+                return Fetched(result: .failure(SoporteError(.unexpected, "\(error)")), allowance: allowance)
             }
         }
-        slots.lowestPending = start + 1
-        launch()
+        defer { workers.cancel() }
         for page in (start + 1)...last {
-            let result = slots.take(page)
-            slots.lowestPending = page + 1
-            launch()
-            switch result {
-            case .failure(let e):
-                throw failed(e, page: page)
-            case .success(let answer):
-                let pageItems: [JSONValue]
-                do { pageItems = try items(of: answer, page: page) } catch let e as SoporteError { throw failed(e, page: page) }
-                switch plan.check(page: page, meta: answer.json["meta"]) {
-                case .ok: break
-                case .drift(let a, let b):
-                    if !client.settings.quiet {
-                        io.err("soporte: warning: \(label) changed during the walk (total \(a) -> \(b)); items may be missing, repeated ids are skipped")
-                    }
-                case .outOfOrder(let got):
-                    throw failed(SoporteError(.server, "asked for page \(page) and got page \(got) (the walk repeats or goes backwards)"), page: page)
-                }
-                do { more = try emit(pageItems) } catch { try? writer.finish(complete: false); throw error }
-                if showProgress {
-                    io.progress("\(label): page \(page)/\(plan.lastPage), \(written)" + (plan.total.map { "/\($0)" } ?? ""))
-                }
-                if !more { break }
+            budget.advance(head: page)
+            guard let fetched = workers.next() else { break }
+            defer { fetched.allowance.releaseAll() }
+            let answer: APIAnswer
+            switch fetched.result {
+            case .failure(let e): throw failed(e, page: page)
+            case .success(let a): answer = a
             }
+            var pageItems: [JSONValue]
+            do { pageItems = try items(of: answer, page: page) } catch let e as SoporteError { throw failed(e, page: page) }
+            switch plan.check(page: page, meta: answer.json["meta"], itemCount: pageItems.count) {
+            case .ok: break
+            case .drift(let a, let b):
+                io.warn("COLLECTION_CHANGED", "\(label) changed during the walk (total \(a) -> \(b)); items may be missing, repeated ids are skipped")
+            case .outOfOrder(let got):
+                throw failed(SoporteError(.server, "asked for page \(page) and got page \(got) (the walk repeats or goes backwards)"), page: page)
+            case .short(let got, _):
+                pageItems = try refetchShort(page, got: got, plan: plan, failed: failed)
+            }
+            do { more = try emit(pageItems) } catch let e as SoporteError { throw failed(e, page: page + 1) }
+            publishResume(page: page + 1, written: state.written)
+            io.progress("\(label): page \(page)/\(plan.lastPage), \(state.written)" + (plan.total.map { "/\($0)" } ?? ""))
+            if !more { break }
         }
         io.clearProgress()
         try writer.finish(complete: true)
-        noteLimit(plan, written: written)
-        return written
+        noteLimit(plan, written: state.written)
+        return state.written
+    }
+
+    struct Progress {
+        let label: String
+        var written = 0
+    }
+
+    func fetch(_ page: Int, allowance: PageAllowance) throws -> APIAnswer {
+        try client.send(APICall("GET", path, query: options.query(page: page)), allowance: allowance)
+    }
+
+    /// A short page is asked for once more; still short, it ends the walk (exit 8).
+    func refetchShort(_ page: Int, got: Int, plan: WalkPlan, failed: (SoporteError, Int) -> SoporteError) throws -> [JSONValue] {
+        io.note("SHORT_PAGE", "\(label): page \(page) had \(got) of \(plan.perPage) items; asking for it again")
+        let allowance = WalkBudget(head: page).allowance(page: page)
+        defer { allowance.releaseAll() }
+        let again: APIAnswer
+        do { again = try fetch(page, allowance: allowance) } catch let e as SoporteError { throw failed(e, page) }
+        let items = try self.items(of: again, page: page)
+        if let t = again.json["meta"]?["total"]?.intValue, let old = plan.total, t != old {
+            return items  // the collection changed: not a short page after all
+        }
+        if page < plan.lastPage && items.count < plan.perPage {
+            throw failed(SoporteError(.server, "page \(page) had \(items.count) of \(plan.perPage) items twice while the total stayed \(plan.total.map(String.init) ?? "the same"); items would be missing",
+                                      requestID: again.requestID), page)
+        }
+        return items
+    }
+
+    func publishResume(page: Int, written: Int) {
+        guard let r = resume else { return }
+        let cmd = r.command(fromPage: page, written: written)
+        let message = "\(label): walk stopped before page \(page); \(written) items were written; resume with: \(cmd)"
+        if io.style.json {
+            SignalNote.set(JSONWriter.compact(.object(JSONObject([("warning", .object(JSONObject([
+                ("code", .string("WALK_STOPPED")), ("message", .string(message))])))]))) + "\n")
+        } else {
+            SignalNote.set("\nsoporte: " + message + "\n")
+        }
     }
 
     func noteLimit(_ plan: WalkPlan, written: Int) {
-        guard let l = plan.limit, written >= l, let t = plan.total, t > written,
-              io.stderrIsTTY, !client.settings.quiet else { return }
-        io.err("soporte: showing the first \(written) of \(t) \(label) (--limit \(l))")
+        guard let l = plan.limit, written >= l, let t = plan.total, t > written, io.stderrIsTTY else { return }
+        io.note("LIMIT", "showing the first \(written) of \(t) \(label) (--limit \(l))")
     }
 
     /// The `data` array of a list answer, or an error if the answer is not the API's shape.
@@ -192,39 +228,5 @@ struct RecentIDs {
     mutating func endPage() {
         previous = current
         current.removeAll(keepingCapacity: true)
-    }
-}
-
-/// Results of pages fetched concurrently, handed over in order. Thread-safe.
-final class PageSlots: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    private var cond = pthread_cond_t()
-    private var results: [Int: Result<APIAnswer, SoporteError>] = [:]
-    var lowestPending = 1
-
-    init() {
-        pthread_mutex_init(&mutex, nil)
-        pthread_cond_init(&cond, nil)
-    }
-
-    deinit {
-        pthread_cond_destroy(&cond)
-        pthread_mutex_destroy(&mutex)
-    }
-
-    func put(_ p: Int, _ r: Result<APIAnswer, SoporteError>) {
-        pthread_mutex_lock(&mutex)
-        results[p] = r
-        pthread_cond_broadcast(&cond)
-        pthread_mutex_unlock(&mutex)
-    }
-
-    func take(_ p: Int) -> Result<APIAnswer, SoporteError> {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        while true {
-            if let r = results.removeValue(forKey: p) { return r }
-            pthread_cond_wait(&cond, &mutex)
-        }
     }
 }

@@ -1,3 +1,5 @@
+import SoporteSystem
+
 /// Percent-encoding for query strings: everything but RFC 3986 unreserved characters
 /// is encoded, so `&`, `+`, `#`, `=`, spaces and unicode all arrive intact.
 public enum Percent {
@@ -17,39 +19,10 @@ public enum Percent {
 
     /// Encodes a key like `filter[amount][gte]`, keeping the brackets readable.
     public static func encodeKey(_ k: String) -> String {
-        encode(k).replacingOccurrences("%5B", "[").replacingOccurrences("%5D", "]")
+        encode(k).replacingAll("%5B", with: "[").replacingAll("%5D", with: "]")
     }
 
-    public static func decode(_ s: Substring) -> String {
-        var bytes: [UInt8] = []
-        var it = Array(s.utf8)[...]
-        while let b = it.first {
-            it = it.dropFirst()
-            if b == 0x25, it.count >= 2, let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16) {
-                bytes.append(v)
-                it = it.dropFirst(2)
-            } else if b == 0x2B {
-                bytes.append(0x20)
-            } else {
-                bytes.append(b)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-}
-
-extension String {
-    func replacingOccurrences(_ a: String, _ b: String) -> String {
-        guard !a.isEmpty, contains(a) else { return self }
-        var out = ""
-        var rest = self[...]
-        while let r = rest.firstRange(of: a) {
-            out += rest[..<r.lowerBound]
-            out += b
-            rest = rest[r.upperBound...]
-        }
-        return out + rest
-    }
+    public static func decode(_ s: Substring) -> String { PercentDecoding.string(s) }
 }
 
 /// An ordered list of query parameters.
@@ -83,10 +56,19 @@ public struct Filter: Equatable, Sendable {
 
     public var queryKey: String { op.map { "filter[\(field)][\($0)]" } ?? "filter[\(field)]" }
 
-    /// Parses `f=v`, `f:op=v`, and the sugar `f!=v f>=v f<=v f>v f<v f~v`.
+    /// How values are written, for help and for messages.
+    public static let valueHelp = "FIELD=V, FIELD:OP=V (OP: eq ne gt gte lt lte like in between), or FIELD!=V >=V <=V >V <V ~V; 'in' takes a,b,c and 'between' lo,hi."
+
+    /// Parses `f=v`, `f:op=v`, and the sugar `f!=v f>=v f<=v f>v f<v f~v`, then checks the
+    /// value: a value that starts with another operator character is a typo (SPEC §10.3).
     public static func parse(_ expr: String) throws -> Filter {
-        let bad = { (why: String) in SoporteError.usage("bad filter '\(expr)': \(why)") }
-        // Find the first operator character outside the field name.
+        let f = try split(expr)
+        try f.check(expr)
+        return f
+    }
+
+    static func split(_ expr: String) throws -> Filter {
+        let bad = { (why: String) in SoporteError.usage("bad filter '\(Sanitizer.forTerminal(expr))': \(why)") }
         guard let idx = expr.firstIndex(where: { "=!<>~:".contains($0) }) else {
             throw bad("expected FIELD=VALUE or FIELD:OP=VALUE")
         }
@@ -101,7 +83,7 @@ public struct Filter: Equatable, Sendable {
             let op = String(rest[rest.index(after: rest.startIndex)..<eq])
             guard operators.contains(op) else {
                 let hint = Suggest.closest(to: op, in: operators).map { "; did you mean '\($0)'?" } ?? " (use \(operators.joined(separator: ", ")))"
-                throw bad("unknown operator '\(op)'\(hint)")
+                throw bad("unknown operator '\(Sanitizer.forTerminal(op))'\(hint)")
             }
             return Filter(field: field, op: op, value: String(rest[rest.index(after: eq)...]))
         }
@@ -110,6 +92,46 @@ public struct Filter: Equatable, Sendable {
         }
         if rest.hasPrefix("=") { return Filter(field: field, op: nil, value: after(1)) }
         throw bad("expected FIELD=VALUE or FIELD:OP=VALUE")
+    }
+
+    /// The value checks: `status==paid`, `amount=>3`, `between=100..200`, `between=100`.
+    func check(_ expr: String) throws {
+        let shown = Sanitizer.forTerminal(expr)
+        if let c = value.first, "=<>~".contains(c) {
+            let intended: String
+            switch (op, c) {
+            case (nil, "="): intended = "\(field)=\(value.dropFirst())"
+            case (nil, ">"), (nil, "<"): intended = "\(field)\(c)=\(value.dropFirst())"
+            default: intended = "\(field)\(Filter.sugar(op) ?? "=")\(value.dropFirst())"
+            }
+            throw SoporteError.usage("bad filter '\(shown)': the value starts with '\(c)'; did you mean '\(Sanitizer.forTerminal(intended))'?")
+        }
+        switch op {
+        case "in":
+            let parts = value.split(separator: ",", omittingEmptySubsequences: false)
+            guard !value.isEmpty, parts.allSatisfy({ !$0.isEmpty }) else {
+                throw SoporteError.usage("bad filter '\(shown)': 'in' takes a comma-separated list, e.g. \(field):in=a,b,c")
+            }
+        case "between":
+            let parts = value.split(separator: ",", omittingEmptySubsequences: false)
+            guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty }) else {
+                throw SoporteError.usage("bad filter '\(shown)': 'between' takes exactly two values, low and high, e.g. \(field):between=100,200")
+            }
+        default: break
+        }
+    }
+
+    static func sugar(_ op: String?) -> String? {
+        switch op {
+        case nil, "eq"?: return "="
+        case "ne"?: return "!="
+        case "gte"?: return ">="
+        case "lte"?: return "<="
+        case "gt"?: return ">"
+        case "lt"?: return "<"
+        case "like"?: return "~"
+        default: return nil
+        }
     }
 }
 
@@ -129,27 +151,9 @@ public struct ListOptions: Equatable, Sendable {
 
     public init() {}
 
-    public init(_ o: OptionValues, fields: [String]?) throws {
-        filters = try o.all("filter").map(Filter.parse)
-        sort = o.last("sort")
-        search = o.last("search")
-        include = o.last("include")
-        self.fields = fields
-        perPage = try ListOptions.int(o.last("per-page"), "--per-page", 1...100)
-        page = try ListOptions.int(o.last("page"), "--page", 1...Int.max)
-        limit = try ListOptions.int(o.last("limit"), "--limit", 1...Int.max)
-        fromPage = try ListOptions.int(o.last("from-page"), "--from-page", 1...Int.max)
-        if page != nil && fromPage != nil { throw SoporteError.usage("--page and --from-page cannot be used together") }
-    }
-
-    static func int(_ s: String?, _ name: String, _ range: ClosedRange<Int>) throws -> Int? {
-        guard let s else { return nil }
-        guard let v = Int(s), range.contains(v) else {
-            let r = range.upperBound == Int.max ? "a whole number from \(range.lowerBound) up" : "from \(range.lowerBound) to \(range.upperBound)"
-            throw SoporteError.usage("\(name) must be \(r), not '\(s)'")
-        }
-        return v
-    }
+    /// Items per page when walking: --per-page, else --limit when it is smaller than a
+    /// page, else the most the API gives.
+    public var pageSize: Int { perPage ?? min(limit ?? 100, 100) }
 
     /// The query for one page.
     public func query(page p: Int) -> Query {
@@ -168,7 +172,7 @@ public struct ListOptions: Equatable, Sendable {
             q.add("fields", top.joined(separator: ","))
         }
         q.add("page", String(p))
-        q.add("per_page", String(perPage ?? 100))
+        q.add("per_page", String(pageSize))
         return q
     }
 }

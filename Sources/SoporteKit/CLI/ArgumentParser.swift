@@ -1,28 +1,25 @@
 /// The options given on one command line, by long name, in the order typed.
-public struct OptionValues: Equatable, Sendable {
+public struct OptionValues: Sendable {
     /// Every option in the order typed. A command line holds a handful, so lookups scan.
     public private(set) var sequence: [Pair] = []
 
-    public struct Pair: Equatable, Sendable {
+    public struct Pair: Sendable, Equatable {
         public let name: String
         public let value: String
+        /// As typed (`-o` or `--output`), for messages.
+        public let typed: String
     }
 
     public init() {}
 
-    mutating func add(_ long: String, _ value: String) {
-        sequence.append(Pair(name: long, value: value))
+    mutating func add(_ long: String, _ value: String, typed: String) {
+        sequence.append(Pair(name: long, value: value, typed: typed))
     }
-
-    public func has(_ long: String) -> Bool { sequence.contains { $0.name == long } }
-    public func last(_ long: String) -> String? { sequence.last { $0.name == long }?.value }
-    public func all(_ long: String) -> [String] { sequence.filter { $0.name == long }.map(\.value) }
-    public func count(_ long: String) -> Int { sequence.reduce(0) { $0 + ($1.name == long ? 1 : 0) } }
 }
 
 /// What the user asked for, matched against the command table.
-public struct ParsedCommand: Equatable, Sendable {
-    /// Command words, e.g. ["accounts", "list"].
+public struct ParsedCommand: Sendable {
+    /// Command words, e.g. ["accounts", "list"] (aliases resolved to names).
     public var path: [String]
     public var spec: CommandSpec
     public var arguments: [String]
@@ -31,193 +28,217 @@ public struct ParsedCommand: Equatable, Sendable {
     public var wantsHelp: Bool
 }
 
-/// A misuse of the command line (exit 2), with a suggestion when one is close.
-public struct UsageError: Error, Equatable, Sendable {
-    public let message: String
-    public let helpPath: [String]?
-    public init(_ message: String, helpPath: [String]? = nil) {
-        self.message = message
-        self.helpPath = helpPath
-    }
-}
-
-/// Splits argv into options and words against the command table, in three steps:
-/// tokenize (long/short/cluster/`--`), resolve the command path from the words, then
-/// check that each option belongs to that command and each argument count fits.
+/// Splits argv into options and words against the command table, in stages that are
+/// each tested alone: `tokenize` (pure syntax: `--a=b`, `-ovalue`, clusters, `--`),
+/// `matchOptions` (names against the table, values taken), `resolve` (the command path
+/// from the words) and `validate` (each option belongs to the command, argument counts).
 public struct ArgumentParser {
     public let root: CommandSpec
-    public init(root: CommandSpec = CommandTable.root) {
+    /// Options every command takes.
+    public let globals: [OptionSpec]
+
+    public init(root: CommandSpec, globals: [OptionSpec]) {
         self.root = root
+        self.globals = globals
     }
 
-    /// The first option in the table (depth first, as `allOptions` orders them) that
-    /// matches. Searched on demand: a command line names a handful of options, and
-    /// indexing the whole table first cost more at start-up than all the searches.
+    public func parse(_ argv: [String]) throws -> ParsedCommand {
+        let (words, given) = try matchOptions(ArgumentParser.tokenize(argv))
+        let resolved = try resolve(words, helpAsked: given.contains { $0.spec.long == "help" },
+                                   manAsked: given.contains { $0.spec.long == "man" },
+                                   versionAsked: given.contains { $0.spec.long == "version" })
+        var options = OptionValues()
+        for g in given { options.add(g.spec.long, g.value, typed: g.typed) }
+        let parsed = ParsedCommand(path: resolved.path, spec: resolved.node, arguments: resolved.arguments,
+                                   options: options, wantsHelp: resolved.wantsHelp)
+        try validate(parsed, given: given)
+        return parsed
+    }
+
+    // MARK: - Stage 1: tokens
+
+    public enum Token: Equatable, Sendable {
+        case long(name: String, inline: String?)
+        /// `-abc`: the characters after the dash.
+        case short(String)
+        case word(String)
+        case endOfOptions
+    }
+
+    public static func tokenize(_ argv: [String]) -> [Token] {
+        var out: [Token] = []
+        var ended = false
+        for a in argv {
+            if ended || a == "-" || !a.hasPrefix("-") { out.append(.word(a)); continue }
+            if a == "--" { ended = true; out.append(.endOfOptions); continue }
+            if a.hasPrefix("--") {
+                let body = a.dropFirst(2)
+                if let eq = body.firstIndex(of: "=") {
+                    out.append(.long(name: String(body[..<eq]), inline: String(body[body.index(after: eq)...])))
+                } else {
+                    out.append(.long(name: String(body), inline: nil))
+                }
+            } else {
+                out.append(.short(String(a.dropFirst())))
+            }
+        }
+        return out
+    }
+
+    // MARK: - Stage 2: options
+
+    struct Given {
+        let spec: OptionSpec
+        let value: String
+        let typed: String
+    }
+
+    /// The first option in the table (globals, then depth first) that matches. Searched
+    /// on demand: indexing the whole table first cost more at start-up than all searches.
     private func option(where match: (OptionSpec) -> Bool) -> OptionSpec? {
+        if let g = globals.first(where: match) { return g }
         func search(_ c: CommandSpec) -> OptionSpec? {
             if let o = c.options.first(where: match) { return o }
-            for sub in c.subcommands {
-                if let o = search(sub) { return o }
-            }
+            for sub in c.subcommands { if let o = search(sub) { return o } }
             return nil
         }
         return search(root)
     }
 
-    private func option(long name: String) -> OptionSpec? { option { $0.long == name } }
-    private func option(short c: Character) -> OptionSpec? { option { $0.short == c } }
-    private var longNames: [String] { root.allOptions().map { "--" + $0.long } }
-    private var shortNames: [String] { root.allOptions().compactMap { $0.short.map { "-\($0)" } } }
-
-    public func parse(_ argv: [String]) throws -> ParsedCommand {
+    func matchOptions(_ tokens: [Token]) throws -> ([String], [Given]) {
         var words: [String] = []
-        var given: [(OptionSpec, String, String)] = []  // spec, value, as typed
+        var given: [Given] = []
         var i = 0
-        var endOfOptions = false
-        while i < argv.count {
-            let a = argv[i]
+        func nextValue(for spec: OptionSpec, typed: String) throws -> String {
+            guard i < tokens.count else { throw SoporteError.usage("option \(typed) needs a value (\(spec.valueName ?? "VALUE"))") }
+            defer { i += 1 }
+            switch tokens[i] {
+            case .word(let w): return w
+            case .long(let n, let inline): return "--" + n + (inline.map { "=" + $0 } ?? "")
+            case .short(let s): return "-" + s
+            case .endOfOptions: return "--"
+            }
+        }
+        while i < tokens.count {
+            let t = tokens[i]
             i += 1
-            if endOfOptions || a == "-" || !a.hasPrefix("-") {
-                words.append(a)
-                continue
-            }
-            if a == "--" { endOfOptions = true; continue }
-            if a.hasPrefix("--") {
-                let body = a.dropFirst(2)
-                let name: String
-                var inline: String?
-                if let eq = body.firstIndex(of: "=") {
-                    name = String(body[..<eq])
-                    inline = String(body[body.index(after: eq)...])
-                } else {
-                    name = String(body)
+            switch t {
+            case .word(let w): words.append(w)
+            case .endOfOptions: continue
+            case .long(let name, let inline):
+                guard let spec = option(where: { $0.long == name }) else {
+                    throw ArgumentParser.unknown("option", "--\(name)", candidates: allLongNames)
                 }
-                guard let spec = option(long: name) else {
-                    throw unknownOption("--\(name)", candidates: longNames)
-                }
+                let typed = "--\(name)"
                 if spec.takesValue {
-                    if let v = inline {
-                        given.append((spec, v, "--\(name)"))
-                    } else {
-                        guard i < argv.count else { throw UsageError("option --\(name) needs a value (\(spec.valueName!))") }
-                        given.append((spec, argv[i], "--\(name)"))
-                        i += 1
-                    }
+                    given.append(Given(spec: spec, value: try inline ?? nextValue(for: spec, typed: typed), typed: typed))
                 } else {
-                    if inline != nil { throw UsageError("option --\(name) takes no value") }
-                    given.append((spec, "true", "--\(name)"))
+                    if inline != nil { throw SoporteError.usage("option \(typed) takes no value") }
+                    given.append(Given(spec: spec, value: "true", typed: typed))
                 }
-                continue
-            }
-            // Short options, possibly clustered: -vv, -yq, -ojson, -o json.
-            var chars = Array(a.dropFirst())
-            while !chars.isEmpty {
-                let c = chars.removeFirst()
-                guard let spec = option(short: c) else {
-                    throw unknownOption("-\(c)", candidates: shortNames + longNames)
-                }
-                if spec.takesValue {
-                    if !chars.isEmpty {
-                        given.append((spec, String(chars), "-\(c)"))
-                    } else {
-                        guard i < argv.count else { throw UsageError("option -\(c) needs a value (\(spec.valueName!))") }
-                        given.append((spec, argv[i], "-\(c)"))
-                        i += 1
+            case .short(let cluster):
+                // -vv, -yq, -ojson, -o json.
+                var chars = Array(cluster)[...]
+                while let c = chars.popFirst() {
+                    guard let spec = option(where: { $0.short == c }) else {
+                        throw ArgumentParser.unknown("option", "-\(c)", candidates: allShortNames + allLongNames)
                     }
-                    chars = []
-                } else {
-                    given.append((spec, "true", "-\(c)"))
+                    let typed = "-\(c)"
+                    if spec.takesValue {
+                        let v = chars.isEmpty ? try nextValue(for: spec, typed: typed) : String(chars)
+                        given.append(Given(spec: spec, value: v, typed: typed))
+                        chars = []
+                    } else {
+                        given.append(Given(spec: spec, value: "true", typed: typed))
+                    }
                 }
             }
         }
+        return (words, given)
+    }
 
-        // Resolve the command path.
+    private var allLongNames: [String] { (globals + root.allOptions()).map { "--" + $0.long } }
+    private var allShortNames: [String] { (globals + root.allOptions()).compactMap { $0.short.map { "-\($0)" } } }
+
+    // MARK: - Stage 3: the command path
+
+    struct Resolved {
+        var path: [String]
+        var node: CommandSpec
+        var arguments: [String]
+        var wantsHelp: Bool
+    }
+
+    func resolve(_ words: [String], helpAsked: Bool, manAsked: Bool, versionAsked: Bool) throws -> Resolved {
         var node = root
         var path: [String] = []
         var rest = words[...]
-        var wantsHelp = given.contains { $0.0.long == "help" }
         while !node.subcommands.isEmpty, let w = rest.first {
-            if let sub = node.subcommand(w) {
-                node = sub
-                path.append(w)
-                rest = rest.dropFirst()
-                if path == ["help"] && !given.contains(where: { $0.0.long == "man" }) {
-                    // `soporte help accounts list`: help for the named path.
-                    var target = root
-                    var tpath: [String] = []
-                    for word in rest {
-                        guard let s = target.subcommand(word) else {
-                            throw unknownCommand(word, under: target, path: tpath)
-                        }
-                        target = s
-                        tpath.append(word)
-                    }
-                    return ParsedCommand(path: tpath, spec: target, arguments: [], options: collect(given), wantsHelp: true)
+            guard let sub = node.subcommand(w) else { throw unknownCommand(w, under: node, path: path) }
+            node = sub
+            path.append(sub.name)
+            rest = rest.dropFirst()
+            if path == ["help"] && !manAsked {
+                // `soporte help accounts list`: help for the named path.
+                var target = root
+                var tpath: [String] = []
+                for word in rest {
+                    guard let s = target.subcommand(word) else { throw unknownCommand(word, under: target, path: tpath) }
+                    target = s
+                    tpath.append(s.name)
                 }
-            } else {
-                throw unknownCommand(w, under: node, path: path)
+                return Resolved(path: tpath, node: target, arguments: [], wantsHelp: true)
             }
         }
-        let arguments = Array(rest)
-
         if path.isEmpty {
-            if given.contains(where: { $0.0.long == "version" }), let version = root.subcommand("version") {
-                return ParsedCommand(path: ["version"], spec: version, arguments: [], options: collect(given), wantsHelp: false)
+            if versionAsked, let version = root.subcommand("version") {
+                return Resolved(path: ["version"], node: version, arguments: [], wantsHelp: false)
             }
-            wantsHelp = true
-        } else if !node.subcommands.isEmpty && !wantsHelp {
+            return Resolved(path: [], node: root, arguments: Array(rest), wantsHelp: true)
+        }
+        if !node.subcommands.isEmpty && !helpAsked {
             let names = node.subcommands.map(\.name).joined(separator: ", ")
-            throw UsageError("'\(path.joined(separator: " "))' needs a subcommand: \(names)", helpPath: path)
+            throw SoporteError.usage("'\(path.joined(separator: " "))' needs a subcommand: \(names)", help: path)
         }
-
-        // Every option must belong to this command or be global.
-        func allowed(_ spec: OptionSpec) -> Bool {
-            CommandTable.globalOptions.contains { $0.long == spec.long } || node.options.contains { $0.long == spec.long }
-                || (path.isEmpty && spec.long == "version")
-        }
-        for (spec, _, typed) in given where !allowed(spec) {
-            let cmd = path.isEmpty ? "soporte" : path.joined(separator: " ")
-            throw UsageError("option \(typed) is not valid for '\(cmd)'", helpPath: path)
-        }
-        if !wantsHelp {
-            try checkArguments(arguments, for: node, path: path)
-        }
-        return ParsedCommand(path: path, spec: node, arguments: arguments, options: collect(given), wantsHelp: wantsHelp)
+        return Resolved(path: path, node: node, arguments: Array(rest), wantsHelp: helpAsked)
     }
 
-    private func collect(_ given: [(OptionSpec, String, String)]) -> OptionValues {
-        var v = OptionValues()
-        for (spec, value, _) in given { v.add(spec.long, value) }
-        return v
-    }
+    // MARK: - Stage 4: validation
 
-    private func checkArguments(_ args: [String], for node: CommandSpec, path: [String]) throws {
-        let cmd = path.joined(separator: " ")
-        let required = node.arguments.filter { !$0.optional }.count
-        let variadic = node.arguments.last?.variadic ?? false
+    func validate(_ p: ParsedCommand, given: [Given]) throws {
+        let cmd = p.path.isEmpty ? "soporte" : p.path.joined(separator: " ")
+        for g in given {
+            let ok = globals.contains { $0.long == g.spec.long } || p.spec.options.contains { $0.long == g.spec.long }
+                || (p.path.isEmpty && g.spec.long == "version") || (p.path == ["version"] && g.spec.long == "version")
+            if !ok { throw SoporteError.usage("option \(g.typed) is not valid for '\(cmd)'", help: p.path) }
+        }
+        guard !p.wantsHelp else { return }
+        let args = p.arguments
+        let required = p.spec.arguments.filter { !$0.optional }.count
+        let variadic = p.spec.arguments.last?.variadic ?? false
         if args.count < required {
-            let missing = node.arguments[args.count].name
-            throw UsageError("'\(cmd)' needs \(missing)", helpPath: path)
+            throw SoporteError.usage("'\(cmd)' needs \(p.spec.arguments[args.count].name)", help: p.path)
         }
-        if !variadic && args.count > node.arguments.count {
-            let extra = args[node.arguments.count]
-            throw UsageError("unexpected argument '\(extra)' for '\(cmd)'", helpPath: path)
+        if !variadic && args.count > p.spec.arguments.count {
+            throw SoporteError.usage("unexpected argument '\(Sanitizer.forTerminal(args[p.spec.arguments.count]))' for '\(cmd)'", help: p.path)
         }
     }
 
-    private func unknownOption(_ typed: String, candidates: [String]) -> UsageError {
+    // MARK: - Suggestions
+
+    static func unknown(_ what: String, _ typed: String, candidates: [String]) -> SoporteError {
+        let shown = Sanitizer.forTerminal(typed)
         if let s = Suggest.closest(to: typed, in: candidates) {
-            return UsageError("unknown option '\(typed)'; did you mean '\(s)'?")
+            return SoporteError.usage("unknown \(what) '\(shown)'; did you mean '\(s)'?")
         }
-        return UsageError("unknown option '\(typed)'")
+        return SoporteError.usage("unknown \(what) '\(shown)'")
     }
 
-    private func unknownCommand(_ word: String, under node: CommandSpec, path: [String]) -> UsageError {
-        let names = node.subcommands.map(\.name)
-        let where_ = path.isEmpty ? "command" : "subcommand of '\(path.joined(separator: " "))'"
-        if let s = Suggest.closest(to: word, in: names) {
-            return UsageError("unknown \(where_) '\(word)'; did you mean '\(s)'?", helpPath: path)
-        }
-        return UsageError("unknown \(where_) '\(word)'", helpPath: path)
+    private func unknownCommand(_ word: String, under node: CommandSpec, path: [String]) -> SoporteError {
+        let names = node.subcommands.flatMap { [$0.name] + $0.aliases }
+        let kind = path.isEmpty ? "command" : "subcommand of '\(path.joined(separator: " "))'"
+        var e = ArgumentParser.unknown(kind, word, candidates: names)
+        e.helpPath = path
+        return e
     }
 }

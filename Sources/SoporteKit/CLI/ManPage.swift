@@ -1,7 +1,7 @@
 /// Renders `man/soporte.1` (mdoc) from the command table plus the hand-written sections.
 public enum ManPage {
     static func esc(_ s: String) -> String {
-        var t = s.replacingOccurrences("\\", "\\e")
+        var t = s.replacingAll("\\", with: "\\e")
         if t.hasPrefix(".") || t.hasPrefix("'") { t = "\\&" + t }
         return t
     }
@@ -27,11 +27,12 @@ public enum ManPage {
         if let s = o.short { head += ".Fl \(s)" + (o.valueName.map { " Ar \($0)" } ?? "") + " ,\n" }
         head += ".Fl \(esc("-" + o.long))" + (o.valueName.map { " Ar \($0)" } ?? "") + "\n.Xc\n"
         var body = sentences(o.help)
+        if o.required { body += "\nRequired." }
         if let d = o.defaultText { body += "\nDefault: \(esc(d))." }
         return head + body + "\n"
     }
 
-    public static func render(root: CommandSpec = CommandTable.root) -> String {
+    public static func render(root: CommandSpec, globals: [OptionSpec]) -> String {
         var m = """
         .Dd November 29, 2026
         .Dt SOPORTE 1
@@ -64,13 +65,14 @@ public enum ManPage {
 
         """
         m += ".Bl -tag -width Ds\n"
-        for (path, c) in Completion.paths(root) where !path.isEmpty && c.subcommands.isEmpty {
+        for (path, c) in root.paths() where !path.isEmpty && c.subcommands.isEmpty {
             m += ".It Nm Cm " + path.joined(separator: " ")
             for a in c.arguments {
                 let name = a.name + (a.variadic ? " ..." : "")
                 m += a.optional ? " Op Ar \(name)" : " Ar \(name)"
             }
             m += "\n" + sentences(c.summary) + "\n"
+            if !c.aliases.isEmpty { m += "Also spelt\n" + c.aliases.map { ".Cm \($0)" }.joined(separator: " ,\n") + " .\n" }
             if let d = c.details { m += ".Pp\n" + sentences(d) + "\n" }
             if !c.options.isEmpty {
                 m += ".Bl -tag -width Ds\n"
@@ -81,8 +83,7 @@ public enum ManPage {
         }
         m += ".El\n"
         m += ".Sh OPTIONS\nThese global options are accepted by every command.\n.Bl -tag -width Ds\n"
-        for o in CommandTable.globalOptions { m += option(o) }
-        m += option(OptionSpec("version", help: "Print the version and exit."))
+        for o in globals + root.options { m += option(o) }
         m += ".El\n"
         m += handWritten
         return wrapTextLines(m)

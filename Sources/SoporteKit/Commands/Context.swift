@@ -1,23 +1,47 @@
 import SoporteJSON
+import SoporteSystem
 
-/// What commands get from the outside world. Built by `main` with real streams and
-/// transport, by tests with fakes. Config and the client are made lazily, so `--help`
-/// and `--version` read no file and open no connection.
-public final class Context {
+/// What commands get from the outside world: streams, environment, files, clock,
+/// terminal questions, child processes and the transport. Built by `main` with the real
+/// ones, by unit tests with fakes, so commands run without a disk or a network.
+public struct Context: Sendable {
     public let io: IOStreams
     public let env: [String: String]
-    let makeTransport: () -> HTTPTransport
-    public var readStdin: () throws -> [UInt8] = { try Posix.readAll(fd: 0) }
+    /// Environment variables whose values are not UTF-8 (left out of `env`).
+    public let invalidEnvironment: [String]
+    public let fs: any FileSystem
+    public let clock: any Clock
+    public let prompter: any Prompter
+    public let runner: any ProcessRunner
+    /// Made on first use only: `--help` and `--version` open no connection.
+    public let makeTransport: @Sendable () -> any HTTPTransport
+    public let readStdin: @Sendable () throws -> [UInt8]
 
-    public init(io: IOStreams, env: [String: String], makeTransport: @escaping () -> HTTPTransport) {
+    public init(io: IOStreams, env: [String: String], invalidEnvironment: [String] = [], fs: any FileSystem = LocalFileSystem(), clock: any Clock = SystemClockSeam(),
+                prompter: any Prompter = TerminalPrompter(), runner: any ProcessRunner = ShellRunner(),
+                makeTransport: @escaping @Sendable () -> any HTTPTransport,
+                readStdin: @escaping @Sendable () throws -> [UInt8] = { try Context.standardInput() }) {
         self.io = io
         self.env = env
+        self.invalidEnvironment = invalidEnvironment
+        self.fs = fs
+        self.clock = clock
+        self.prompter = prompter
+        self.runner = runner
         self.makeTransport = makeTransport
+        self.readStdin = readStdin
+    }
+
+    /// All of standard input (up to 64 MiB).
+    public static func standardInput() throws -> [UInt8] {
+        do { return try Files.readAll(fd: 0, name: "standard input") } catch { throw SoporteError.system(error, .usage) }
     }
 }
 
 /// One run of one command: the parsed line, the resolved settings and the config file.
-public final class Invocation {
+public final class Invocation: @unchecked Sendable {
+    // @unchecked: an Invocation lives on the main thread; worker threads get the client,
+    // which is Sendable, never the invocation. `cachedClient` is only touched from `client()`.
     public let parsed: ParsedCommand
     public let settings: Settings
     public let ctx: Context
@@ -38,19 +62,21 @@ public final class Invocation {
     /// The API client; resolves the token (exit 3 without one) on first use.
     public func client() throws -> APIClient {
         if let c = cachedClient { return c }
-        _ = try APIClient.checkBaseURL(settings.apiURL)
+        if let why = APIURL.problem(settings.apiURL) { throw SoporteError.config("API URL \(why)") }
         let token: String
         if settings.dryRun {
             token = "$SOPORTE_API_TOKEN"
         } else {
-            let r = try TokenResolver.resolve(settings, env: ctx.env)
+            let r = try TokenResolver(fs: ctx.fs, runner: ctx.runner, env: ctx.env).resolve(settings)
             token = r.token
+            io.secrets.add(token, placeholder: "$SOPORTE_API_TOKEN")
             if settings.verbosity >= 1 && settings.tokenSources.count > 1 {
                 let others = settings.tokenSources.dropFirst().map(\.label).joined(separator: ", ")
-                io.err("soporte: note: using the token from \(r.source.label); also set but ignored: \(others)")
+                io.note("TOKEN_SHADOWED", "using the token from \(r.source.label); also set but ignored: \(others)")
             }
         }
-        let c = try APIClient(settings: settings, token: token, transport: ctx.makeTransport(), io: io)
+        let c = try APIClient(settings: settings, token: token, transport: ctx.makeTransport(), io: io, clock: ctx.clock,
+                              recorder: History.recorder(for: self))
         cachedClient = c
         return c
     }
@@ -66,26 +92,29 @@ public final class Invocation {
         return try c.send(call)
     }
 
-    /// Prints one JSON document (an object from `get`, `create`...) in the chosen format.
+    /// Prints one JSON document (an object from `get`, `create`...) in the chosen format,
+    /// cut to --fields in every format (SPEC §10.3).
     public func printObject(_ value: JSONValue, resource: Resource?) throws {
+        let shown = settings.fields.map { Fields.select($0, from: value) } ?? value
         switch settings.output {
         case .table:
             try TableWriter.vertical(value, io: io, fields: settings.fields)
         case .json:
-            try io.out((io.stdoutIsTTY ? JSONWriter.pretty(value) : JSONWriter.compact(value)) + "\n")
-        case .ndjson, .csv, .tsv:
+            try io.out((io.stdoutIsTTY ? JSONWriter.pretty(shown) : JSONWriter.compact(shown)) + "\n")
+        case .ndjson, .csv, .tsv, .nagios, .prometheus:
             let w = makeWriter(resource: resource)
-            try w.write(value)
+            try w.write(shown)
             try w.finish(complete: true)
         }
         try io.flush()
     }
 
     /// The writer for list output in the chosen format.
-    public func makeWriter(resource: Resource?) -> ItemWriter {
+    public func makeWriter(resource: Resource?) -> any ItemWriter {
         let plan = ColumnPlan(requested: settings.fields, defaults: resource?.defaultColumns)
         switch settings.output {
-        case .table: return TableWriter(io: io, plan: plan, headers: !settings.noHeaders)
+        case .table, .nagios, .prometheus:
+            return TableWriter(io: io, plan: plan, headers: !settings.noHeaders, dropOrder: resource?.dropOrder ?? [])
         case .json: return JSONArrayWriter(io: io, pretty: io.stdoutIsTTY)
         case .ndjson: return NDJSONWriter(io: io)
         case .csv: return DelimitedWriter(io: io, style: .csv, plan: plan, headers: !settings.noHeaders, csvSafe: settings.csvSafe)

@@ -1,102 +1,142 @@
 import SoporteJSON
+import SoporteSystem
 
-/// The top of the program: parse, load config, dispatch, and turn every error into its
-/// message and exit status (SPEC §7). Nothing else decides exits.
+/// The top of the program: check and parse the arguments, load config, run the leaf's
+/// handler, and turn every error into its message and exit status (SPEC §7). Nothing
+/// else decides exits.
 public enum Runner {
+    /// Runs one command line given as raw bytes (argv is not always UTF-8).
+    public static func run(rawArguments: [[UInt8]], ctx: Context) -> Int32 {
+        var args: [String] = []
+        for (i, raw) in rawArguments.enumerated() {
+            guard let s = String(validating: raw, as: UTF8.self) else {
+                ctx.io.style.json = prescanJSON(args, env: ctx.env)
+                return finish(SoporteError.usage("argument \(i + 1) is not valid UTF-8: '\(Sanitizer.forTerminal(String(decoding: raw, as: UTF8.self)))'"), ctx: ctx)
+            }
+            args.append(s)
+        }
+        return run(args, ctx: ctx)
+    }
+
     public static func run(_ argv: [String], ctx: Context) -> Int32 {
-        var jsonErrors = false
+        ctx.io.style.json = prescanJSON(argv, env: ctx.env)
+        let nagios = prescanFormat(argv) == "nagios"
         do {
-            let parsed: ParsedCommand
-            do {
-                parsed = try ArgumentParser().parse(argv)
-            } catch let u as UsageError {
-                throw SoporteError(.usage, u.message, helpPath: u.helpPath)
-            }
-            jsonErrors = parsed.options.last("output") == "json"
+            let parsed = try CommandTable.parser.parse(argv)
             if parsed.wantsHelp {
-                try ctx.io.out(HelpRenderer.render(path: parsed.path, spec: parsed.spec))
+                let width = ctx.io.stdoutIsTTY ? (ctx.io.terminalWidth ?? 80) : 80
+                try ctx.io.out(HelpRenderer.render(path: parsed.path, spec: parsed.spec, globals: Global.specs, width: width))
                 try ctx.io.flush()
                 return 0
             }
-            switch parsed.path.first {
-            case "version":
-                try ctx.io.out("soporte \(Version.current)\n")
-                try ctx.io.flush()
-                return 0
-            case "help":
-                try ctx.io.out(ManPage.render())
-                try ctx.io.flush()
-                return 0
-            case "completion":
-                try Completion.run(parsed, io: ctx.io)
-                return 0
-            default: break
+            guard let handler = parsed.spec.handler as? Handler else {
+                throw SoporteError(.unexpected, "no handler for '\(parsed.path.joined(separator: " "))'")
             }
-            let inv = try load(parsed, ctx: ctx)
-            jsonErrors = inv.settings.output == .json
-            try dispatch(inv)
+            let flags = try Global.flags(parsed)
+            let inv = try load(parsed, flags: flags, handler: handler, ctx: ctx)
+            try handler.run(inv)
             try ctx.io.flush()
             return 0
         } catch let e as SoporteError {
-            if e.status == .brokenPipe { return ExitStatus.brokenPipe.rawValue }
-            ctx.io.clearProgress()
-            try? ctx.io.flush()
-            report(e, ctx: ctx, json: jsonErrors)
-            return e.status.rawValue
+            return nagios ? finishMonitoring(e, ctx: ctx) : finish(e, ctx: ctx)
         } catch {
-            ctx.io.err("soporte: unexpected error: \(error)")
-            return ExitStatus.unexpected.rawValue
+            return finish(SoporteError(.unexpected, "unexpected error: \(error)"), ctx: ctx)
         }
     }
 
-    static func report(_ e: SoporteError, ctx: Context, json: Bool) {
-        if json {
-            ctx.io.err(JSONWriter.compact(e.jsonEnvelope))
+    /// Under `-o nagios` every failure ends with a plugin state (SPEC §11.1); a failure
+    /// before the check ran (usage, config) still prints the status line.
+    static func finishMonitoring(_ e: SoporteError, ctx: Context) -> Int32 {
+        if e.status == .brokenPipe { return ExitStatus.brokenPipe.rawValue }
+        let state = MonitoringState.of(e)
+        if e.monitoringState == nil {
+            try? ctx.io.out(Monitoring.nagiosLine(state, text: e.message, seconds: 0, accounts: nil))
         }
-        ctx.io.err(e.rendered)
-        if e.status == .usage, let p = e.helpPath {
-            ctx.io.err("Run '" + (["soporte"] + p).joined(separator: " ") + " --help' for usage.")
-        }
+        _ = finish(e, ctx: ctx)
+        return state.rawValue
     }
 
-    /// Reads the config file (if any), checks its mode, and resolves the settings.
-    static func load(_ parsed: ParsedCommand, ctx: Context) throws -> Invocation {
-        let path = Settings.configPath(options: parsed.options, env: ctx.env)
+    static func finish(_ e: SoporteError, ctx: Context) -> Int32 {
+        if e.status == .brokenPipe { return ExitStatus.brokenPipe.rawValue }
+        ctx.io.clearProgress()
+        var err = e
+        do { try ctx.io.flush() } catch let w as SoporteError {
+            if w.status == .brokenPipe { return ExitStatus.brokenPipe.rawValue }
+            // stdout is gone; that error comes first.
+            err = w
+        } catch {}
+        ctx.io.report(err)
+        return err.status.rawValue
+    }
+
+    /// `-o json`/`ndjson` (or SOPORTE_OUTPUT) before the line is parsed, so that even a
+    /// usage error comes out as JSON.
+    static func prescanJSON(_ argv: [String], env: [String: String]) -> Bool {
+        let v = prescanFormat(argv) ?? env["SOPORTE_OUTPUT"]
+        return v.flatMap(OutputFormat.init(rawValue:))?.machineReadableErrors ?? false
+    }
+
+    /// The value of the last -o/--output on the line, if any.
+    static func prescanFormat(_ argv: [String]) -> String? {
+        var value: String?
+        var i = 0
+        while i < argv.count {
+            let a = argv[i]
+            if a == "--" { break }
+            if a == "-o" || a == "--output" { value = i + 1 < argv.count ? argv[i + 1] : nil; i += 2; continue }
+            if a.hasPrefix("--output=") { value = String(a.dropFirst(9)) }
+            else if a.hasPrefix("-o") && !a.hasPrefix("--") { value = String(a.dropFirst(2)) }
+            i += 1
+        }
+        return value
+    }
+
+    /// Reads the config file (if any), checks its mode, resolves the settings, and tells
+    /// the streams every secret they now know of.
+    static func load(_ parsed: ParsedCommand, flags: GlobalFlags, handler: Handler, ctx: Context) throws -> Invocation {
+        if let bad = ctx.invalidEnvironment.first(where: { $0.hasPrefix("SOPORTE_") || $0 == "XDG_CONFIG_HOME" || $0 == "HOME" }) {
+            throw SoporteError.config("the environment variable \(bad) is not valid UTF-8")
+        }
+        let path = Settings.configPath(flag: flags.config, env: ctx.env)
+        if handler.needs == .nothing {
+            var s = Settings()
+            s.configPath = path
+            s.output = flags.output ?? .table
+            s.quiet = flags.quiet
+            return Invocation(parsed: parsed, settings: s, ctx: ctx, configFile: nil)
+        }
         var file: INIFile?
-        if let bytes = try Posix.readFile(path) {
+        let bytes: [UInt8]?
+        do { bytes = try ctx.fs.read(path, limit: 1 << 20) } catch { throw SoporteError.system(error, .config) }
+        if let bytes {
             guard let text = String(validating: bytes, as: UTF8.self) else {
                 throw SoporteError.config("\(path): not UTF-8 text")
             }
             let f = try INIFile.parse(text, path: path)
-            if Settings.holdsSecrets(f), let mode = Posix.mode(of: path), mode & 0o077 != 0 {
-                throw SoporteError(.config, "\(path) holds a token or signing secret and can be read by others (mode \(String(mode, radix: 8))); fix it with: chmod 600 \(path)")
+            if Settings.holdsSecrets(f), let mode = ctx.fs.mode(of: path), mode & 0o077 != 0 {
+                throw TokenResolver.readableByOthers(path, mode: mode, what: "holds a token, signing secret or license key")
             }
             file = f
         }
-        let settings = try Settings.resolve(options: parsed.options, env: ctx.env, file: file, configPath: path)
-        if !settings.quiet { for w in settings.warnings { ctx.io.err("soporte: warning: \(w)") } }
-        ctx.io.colorEnabled = IOStreams.wantsColor(mode: settings.color, env: ctx.env, stdoutIsTTY: ctx.io.stdoutIsTTY)
-        return Invocation(parsed: parsed, settings: settings, ctx: ctx, configFile: file)
-    }
+        // Every secret the run knows of, used or shadowed, is kept out of every stream.
+        let secrets = ctx.io.secrets
+        for section in file?.sections.values.map({ $0 }) ?? [] {
+            for e in section where ConfigKey.named(e.key)?.isSecret == true {
+                secrets.add(e.value, placeholder: e.key == "license_key" ? "$SOPORTE_LICENSE_KEY" : e.key == "token" ? "$SOPORTE_API_TOKEN" : Secrets.mark)
+            }
+        }
+        if let t = ctx.env["SOPORTE_API_TOKEN"] { secrets.add(t.trimmingWhitespace(), placeholder: "$SOPORTE_API_TOKEN") }
+        if let l = ctx.env["SOPORTE_LICENSE_KEY"] { secrets.add(l, placeholder: "$SOPORTE_LICENSE_KEY") }
+        if let s = ctx.env["SOPORTE_SIGNING_SECRET"] { secrets.add(s, placeholder: Secrets.mark) }
 
-    static func dispatch(_ inv: Invocation) throws {
-        let p = inv.parsed.path
-        let verb = p.count > 1 ? p[1] : ""
-        switch (Resource.named(p.first ?? ""), verb) {
-        case (let r?, "list"): return try ResourceCommands.list(inv, r)
-        case (let r?, "get"): return try ResourceCommands.get(inv, r)
-        default: break
-        }
-        switch (p.first ?? "", verb) {
-        case ("health", _): try Health.run(inv)
-        case ("accounts", "create"): try AccountCommands.create(inv)
-        case ("accounts", "update"): try AccountCommands.update(inv)
-        case ("accounts", let verb): try BulkAction.run(inv, action: BulkAction.accounts(verb))
-        case ("subscriptions", "cancel"): try BulkAction.run(inv, action: BulkAction.cancelSubscription)
-        case ("api", _): try ApiCommand.run(inv)
-        case ("config", let verb): try ConfigCommands.run(inv, verb: verb)
-        case ("auth", "status"): try AuthStatus.run(inv)
-        default: throw SoporteError(.unexpected, "no handler for '\(p.joined(separator: " "))'")
-        }
+        let settings = try Settings.resolve(flags: flags, env: ctx.env, file: file, configPath: path,
+                                            strictness: handler.needs == .configFile ? .lenient : .strict)
+        var style = ctx.io.style
+        style.json = settings.output.machineReadableErrors
+        style.quiet = settings.quiet
+        style.color = IOStreams.wantsColor(mode: settings.color, env: ctx.env, stdoutIsTTY: ctx.io.stdoutIsTTY)
+        ctx.io.style = style
+        if !settings.quiet { for w in settings.warnings { ctx.io.warn("CONFIG", w) } }
+        return Invocation(parsed: parsed, settings: settings, ctx: ctx, configFile: file)
     }
 }

@@ -14,7 +14,12 @@ public struct INIFile: Equatable, Sendable {
     public init() {}
 
     public func value(_ key: String, in section: String) -> String? {
-        sections[section]?.last { $0.key == key }?.value
+        entry(key, in: section)?.value
+    }
+
+    /// The entry that counts (the last one) for `key` in `section`.
+    public func entry(_ key: String, in section: String) -> INIEntry? {
+        sections[section]?.last { $0.key == key }
     }
 
     /// Parses INI text: `[section]`, `key = value`, `#`/`;` comment lines.
@@ -94,6 +99,26 @@ public struct INIFile: Equatable, Sendable {
             lines.append(newLine)
         }
         return lines.joined(separator: eol) + eol
+    }
+
+    /// Text without any `key` line in `section`; every other line is kept byte for byte.
+    public static func removing(_ key: String, in section: String, text: String) -> String {
+        let eol = text.contains("\r\n") ? "\r\n" : "\n"
+        var lines = text.isEmpty ? [] : text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        var current = "default"
+        var keep: [String] = []
+        for raw in lines {
+            let line = raw.trimmingWhitespace()
+            if line.hasPrefix("[") && line.hasSuffix("]") {
+                current = String(line.dropFirst().dropLast()).trimmingWhitespace()
+            } else if current == section, !line.hasPrefix("#"), !line.hasPrefix(";"),
+                      let eq = line.firstIndex(of: "="), String(line[..<eq]).trimmingWhitespace() == key {
+                continue
+            }
+            keep.append(raw)
+        }
+        return keep.isEmpty ? "" : keep.joined(separator: eol) + eol
     }
 }
 

@@ -62,44 +62,43 @@ public enum DisplayWidth {
         let w = of(s)
         return w >= width ? s : s + String(repeating: " ", count: width - w)
     }
-}
 
-/// Makes API text safe for a terminal: control characters and escape sequences are
-/// shown as visible escapes (`\n`, `\t`, `\e`, `\x7f`, `\u{202e}`) instead of acting.
-public enum Sanitizer {
-    public static func forTerminal(_ s: String) -> String {
-        guard s.unicodeScalars.contains(where: needsEscape) else { return s }
-        var out = ""
-        for u in s.unicodeScalars {
-            guard needsEscape(u) else { out.unicodeScalars.append(u); continue }
-            switch u.value {
-            case 0x0A: out += "\\n"
-            case 0x0D: out += "\\r"
-            case 0x09: out += "\\t"
-            case 0x1B: out += "\\e"
-            case 0..<0x100: out += "\\x" + hex2(u.value)
-            default: out += "\\u{" + String(u.value, radix: 16) + "}"
+    /// `s` broken into lines of at most `width` cells, at spaces where it can.
+    public static func wrap(_ s: String, to width: Int) -> [String] {
+        guard width > 0, of(s) > width else { return [s] }
+        var lines: [String] = []
+        var line = ""
+        var used = 0
+        var lastSpace: String.Index?
+        for c in s {
+            let cw = of(c)
+            if used + cw > width {
+                if c == " " {
+                    // The line is full just before a space: break there.
+                    lines.append(line)
+                    line = ""
+                    used = 0
+                    lastSpace = nil
+                    continue
+                }
+                if let sp = lastSpace, sp > line.startIndex {
+                    let head = String(line[..<sp])
+                    let tail = String(line[line.index(after: sp)...])
+                    lines.append(head)
+                    line = tail
+                    used = of(tail)
+                } else {
+                    lines.append(line)
+                    line = ""
+                    used = 0
+                }
+                lastSpace = nil
             }
+            if c == " " { lastSpace = line.endIndex }
+            line.append(c)
+            used += cw
         }
-        return out
-    }
-
-    static func needsEscape(_ u: Unicode.Scalar) -> Bool {
-        let v = u.value
-        if v < 0x20 || v == 0x7F || (v >= 0x80 && v < 0xA0) { return true }
-        // Bidirectional overrides can make text lie about what it says.
-        return (v >= 0x202A && v <= 0x202E) || (v >= 0x2066 && v <= 0x2069)
-    }
-
-    static func hex2(_ v: UInt32) -> String { (v < 16 ? "0" : "") + String(v, radix: 16) }
-
-    /// For streaming formats on a terminal: escape controls except newline and tab.
-    public static func controlsExceptLayout(_ s: String) -> String {
-        guard s.unicodeScalars.contains(where: { needsEscape($0) && $0 != "\n" && $0 != "\t" }) else { return s }
-        var out = ""
-        for u in s.unicodeScalars {
-            if needsEscape(u) && u != "\n" && u != "\t" { out += forTerminal(String(u)) } else { out.unicodeScalars.append(u) }
-        }
-        return out
+        if !line.isEmpty { lines.append(line) }
+        return lines
     }
 }

@@ -32,10 +32,11 @@ public struct ColumnPlan {
     }
 
     /// Columns for CSV/TSV: --fields, else every field of the first item with nested
-    /// objects flattened to dotted names (`server.name`), in the server's order.
+    /// objects flattened to dotted names (`server.name`), in the server's order; with no
+    /// item at all, the resource's default columns (so that the header is still there).
     public func flatColumns(first: JSONValue?) -> [String] {
         if let r = requested { return r }
-        guard let obj = first?.objectValue else { return [] }
+        guard let obj = first?.objectValue else { return first == nil ? (defaults ?? []) : ["value"] }
         var cols: [String] = []
         ColumnPlan.flatten(obj, prefix: "", into: &cols)
         return cols
@@ -208,8 +209,9 @@ public final class DelimitedWriter: ItemWriter {
         try io.out(out)
     }
 
+    /// CSV and TSV stay data: exact, with only their own quoting (SPEC §10.2).
     private func append(_ text: String, isString: Bool, to out: inout [UInt8]) {
-        var t = io.stdoutIsTTY ? Sanitizer.controlsExceptLayout(text) : text
+        var t = text
         if style == .csv && csvSafe && isString, let f = t.utf8.first, [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains(f) {
             t = "'" + t
         }
@@ -252,7 +254,10 @@ public final class DelimitedWriter: ItemWriter {
     }
 
     public func finish(complete: Bool) throws {
-        if columns == nil, headers, let r = plan.requested { try row(r.map { ($0, false) }) }
+        if columns == nil, headers, complete {
+            let cols = plan.flatColumns(first: nil)
+            if !cols.isEmpty { try row(cols.map { ($0, false) }) }
+        }
         try io.flush()
     }
 }

@@ -1,0 +1,67 @@
+import SoporteSystem
+
+/// Runs jobs 0..<count on `width` threads and hands their results back strictly in
+/// index order, as soon as each next one is there. Job i starts only when fewer than
+/// `window` results are waiting to be taken before it, so a slow consumer (or a slow
+/// job) never lets the rest run far ahead. Used by page walks (window = width, pages
+/// stay in order and memory stays bounded) and bulk commands (results in input order).
+public final class OrderedWorkers<Result: Sendable>: Sendable {
+    private struct State {
+        var results: [Int: Result] = [:]
+        var nextToStart = 0
+        var taken = 0
+        var running = 0
+        var cancelled = false
+    }
+
+    private let gate = Gate(State())
+    public let count: Int
+    public let window: Int
+    private let job: @Sendable (Int) -> Result
+
+    /// Starts the workers at once.
+    public init(count: Int, width: Int, window: Int, job: @escaping @Sendable (Int) -> Result) {
+        self.count = count
+        self.window = max(1, window)
+        self.job = job
+        for _ in 0..<max(0, min(width, count)) {
+            Threads.start { [self] in self.work() }
+        }
+    }
+
+    private func work() {
+        while true {
+            let index: Int? = gate.wait { s -> Int?? in
+                if s.cancelled || s.nextToStart >= self.count { return .some(nil) }
+                guard s.nextToStart < s.taken + self.window else { return nil }
+                s.nextToStart += 1
+                s.running += 1
+                return .some(s.nextToStart - 1)
+            }
+            guard let i = index else { return }
+            let r = job(i)
+            gate.withLock { s in
+                s.results[i] = r
+                s.running -= 1
+            }
+        }
+    }
+
+    /// The next result in order; nil once all were taken (or after `cancel`).
+    public func next() -> Result? {
+        gate.wait { s -> Result?? in
+            if s.taken >= self.count || (s.cancelled && s.results[s.taken] == nil) { return .some(nil) }
+            guard let r = s.results.removeValue(forKey: s.taken) else { return nil }
+            s.taken += 1
+            return .some(r)
+        }
+    }
+
+    /// Starts no more jobs; `next` returns nil once the results in hand are taken.
+    public func cancel() {
+        gate.withLock { $0.cancelled = true }
+    }
+
+    /// Jobs running now (for tests that check how many are in flight).
+    public var running: Int { gate.withLock { $0.running } }
+}

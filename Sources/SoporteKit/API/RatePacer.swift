@@ -1,0 +1,145 @@
+import Synchronization
+
+/// Paces requests from `X-RateLimit-Limit`, `-Remaining` and `-Reset` so that walks and
+/// bulk work slow down before the budget runs out instead of provoking 429s (SPEC §10.5).
+///
+/// A request goes at once while the budget last reported, less the requests in flight,
+/// leaves one to spend. When it does not, the wait depends on how the server refills:
+/// - a fixed window (Reset stays put while Remaining falls) refills all at once at Reset:
+///   wait until then, never longer;
+/// - a token bucket (Reset moves later with every request: it is the time the bucket is
+///   full again) refills continuously at Limit per minute: one slot per 60/Limit seconds.
+/// Until the kind is known the pacer assumes a window, which never provokes a 429.
+/// A pure state machine: the clock comes in as arguments; `RatePacer` adds the lock.
+public struct PacingState: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable { case unknown, window, bucket }
+
+    public private(set) var kind: Kind = .unknown
+    public private(set) var limit: Int?
+    /// The lowest Remaining seen for the current Reset (answers may arrive out of order).
+    public private(set) var remaining: Int?
+    public private(set) var reset: Double?
+    public private(set) var inFlight = 0
+    /// When `remaining` was last reported (a bucket refills from then on).
+    private var observedAt: Double = 0
+    /// No limit information yet, only a Remaining: one request per this many seconds.
+    private var nextSlot: Double = 0
+
+    /// A bucket's slots are this much wider than its refill interval, so that rounding on
+    /// the server's side never tips a request over.
+    public static let margin = 1.05
+    /// Past the reset, a little more, so that our clock being a hair early does not matter.
+    public static let resetSlack = 0.05
+
+    public init() {}
+
+    public enum Decision: Equatable, Sendable {
+        case go
+        case wait(Double)
+    }
+
+    /// What to do about one more request at `now`. `.go` counts it as in flight; after a
+    /// `.wait`, call again when the wait is over.
+    public mutating func next(now: Double) -> Decision {
+        guard let rem = remaining else {
+            inFlight += 1
+            return .go
+        }
+        // A window whose reset has passed starts afresh with the whole limit.
+        if kind != .bucket, let r = reset, now >= r + PacingState.resetSlack {
+            remaining = max(rem, limit ?? rem)
+            reset = nil
+        }
+        // A bucket keeps one token in hand: answers that arrive out of order can make its
+        // Remaining look a little higher than it is.
+        let reserve = kind == .bucket ? 1 : 0
+        let left = (remaining ?? rem) - inFlight - reserve
+        if left >= 1 {
+            inFlight += 1
+            return .go
+        }
+        switch kind {
+        case .bucket:
+            // Tokens now: what was reported plus the refill since, at a rate a little
+            // under Limit per minute.
+            let rate = Double(max(1, limit ?? 60)) / 60 / PacingState.margin
+            let need = Double(inFlight + 1 + reserve) - Double(remaining ?? 0) - (now - observedAt) * rate
+            if need <= 0 {
+                inFlight += 1
+                return .go
+            }
+            return .wait(max(0.001, need / rate))
+        case .window, .unknown:
+            guard let r = reset else {
+                // No reset told: one request per refill interval, as a bucket allows.
+                let interval = 60.0 / Double(max(1, limit ?? 60)) * PacingState.margin
+                if now >= nextSlot { nextSlot = now + interval; inFlight += 1; return .go }
+                return .wait(nextSlot - now)
+            }
+            return .wait(max(0.001, r + PacingState.resetSlack - now))
+        }
+    }
+
+    /// Records an answer's headers at `now`; ends one request in flight.
+    public mutating func observe(limit l: Int?, remaining r: Int?, reset z: Double?, now: Double) {
+        inFlight = max(0, inFlight - 1)
+        if let l { limit = l }
+        guard let r else { return }
+        guard let z else { remaining = r; observedAt = now; return }
+        if kind == .bucket, let rem = remaining {
+            // An answer may arrive after a newer one and tell a higher Remaining: never
+            // believe more than the last estimate's refill since, less this request.
+            let rate = Double(max(1, limit ?? 60)) / 60
+            let projected = Double(rem) + (now - observedAt) * rate - 1
+            remaining = max(0, min(r, Int(projected.rounded(.up))))
+            reset = max(reset ?? z, z)
+            observedAt = now
+            return
+        }
+        if let oldReset = reset, let oldRem = remaining {
+            if z == oldReset {
+                remaining = min(oldRem, r)
+                observedAt = now
+                return
+            }
+            if z < oldReset {
+                // Either a late answer from a window that has passed, or a bucket that
+                // filled up while we were quiet (its reset is still ahead).
+                if z <= now { return }
+                if kind == .unknown { kind = .bucket }
+            } else if r <= oldRem {
+                // Reset moved later while the budget fell: a bucket's "full again" time.
+                if kind == .unknown && z - oldReset < 120 { kind = .bucket }
+            } else if kind == .unknown {
+                // The budget came back whole at a later reset: a window rolled over.
+                kind = .window
+            }
+        }
+        remaining = r
+        reset = z
+        observedAt = now
+    }
+
+    /// A request that got no answer still ends.
+    public mutating func abandon() { inFlight = max(0, inFlight - 1) }
+}
+
+/// `PacingState` behind a lock, shared by the threads of one walk or bulk run.
+public final class RatePacer: Sendable {
+    private let state = Mutex(PacingState())
+
+    public init() {}
+
+    public func next(now: Double) -> PacingState.Decision { state.withLock { $0.next(now: now) } }
+
+    public func observe(limit: String?, remaining: String?, reset: String?, now: Double) {
+        let l = limit.flatMap { Int($0.trimmingWhitespace()) }.flatMap { $0 > 0 ? $0 : nil }
+        let r = remaining.flatMap { Int($0.trimmingWhitespace()) }.map { max(0, $0) }
+        let z = reset.flatMap { Double($0.trimmingWhitespace()) }.flatMap { $0.isFinite && $0 > 0 ? $0 : nil }
+        state.withLock { $0.observe(limit: l, remaining: r, reset: z, now: now) }
+    }
+
+    public func abandon() { state.withLock { $0.abandon() } }
+
+    public var snapshot: PacingState { state.withLock { $0 } }
+}

@@ -1,0 +1,144 @@
+import SoporteJSON
+
+/// `accounts create`: every required flag and a password source are checked before
+/// anything is sent (SPEC §10.3); the password never comes from a flag value.
+enum AccountsCreate: Command {
+    static let name = "accounts create"
+    static let domain = Opt.text("domain", value: "DOMAIN", help: "Primary domain.", required: true)
+    static let username = Opt.text("username", value: "USER", help: "cPanel user name.", required: true)
+    static let email = Opt.text("email", value: "EMAIL", help: "Contact e-mail.", required: true)
+    static let package = Opt.text("package", value: "PACKAGE", help: "Hosting package name (see 'soporte packages list').", required: true)
+    static let serverID = Opt.text("server-id", value: "N", help: "Server to create it on: its id, hostname or name.", required: true)
+    static let passwordStdin = Flag("password-stdin", help: "Read the password from the first line of stdin.")
+    static let passwordFile = Opt.text("password-file", value: "PATH", help: "Read the password from the first line of a file.", completion: .file)
+
+    static let spec = CommandSpec(
+        "create", summary: "Create an account.",
+        details: "--domain, --username, --email, --package and --server-id are required, and so is a password: --password-stdin, --password-file, or the prompt on a terminal. The password is never taken from a flag value.",
+        options: [domain.spec, username.spec, email.spec, package.spec, serverID.spec, passwordStdin.spec, passwordFile.spec],
+        examples: ["printf '%s\\n' \"$PW\" | soporte accounts create --domain example.com --username ex --email ops@example.com --package basic --server-id 1 --password-stdin"],
+        handler: Handler.of(AccountsCreate.self))
+
+    struct Options: CommandOptions {
+        var fields: [(String, String)] = []
+        var server: String?
+        var passwordStdin: Bool
+        var passwordFile: String?
+
+        init(_ p: ParsedCommand) throws {
+            let o = p.options
+            var missing: [String] = []
+            for (opt, key) in [(domain, "domain"), (username, "username"), (email, "email"), (package, "package")] {
+                if let v = try o.value(opt) { fields.append((key, v)) } else { missing.append("--" + opt.spec.long) }
+            }
+            server = try o.value(serverID)
+            if server == nil { missing.append("--server-id") }
+            passwordStdin = o.isSet(AccountsCreate.passwordStdin)
+            passwordFile = try o.value(AccountsCreate.passwordFile)
+            if !missing.isEmpty {
+                throw SoporteError.usage("'accounts create' needs \(missing.joined(separator: ", "))", help: ["accounts", "create"])
+            }
+        }
+    }
+
+    static func run(_ o: Options, _ inv: Invocation) throws {
+        let hasSource = o.passwordStdin || o.passwordFile != nil || (inv.io.stdinIsTTY && inv.io.stderrIsTTY) || inv.settings.dryRun
+        guard hasSource else {
+            throw SoporteError.usage("'accounts create' needs a password: --password-stdin, --password-file PATH, or a terminal to ask on", help: ["accounts", "create"])
+        }
+        var body = JSONObject()
+        for (k, v) in o.fields { body[k] = .string(v) }
+        if let s = o.server {
+            if IDs.isNumeric(s) {
+                body["server_id"] = .number(try IDs.word(s))
+            } else if inv.settings.dryRun {
+                body["server_id"] = .string(s)
+            } else {
+                body["server_id"] = .number(try IDs(inv: inv, resource: .servers).resolve(try IDs.word(s), with: inv.client()))
+            }
+        }
+        // The password, or under --dry-run without one a stand-in that the curl line
+        // shows as $SOPORTE_PASSWORD like a real one.
+        let pw = try password(o, inv) ?? "soporte-password-stand-in"
+        inv.io.secrets.add(pw, placeholder: "$SOPORTE_PASSWORD")
+        body["password"] = .string(pw)
+        let call = APICall("POST", Resource.accounts.path, body: Array(JSONWriter.compact(.object(body)).utf8))
+        guard let a = try inv.sendOrPrint(call) else { return }
+        try inv.printObject(a.json["data"] ?? a.json, resource: .accounts)
+    }
+
+    /// From --password-stdin, --password-file, or a no-echo prompt on a terminal.
+    static func password(_ o: Options, _ inv: Invocation) throws -> String? {
+        func firstLine(_ bytes: [UInt8], from: String) throws -> String {
+            guard let text = String(validating: bytes, as: UTF8.self) else { throw SoporteError.usage("the password from \(from) is not valid UTF-8") }
+            let line = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            guard !line.isEmpty else { throw SoporteError.usage("the password from \(from) is empty") }
+            return line
+        }
+        if o.passwordStdin { return try firstLine(try inv.ctx.readStdin(), from: "stdin") }
+        if let path = o.passwordFile {
+            let bytes: [UInt8]?
+            do { bytes = try inv.ctx.fs.read(path, limit: 1 << 20) } catch { throw SoporteError.system(error, .usage) }
+            guard let bytes else { throw SoporteError.usage("password file \(path) does not exist") }
+            return try firstLine(bytes, from: path)
+        }
+        if inv.settings.dryRun { return nil }
+        guard let pw = inv.ctx.prompter.readSecret(prompt: "Password for the new account: ") else {
+            throw SoporteError.usage("no password given")
+        }
+        return try firstLine(pw, from: "the terminal")
+    }
+}
+
+/// `accounts update ID --set key=value...` (PATCH).
+enum AccountsUpdate: Command {
+    static let name = "accounts update"
+    static let set = Opt.text("set", value: "KEY=VALUE", help: "Field to set; numbers, true/false and null are sent typed.", repeatable: true)
+    static let setString = Opt.text("set-string", value: "KEY=VALUE", help: "Field to set, always sent as a string.", repeatable: true)
+
+    static let spec = CommandSpec(
+        "update", summary: "Change fields of an account (PATCH).",
+        arguments: [ArgumentSpec("ID", help: "The account id, domain or username.")],
+        options: [set.spec, setString.spec],
+        examples: ["soporte accounts update 42 --set package=professional --set disk_quota_mb=20000"],
+        handler: Handler.of(AccountsUpdate.self))
+
+    struct Options: CommandOptions {
+        var id: String
+        var body = JSONObject()
+        init(_ p: ParsedCommand) throws {
+            id = p.arguments[0]
+            for pair in p.options.sequence where pair.name == "set" || pair.name == "set-string" {
+                let (k, v) = try KeyValue.split(pair.value, flag: pair.typed)
+                body[k] = pair.name == "set" ? KeyValue.typed(v) : .string(v)
+            }
+            guard body.count > 0 else { throw SoporteError.usage("nothing to update: give --set KEY=VALUE", help: ["accounts", "update"]) }
+        }
+    }
+
+    static func run(_ o: Options, _ inv: Invocation) throws {
+        guard let id = try IDs(inv: inv, resource: .accounts).resolveOne(o.id) else { return }
+        let call = APICall("PATCH", "\(Resource.accounts.path)/\(Percent.encode(id))", body: Array(JSONWriter.compact(.object(o.body)).utf8))
+        guard let a = try inv.sendOrPrint(call) else { return }
+        try inv.printObject(a.json["data"] ?? a.json, resource: .accounts)
+    }
+}
+
+/// `KEY=VALUE` arguments (--set, -f, -F).
+enum KeyValue {
+    static func split(_ s: String, flag: String) throws -> (String, String) {
+        guard let eq = s.firstIndex(of: "="), eq != s.startIndex else {
+            throw SoporteError.usage("\(flag) needs KEY=VALUE, not '\(Sanitizer.forTerminal(s))'")
+        }
+        return (String(s[..<eq]), String(s[s.index(after: eq)...]))
+    }
+
+    /// A JSON number, boolean or null when the text is exactly one; else a string.
+    static func typed(_ v: String) -> JSONValue {
+        if v == "true" { return .bool(true) }
+        if v == "false" { return .bool(false) }
+        if v == "null" { return .null }
+        if let n = try? JSONParser.parse(v, maxValues: 1), case .number = n { return n }
+        return .string(v)
+    }
+}

@@ -1,0 +1,242 @@
+import SoporteJSON
+import SoporteSystem
+
+/// Commands that act on `ID...` (SPEC §3, §10.6, §11.3): IDs or names from arguments or
+/// stdin (`-`), confirmation for destructive ones, a few requests at a time, one result
+/// per ID in input order (text, a JSON array, or JSON lines), an optional journal that
+/// makes a rerun pick up where a run stopped, and the exit status of the first failure.
+enum Bulk {
+    enum Action: String, CaseIterable, Sendable {
+        case delete, suspend, unsuspend, cancel
+
+        var resource: Resource { self == .cancel ? .subscriptions : .accounts }
+        var pastTense: String {
+            switch self {
+            case .delete: return "deleted"
+            case .suspend: return "suspended"
+            case .unsuspend: return "unsuspended"
+            case .cancel: return "cancelled"
+            }
+        }
+        var method: String { self == .delete ? "DELETE" : "POST" }
+        var destructive: Bool { self != .unsuspend }
+        func path(_ id: String) -> String {
+            let base = "\(resource.path)/\(Percent.encode(id))"
+            return self == .delete ? base : base + "/" + rawValue
+        }
+        /// The status an item has once the action is done (to check an unknown outcome).
+        var doneStatus: String? {
+            switch self {
+            case .delete: return nil
+            case .suspend: return "suspended"
+            case .unsuspend: return "active"
+            case .cancel: return "cancelled"
+            }
+        }
+    }
+
+    static let reason = Opt.text("reason", value: "TEXT", help: "Reason recorded with the suspension.")
+    static let journal = Opt.text("journal", value: "FILE",
+                                  help: "Append every outcome to FILE; a rerun with it skips IDs done, retries failures and checks unknown outcomes.",
+                                  completion: .file)
+
+    static func spec(_ a: Action) -> CommandSpec {
+        let r = a.resource
+        let examples: [String]
+        switch a {
+        case .delete: examples = ["soporte accounts delete 42 --yes", "soporte accounts delete shop3.com --dry-run"]
+        case .suspend: examples = ["soporte accounts list -o tsv --fields id --no-headers --filter status=active | soporte accounts suspend - --yes --reason abuse --journal suspend.log"]
+        case .unsuspend: examples = ["soporte accounts unsuspend 42 43"]
+        case .cancel: examples = ["soporte subscriptions cancel 7 --yes"]
+        }
+        return CommandSpec(a.rawValue, summary: "\(a.rawValue.prefix(1).uppercased() + a.rawValue.dropFirst()) \(r.plural).",
+                           details: "IDs may be \(r.singular) ids" + (r.nameFields.isEmpty ? "" : " or \(r.nameFields.joined(separator: " or "))")
+                               + "; '-' reads them from stdin, one per line (the first field of each line; lines starting with # are skipped).",
+                           arguments: [ArgumentSpec("ID", help: "One or more IDs; '-' reads IDs from stdin, one per line.", variadic: true)],
+                           options: (a == .suspend ? [reason.spec] : []) + [journal.spec],
+                           examples: examples,
+                           handler: Handler(name: "\(r.name) \(a.rawValue)") { inv in try run(a, inv) })
+    }
+
+    /// One ID's result.
+    struct Outcome: Sendable {
+        enum Kind: String, Sendable { case done, skipped, failed, unknown }
+        var given: String
+        var id: String?
+        var kind: Kind
+        var note: String?
+        var error: SoporteError?
+        var httpStatus: Int?
+        var requestID: String?
+    }
+
+    static func run(_ a: Action, _ inv: Invocation) throws {
+        let words = try collectIDs(inv)
+        guard !words.isEmpty else { throw SoporteError.usage("no IDs given", help: inv.parsed.path) }
+        let body: [UInt8]? = try inv.options.value(reason).map { Array(JSONWriter.compact(.object(JSONObject([("reason", .string($0))]))).utf8) }
+        let client = try inv.client()
+        if a.destructive && !inv.settings.yes && !inv.settings.dryRun {
+            let what = words.count == 1 ? "\(a.resource.singular) \(words[0])" : "\(words.count) \(a.resource.plural)"
+            guard inv.io.stderrIsTTY else {
+                throw SoporteError.usage("refusing to \(a.rawValue) \(what) without confirmation: no terminal to ask on; pass --yes")
+            }
+            guard inv.ctx.prompter.confirm(prompt: "\(a.rawValue.prefix(1).uppercased() + a.rawValue.dropFirst()) \(Sanitizer.forTerminal(what))? [y/N] ") else {
+                throw SoporteError.usage("not confirmed; nothing was sent")
+            }
+        }
+        let ids = IDs(inv: inv, resource: a.resource)
+        if inv.settings.dryRun {
+            for w in words {
+                guard let id = try ids.resolveOne(w) else { continue }
+                try inv.io.out(client.curlLine(for: APICall(a.method, a.path(id), body: body)) + "\n")
+            }
+            return
+        }
+        let journal = try inv.options.value(journal).map { try Journal(path: $0, action: a.rawValue, fs: inv.ctx.fs, clock: inv.ctx.clock) }
+        let workers = OrderedWorkers<Outcome>(count: words.count, width: inv.settings.concurrency, window: words.count) { i in
+            let outcome = act(a, given: words[i], body: body, ids: ids, client: client, journal: journal)
+            journal?.record(outcome)
+            return outcome
+        }
+        let printer = ResultPrinter(io: inv.io, format: inv.settings.output, action: a)
+        var firstFailure: SoporteError?
+        var failed = 0
+        while let o = workers.next() {
+            if o.kind == .failed || o.kind == .unknown {
+                failed += 1
+                if firstFailure == nil { firstFailure = o.error }
+            }
+            try printer.print(o)
+        }
+        try printer.finish()
+        if let jerr = journal?.writeError { throw jerr }
+        if let f = firstFailure {
+            throw SoporteError(f.status, "\(failed) of \(words.count) failed; first failure: \(f.message)", requestID: f.requestID,
+                               apiCode: f.apiCode, httpStatus: f.httpStatus)
+        }
+    }
+
+    /// Does one ID's work (on a worker thread).
+    static func act(_ a: Action, given: String, body: [UInt8]?, ids: IDs, client: APIClient, journal: Journal?) -> Outcome {
+        var o = Outcome(given: given, id: nil, kind: .failed)
+        do {
+            let id = IDs.isNumeric(given) ? given : try ids.resolve(given, with: client)
+            o.id = id
+            switch journal?.state(of: given) {
+            case .done?:
+                o.kind = .skipped
+                o.note = "done, journal"
+                return o
+            case .unknown?:
+                // An earlier run sent it and lost the answer: look before acting again.
+                if try isDone(a, id: id, client: client) {
+                    o.kind = .done
+                    o.note = "checked: done by an earlier run"
+                    return o
+                }
+            default: break
+            }
+            let answer = try client.send(APICall(a.method, a.path(id), body: body))
+            o.kind = .done
+            o.httpStatus = answer.status
+            o.requestID = answer.requestID
+        } catch let e as SoporteError {
+            o.error = e
+            o.httpStatus = e.httpStatus
+            o.requestID = e.requestID
+            if a == .delete && e.status == .notFound && e.afterLostAnswer {
+                o.kind = .done
+                o.note = "already gone: the first answer was lost"
+                o.error = nil
+            } else if a == .cancel && e.httpStatus == 409, let id = o.id, (try? isDone(a, id: id, client: client)) == true {
+                o.kind = .done
+                o.note = "already cancelled"
+                o.error = nil
+            } else {
+                o.kind = e.outcomeUnknown ? .unknown : .failed
+            }
+        } catch {
+            o.error = SoporteError(.unexpected, "\(error)")
+        }
+        return o
+    }
+
+    /// Whether the item is already in the state the action leads to.
+    static func isDone(_ a: Action, id: String, client: APIClient) throws -> Bool {
+        do {
+            let answer = try client.send(APICall("GET", "\(a.resource.path)/\(Percent.encode(id))"))
+            guard let want = a.doneStatus else { return false }
+            return answer.json["data"]?["status"]?.stringValue == want
+        } catch let e as SoporteError where e.status == .notFound {
+            return a == .delete
+        }
+    }
+
+    /// IDs from the arguments; `-` reads stdin, one per line, first whitespace field.
+    static func collectIDs(_ inv: Invocation) throws -> [String] {
+        var ids: [String] = []
+        for a in inv.args {
+            if a == "-" {
+                let bytes = try inv.ctx.readStdin()
+                for (n, line) in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+                    guard let text = String(validating: line, as: UTF8.self) else {
+                        throw SoporteError.usage("line \(n + 1) of stdin is not valid UTF-8: '\(Sanitizer.forTerminal(String(decoding: line, as: UTF8.self)))'")
+                    }
+                    guard let field = text.split(whereSeparator: { $0.isWhitespace }).first, !field.hasPrefix("#") else { continue }
+                    ids.append(try IDs.word(String(field)))
+                }
+            } else {
+                ids.append(try IDs.word(a))
+            }
+        }
+        return ids
+    }
+}
+
+/// Bulk results as text lines, one JSON array, or JSON lines.
+struct ResultPrinter {
+    let io: IOStreams
+    let format: OutputFormat
+    let action: Bulk.Action
+    private let array: JSONArrayWriter?
+
+    init(io: IOStreams, format: OutputFormat, action: Bulk.Action) {
+        self.io = io
+        self.format = format
+        self.action = action
+        array = format == .json ? JSONArrayWriter(io: io, pretty: io.stdoutIsTTY) : nil
+    }
+
+    func print(_ o: Bulk.Outcome) throws {
+        switch format {
+        case .json, .ndjson:
+            let v = ResultPrinter.json(o, action: action)
+            if let a = array { try a.write(v) } else { try io.out(JSONWriter.compact(v) + "\n") }
+        case .table, .csv, .tsv, .nagios, .prometheus:
+            let shown = Sanitizer.forTerminal(o.given)
+            switch o.kind {
+            case .done: try io.out("\(action.pastTense) \(shown)" + (o.note.map { " (\($0))" } ?? "") + "\n")
+            case .skipped: try io.out("skipped \(shown) (\(o.note ?? "journal"))\n")
+            case .failed, .unknown: try io.out("\(o.kind == .unknown ? "unknown" : "failed") \(shown): \(o.error?.message ?? "failed")\n")
+            }
+        }
+        try io.flush()
+    }
+
+    func finish() throws { try array?.finish(complete: true) }
+
+    /// `{"id", "action", "outcome", "note", "http_status", "request_id", "error"}`; an id of
+    /// digits is a JSON number.
+    static func json(_ o: Bulk.Outcome, action: Bulk.Action) -> JSONValue {
+        func idValue(_ s: String) -> JSONValue { IDs.isNumeric(s) ? .number(s) : .string(s) }
+        var obj = JSONObject([("id", idValue(o.given))])
+        if let id = o.id, id != o.given { obj["resolved_id"] = idValue(id) }
+        obj["action"] = .string(action.rawValue)
+        obj["outcome"] = .string(o.kind == .done ? action.pastTense : o.kind.rawValue)
+        obj["note"] = o.note.map { .string($0) } ?? .null
+        obj["http_status"] = o.httpStatus.map { .int($0) } ?? .null
+        obj["request_id"] = o.requestID.map { .string($0) } ?? .null
+        obj["error"] = o.error.flatMap { $0.jsonLine["error"] } ?? .null
+        return .object(obj)
+    }
+}

@@ -1,0 +1,171 @@
+import SoporteJSON
+import SoporteSystem
+
+/// `config list|get|set|unset|profiles|path` (SPEC §10.4). They read the file leniently,
+/// so that a bad value never locks the user out of repairing it; `set` checks a value
+/// exactly as a reader would, takes a lock, and writes through a symlink atomically.
+enum ConfigCommands {
+    static let keyArgument = ArgumentSpec("KEY", help: "Setting name.", completion: .choices(ConfigKey.names))
+
+    static let spec = CommandSpec(
+        "config", summary: "Read and write the config file.",
+        details: "Keys: " + ConfigKey.all.map { "\($0.name) (\($0.help))" }.joined(separator: ", ") + ".",
+        subcommands: [
+            CommandSpec("list", summary: "Show the profile's settings (secrets masked).", examples: ["soporte config list --profile sandbox"],
+                        handler: Handler(name: "config list", needs: .configFile) { try list($0) }),
+            CommandSpec("get", summary: "Print one setting (its default when it is not set).", arguments: [keyArgument],
+                        examples: ["soporte config get api_url"], handler: Handler(name: "config get", needs: .configFile) { try get($0) }),
+            CommandSpec("set", summary: "Write one setting, checked as a reader would (VALUE '-' reads stdin).",
+                        details: "--profile NAME creates the profile's section when it is missing.",
+                        arguments: [keyArgument, ArgumentSpec("VALUE", help: "New value, or - to read it from stdin.")],
+                        examples: ["soporte config set api_url https://api.soporteclientes.net/v1", "pass show soporte | soporte config set token -",
+                                   "soporte --profile staging config set output json"],
+                        handler: Handler(name: "config set", needs: .configFile) { try set($0) }),
+            CommandSpec("unset", summary: "Remove a setting from the profile.", arguments: [keyArgument],
+                        examples: ["soporte config unset color"], handler: Handler(name: "config unset", needs: .configFile) { try unset($0) }),
+            CommandSpec("profiles", summary: "List the profiles, marking the one in use.", examples: ["soporte config profiles"],
+                        handler: Handler(name: "config profiles", needs: .configFile) { try profiles($0) }),
+            CommandSpec("path", summary: "Print the config file's path.", examples: ["soporte config path"],
+                        handler: Handler(name: "config path", needs: .nothing) { try $0.io.out($0.settings.configPath + "\n") }),
+        ])
+
+    static func checkKey(_ k: String) throws -> ConfigKey {
+        guard let key = ConfigKey.named(k) else {
+            let hint = Suggest.closest(to: k, in: ConfigKey.names).map { "; did you mean '\($0)'?" } ?? ""
+            throw SoporteError.usage("unknown config key '\(Sanitizer.forTerminal(k))'\(hint)")
+        }
+        return key
+    }
+
+    static func shown(_ key: String, _ value: String) -> String {
+        ConfigKey.named(key)?.isSecret == true ? TokenResolver.mask(value) : Sanitizer.forTerminal(value)
+    }
+
+    static func list(_ inv: Invocation) throws {
+        let entries = inv.configFile?.sections[inv.settings.profile] ?? []
+        for e in entries { try inv.io.out("\(e.key) = \(shown(e.key, e.value))\n") }
+        if entries.isEmpty { inv.io.note("EMPTY", "nothing is set in profile '\(inv.settings.profile)' of \(inv.settings.configPath)") }
+    }
+
+    static func get(_ inv: Invocation) throws {
+        let key = try checkKey(inv.args[0])
+        if let v = inv.configFile?.value(key.name, in: inv.settings.profile) {
+            try inv.io.out(shown(key.name, v) + "\n")
+        } else if let d = key.defaultText {
+            try inv.io.out(d + "\n")
+            inv.io.note("DEFAULT", "\(key.name) is not set in profile '\(inv.settings.profile)'; \(d) is the default")
+        } else {
+            throw SoporteError(.config, "\(key.name) is not set in profile '\(inv.settings.profile)' of \(inv.settings.configPath)")
+        }
+    }
+
+    static func set(_ inv: Invocation) throws {
+        let key = try checkKey(inv.args[0])
+        var value = inv.args[1]
+        if value == "-" {
+            guard let text = String(validating: try inv.ctx.readStdin(), as: UTF8.self) else { throw SoporteError.usage("the value on stdin is not valid UTF-8") }
+            value = text
+            while let l = value.last, l.isNewline { value.removeLast() }
+        }
+        value = value.trimmingWhitespace()
+        guard !value.contains(where: \.isNewline), !value.utf8.contains(0) else { throw SoporteError.usage("a config value must be a single line") }
+        if let why = key.problem(value) { throw SoporteError.usage("\(key.name) \(why)") }
+        if key.isSecret { inv.io.secrets.add(value, placeholder: Secrets.mark) }
+        try edit(inv) { INIFile.setting(key.name, to: value, in: inv.settings.profile, text: $0) }
+        inv.io.note("SET", "set \(key.name) in profile '\(inv.settings.profile)' of \(inv.settings.configPath)")
+    }
+
+    static func unset(_ inv: Invocation) throws {
+        let key = try checkKey(inv.args[0])
+        guard inv.configFile?.value(key.name, in: inv.settings.profile) != nil else {
+            inv.io.note("NOT_SET", "\(key.name) was not set in profile '\(inv.settings.profile)'")
+            return
+        }
+        try edit(inv) { INIFile.removing(key.name, in: inv.settings.profile, text: $0) }
+        inv.io.note("UNSET", "removed \(key.name) from profile '\(inv.settings.profile)' of \(inv.settings.configPath)")
+    }
+
+    static func profiles(_ inv: Invocation) throws {
+        var names = inv.configFile?.sectionOrder ?? []
+        if !names.contains("default") { names.insert("default", at: 0) }
+        if !names.contains(inv.settings.profile) { names.append(inv.settings.profile) }
+        for n in names {
+            let mark = n == inv.settings.profile ? "* " : "  "
+            let missing = inv.configFile?.sections[n] == nil ? " (no section yet)" : ""
+            try inv.io.out(mark + Sanitizer.forTerminal(n) + missing + "\n")
+        }
+    }
+
+    /// Read-modify-write under a lock: concurrent runs lose no update. The file and its
+    /// folder are created 0600/0700; a symlink is written at its target and stays a link;
+    /// a text we could not read back is never written.
+    static func edit(_ inv: Invocation, change: (String) -> String) throws {
+        let path = inv.settings.configPath
+        let fs = inv.ctx.fs
+        let target = Files.resolvingLinks(path)
+        let dir = Files.folder(of: target)
+        do {
+            if !dir.isEmpty { try fs.makeDirectories(dir, mode: 0o700) }
+            let lock = try fs.lock(target + ".lock", wait: true)
+            defer { withExtendedLifetime(lock) {} }
+            guard let old = String(validating: try fs.read(target, limit: 1 << 20) ?? [], as: UTF8.self) else {
+                throw SoporteError.config("\(path): not UTF-8 text")
+            }
+            let text = change(old)
+            _ = try INIFile.parse(text, path: path)
+            try fs.writeAtomically(target, Array(text.utf8), mode: 0o600)
+        } catch let e as SystemError {
+            throw SoporteError.system(e, .config)
+        }
+    }
+}
+
+/// `auth status`: where the token comes from (masked), what it shadows, and a live check.
+enum AuthStatus: Command {
+    static let name = "auth status"
+    static let spec = CommandSpec("status", summary: "Show where the token comes from (masked) and check it live.",
+                                  examples: ["soporte auth status"], handler: Handler.of(AuthStatus.self))
+
+    static func run(_ o: NoOptions, _ inv: Invocation) throws {
+        let s = inv.settings
+        try inv.io.out("profile:   \(s.profile)\n")
+        try inv.io.out("api url:   \(s.apiURL)\n")
+        let r = try TokenResolver(fs: inv.ctx.fs, runner: inv.ctx.runner, env: inv.ctx.env).resolve(s)
+        inv.io.secrets.add(r.token, placeholder: "$SOPORTE_API_TOKEN")
+        try inv.io.out("token:     \(TokenResolver.mask(r.token)) from \(r.source.label)\n")
+        for other in s.tokenSources.dropFirst() {
+            try inv.io.out("shadowed:  \(other.label) is also set and is ignored\n")
+        }
+        try inv.io.flush()
+        let a = try inv.client().send(APICall("GET", "/whm/accounts", query: Query([("per_page", "1")])))
+        try inv.io.out("check:     token accepted (HTTP \(a.status))\n")
+    }
+}
+
+/// `completion bash|zsh|fish`, `version`, `help [COMMAND...]`: they read no config.
+enum CompletionCommand {
+    static let spec = CommandSpec(
+        "completion", summary: "Print a shell completion script.",
+        arguments: [ArgumentSpec("SHELL", help: "bash, zsh or fish.", completion: .choices(Completion.Shell.allCases.map(\.rawValue)))],
+        examples: ["soporte completion bash > /etc/bash_completion.d/soporte"],
+        handler: Handler(name: "completion", needs: .nothing) { inv in
+            guard let shell = Completion.Shell(rawValue: inv.args[0]) else {
+                throw SoporteError.usage("unknown shell '\(Sanitizer.forTerminal(inv.args[0]))' (use bash, zsh or fish)")
+            }
+            try inv.io.out(Completion(root: CommandTable.root, globals: Global.specs).script(for: shell))
+        })
+}
+
+enum VersionCommand {
+    static let spec = CommandSpec("version", summary: "Print the version.", examples: ["soporte version"],
+                                  handler: Handler(name: "version", needs: .nothing) { try $0.io.out("soporte \(Version.current)\n") })
+}
+
+enum HelpCommand {
+    static let man = Flag("man", help: "Print the whole manual page (mdoc) instead.")
+    static let spec = CommandSpec(
+        "help", summary: "Show help for a command.",
+        arguments: [ArgumentSpec("COMMAND", help: "Command path.", variadic: true, optional: true, completion: .commands)],
+        options: [man.spec], examples: ["soporte help accounts list", "soporte help --man | man -l -"],
+        handler: Handler(name: "help", needs: .nothing) { try $0.io.out(ManPage.render(root: CommandTable.root, globals: Global.specs)) })
+}

@@ -1,0 +1,112 @@
+import SoporteJSON
+
+/// The listing options of SPEC §5 as typed keys.
+enum ListKeys {
+    static let filter = Opt<Filter>(OptionSpec("filter", value: "EXPR", help: Filter.valueHelp, repeatable: true)) { v, _ in try Filter.parse(v) }
+    static let sort = Opt.text("sort", value: "FIELDS", help: "Sort fields, '-' for descending (e.g. -created_at,status).")
+    static let search = Opt.text("search", value: "TERM", help: "Free-text search.")
+    static let include = Opt.text("include", value: "LIST", help: "Embed related resources (e.g. server,package).")
+    static let perPage = Opt.int("per-page", help: "Items per page, 1..100.", range: 1...100, default: "100")
+    static let page = Opt.int("page", help: "Fetch only this page.", range: 1...1_000_000_000)
+    static let limit = Opt.int("limit", help: "Stop after N items.", range: 1...1_000_000_000)
+    static let fromPage = Opt.int("from-page", help: "Walk from page N to the end (resume a failed walk).", range: 1...1_000_000_000)
+
+    static let specs = [filter.spec, sort.spec, search.spec, include.spec, perPage.spec, page.spec, limit.spec, fromPage.spec]
+}
+
+extension ListOptions {
+    /// Decodes and checks the listing options of a parsed line.
+    init(_ p: ParsedCommand, fields: [String]?) throws {
+        self.init()
+        let o = p.options
+        filters = try o.values(ListKeys.filter)
+        sort = try o.value(ListKeys.sort)
+        search = try o.value(ListKeys.search)
+        include = try o.value(ListKeys.include)
+        self.fields = fields
+        perPage = try o.value(ListKeys.perPage)
+        page = try o.value(ListKeys.page)
+        limit = try o.value(ListKeys.limit)
+        fromPage = try o.value(ListKeys.fromPage)
+        if page != nil && fromPage != nil { throw SoporteError.usage("--page and --from-page cannot be used together") }
+    }
+
+    /// Names the answer must have for these options to mean something (SPEC §10.3).
+    var namesAskedFor: [(option: String, name: String)] {
+        var out: [(String, String)] = []
+        for f in fields ?? [] { out.append(("--fields", f)) }
+        for s in (sort ?? "").split(separator: ",") { out.append(("--sort", String(s.drop { $0 == "-" || $0 == "+" }))) }
+        for i in (include ?? "").split(separator: ",") { out.append(("--include", String(i).trimmingWhitespace())) }
+        return out.filter { !$0.1.isEmpty }
+    }
+}
+
+/// The parsed line again as words, without the options a resume replaces.
+func resumeWords(_ p: ParsedCommand, dropping: Set<String>) -> [String] {
+    var words = p.path + p.arguments
+    for pair in p.options.sequence where !dropping.contains(pair.name) {
+        let takesValue = (Global.specs + p.spec.options).first { $0.long == pair.name }?.takesValue ?? true
+        words += takesValue ? ["--" + pair.name, pair.value] : ["--" + pair.name]
+    }
+    return words
+}
+
+/// Warns once per name asked for (--fields, --sort, --include) that no item has.
+func warnMissing(_ asked: [(option: String, name: String)], items: [JSONValue], io: IOStreams) {
+    for (option, name) in asked {
+        let missing = Fields.missing([name], in: items)
+        guard let m = missing.first else { continue }
+        let hint = m.suggestion.map { "; did you mean '\($0)'?" } ?? ""
+        io.warn("FIELD_NOT_FOUND", "\(option) '\(Sanitizer.forTerminal(name))' is not in the answer\(hint)")
+    }
+}
+
+/// `NOUN list` (and `ls`): walks every page.
+enum ResourceList {
+    static func spec(_ r: Resource) -> CommandSpec {
+        CommandSpec("list", aliases: ["ls"], summary: "List \(r.plural) (walks every page).",
+                    details: "Fields: \(r.knownFields.joined(separator: ", ")). Default columns: \(r.defaultColumns.joined(separator: ", ")).",
+                    options: ListKeys.specs, examples: r.listExamples,
+                    handler: Handler(name: "\(r.name) list") { inv in try run(r, inv) })
+    }
+
+    static func run(_ r: Resource, _ inv: Invocation) throws {
+        let opts = try ListOptions(inv.parsed, fields: inv.settings.fields)
+        let client = try inv.client()
+        if inv.settings.dryRun {
+            try inv.io.out(client.curlLine(for: APICall("GET", r.path, query: opts.query(page: opts.page ?? opts.fromPage ?? 1))) + "\n")
+            return
+        }
+        let walker = PageWalker(client: client, io: inv.io, path: r.path, options: opts, label: r.name,
+                                concurrency: inv.settings.concurrency,
+                                resume: ResumeHint(words: resumeWords(inv.parsed, dropping: ["page", "from-page", "limit"]), limit: opts.limit))
+        walker.onFirstPage = { items in warnMissing(opts.namesAskedFor, items: items, io: inv.io) }
+        try walker.run(into: inv.makeWriter(resource: r))
+    }
+}
+
+/// `NOUN get ID`.
+enum ResourceGet {
+    static func spec(_ r: Resource) -> CommandSpec {
+        CommandSpec("get", summary: "Show one \(r.singular).",
+                    details: r.nameFields.isEmpty ? nil : "ID may also be the \(r.singular)'s \(r.nameFields.joined(separator: " or ")); a word of digits is always an ID.",
+                    arguments: [ArgumentSpec("ID", help: "The \(r.singular) id" + (r.nameFields.isEmpty ? "." : " or \(r.nameFields.joined(separator: " or "))."))],
+                    options: [ListKeys.include.spec], examples: [r.getExample, "soporte \(r.name) get 1 -o json --fields id,status"],
+                    handler: Handler(name: "\(r.name) get") { inv in try run(r, inv) })
+    }
+
+    static func run(_ r: Resource, _ inv: Invocation) throws {
+        let include = try inv.options.value(ListKeys.include)
+        guard let id = try IDs(inv: inv, resource: r).resolveOne(inv.args[0]) else { return }
+        var q = Query()
+        if let i = include { q.add("include", i) }
+        guard let a = try inv.sendOrPrint(APICall("GET", "\(r.path)/\(Percent.encode(id))", query: q)) else { return }
+        guard let data = a.json["data"], data.objectValue != nil else {
+            throw SoporteError(.server, "the answer for \(r.singular) \(id) has no 'data' object (not the API's shape)", requestID: a.requestID)
+        }
+        var asked = (inv.settings.fields ?? []).map { (option: "--fields", name: $0) }
+        asked += (include ?? "").split(separator: ",").map { (option: "--include", name: String($0)) }
+        warnMissing(asked, items: [data], io: inv.io)
+        try inv.printObject(data, resource: r)
+    }
+}

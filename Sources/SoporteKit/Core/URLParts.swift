@@ -1,0 +1,46 @@
+/// Parsed pieces of a URL that matter for origin checks.
+public struct URLParts: Equatable, Sendable {
+    public var scheme: String
+    public var host: String
+    public var port: Int
+    public var path: String
+
+    /// Parses `scheme://host[:port]/path?query`; nil if it is not such a URL.
+    public init?(_ url: String) {
+        guard let r = url.firstRange(of: "://") else { return nil }
+        scheme = url[..<r.lowerBound].lowercased()
+        guard scheme == "http" || scheme == "https" else { return nil }
+        var rest = url[r.upperBound...]
+        let endOfAuthority = rest.firstIndex(where: { (c: Character) -> Bool in c == "/" || c == "?" || c == "#" }) ?? rest.endIndex
+        var authority = String(rest[..<endOfAuthority])
+        rest = rest[endOfAuthority...]
+        if let at = authority.lastIndex(of: "@") { authority = String(authority[authority.index(after: at)...]) }
+        var p = scheme == "https" ? 443 : 80
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else { return nil }
+            host = String(authority[...close]).lowercased()
+            let after = authority[authority.index(after: close)...]
+            if after.hasPrefix(":") { guard let n = Int(after.dropFirst()), (1...65535).contains(n) else { return nil }; p = n }
+        } else if let colon = authority.lastIndex(of: ":") {
+            host = String(authority[..<colon]).lowercased()
+            guard let n = Int(authority[authority.index(after: colon)...]), (1...65535).contains(n) else { return nil }
+            p = n
+        } else {
+            host = authority.lowercased()
+        }
+        guard !host.isEmpty, host.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F }),
+              url.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F }) else { return nil }
+        port = p
+        let q = rest.firstIndex(where: { (c: Character) -> Bool in c == "?" || c == "#" }) ?? rest.endIndex
+        path = String(rest[..<q])
+    }
+
+    public var origin: String { "\(scheme)://\(host):\(port)" }
+
+    /// localhost, 127.0.0.0/8 and [::1].
+    public var isLoopback: Bool {
+        if host == "localhost" || host == "[::1]" { return true }
+        let parts = host.split(separator: ".")
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+    }
+}

@@ -1,0 +1,49 @@
+import SoporteJSON
+
+/// `--fields` applied to whole documents, and the check that names asked for (fields,
+/// sort keys, includes) came back at all: the API's field set is open, so nothing is
+/// refused up front; what was asked for and is absent from every item is said instead
+/// (SPEC §10.3).
+public enum Fields {
+    /// The object cut to `paths` (dotted for nested values), in the order given; nested
+    /// paths keep their nesting (`server.name` -> `{"server": {"name": ...}}`).
+    public static func select(_ paths: [String], from v: JSONValue) -> JSONValue {
+        guard let o = v.objectValue else { return v }
+        var out = JSONObject()
+        for p in paths {
+            if let direct = o[p] { out[p] = direct; continue }
+            let parts = p.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            guard parts.count > 1, let value = ColumnPlan.cell(o, p) else { continue }
+            out = insert(value, at: parts[...], into: out)
+        }
+        return .object(out)
+    }
+
+    static func insert(_ value: JSONValue, at path: ArraySlice<String>, into o: JSONObject) -> JSONObject {
+        var o = o
+        guard let head = path.first else { return o }
+        if path.count == 1 { o[head] = value; return o }
+        let inner = o[head]?.objectValue ?? JSONObject()
+        o[head] = .object(insert(value, at: path.dropFirst(), into: inner))
+        return o
+    }
+
+    /// Each name of `names` present in none of `items` (a dotted name counts when its
+    /// path resolves), with the closest name the items do have.
+    public static func missing(_ names: [String], in items: [JSONValue]) -> [(name: String, suggestion: String?)] {
+        let objects = items.compactMap(\.objectValue)
+        guard !objects.isEmpty else { return [] }
+        var have: [String] = []
+        for o in objects.prefix(20) {
+            var flat: [String] = []
+            ColumnPlan.flatten(o, prefix: "", into: &flat)
+            for k in o.keys + flat where !have.contains(k) { have.append(k) }
+        }
+        var out: [(String, String?)] = []
+        for n in names where !out.contains(where: { $0.0 == n }) {
+            let found = objects.contains { ColumnPlan.cell($0, n) != nil }
+            if !found { out.append((n, Suggest.closest(to: n, in: have))) }
+        }
+        return out
+    }
+}

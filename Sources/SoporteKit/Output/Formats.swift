@@ -1,0 +1,31 @@
+/// Output formats. One enum: help, completion, the config check and every writer switch
+/// read it, and the compiler checks that each switch covers every case.
+public enum OutputFormat: String, CaseIterable, Sendable {
+    case table, json, ndjson, csv, tsv
+    /// Monitoring formats, taken by `health` only (SPEC §11.1).
+    case nagios, prometheus
+
+    /// Formats every command takes (and that the config and environment may set).
+    public static let dataFormats: [OutputFormat] = allCases.filter { !$0.isMonitoring }
+
+    public var isMonitoring: Bool {
+        switch self {
+        case .nagios, .prometheus: return true
+        case .table, .json, .ndjson, .csv, .tsv: return false
+        }
+    }
+
+    /// Errors, warnings and notes are JSON lines on stderr (SPEC §10.7).
+    public var machineReadableErrors: Bool {
+        switch self {
+        case .json, .ndjson: return true
+        case .table, .csv, .tsv, .nagios, .prometheus: return false
+        }
+    }
+
+    public static var names: [String] { allCases.map(\.rawValue) }
+}
+
+public enum ColorMode: String, CaseIterable, Sendable {
+    case auto, always, never
+}

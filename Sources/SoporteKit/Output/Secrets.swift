@@ -1,0 +1,246 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+import SoporteJSON
+
+/// Every secret of the run (token, signing secret, license key, passwords) and the forms
+/// they can take in text: raw, JSON-escaped (minimal, `\/`, `\u` in either case, twice
+/// escaped), shell-quoted, percent-encoded, CSV- and TSV-quoted, terminal-escaped. Every
+/// byte soporte writes passes `redact`, so no stream can show a secret, whichever code
+/// path produced the text and whatever the server echoed (SPEC §10.1).
+public final class Secrets: Sendable {
+    /// Where a secret would appear, this appears instead.
+    public static let mark = "[redacted]"
+    /// Shorter secrets are not searched for: they would blank out ordinary text.
+    public static let minimumLength = 4
+
+    public struct Entry: Sendable {
+        public let value: String
+        /// What `--dry-run` shows in its place (`$SOPORTE_API_TOKEN`).
+        public let placeholder: String
+    }
+
+    private let state = Mutex<(entries: [Entry], matcher: SecretMatcher)>(([], SecretMatcher(forms: [])))
+
+    public init() {}
+
+    public func add(_ value: String, placeholder: String) {
+        guard value.utf8.count >= Secrets.minimumLength else { return }
+        state.withLock { s in
+            guard !s.entries.contains(where: { $0.value == value }) else { return }
+            s.entries.append(Entry(value: value, placeholder: placeholder))
+            s.matcher = SecretMatcher(forms: s.entries.flatMap { Secrets.forms(of: $0.value) })
+        }
+    }
+
+    public var entries: [Entry] { state.withLock { $0.entries } }
+
+    var matcher: SecretMatcher { state.withLock { $0.matcher } }
+
+    /// The longest form, so that a stream can hold back a tail that may be the start of one.
+    public var longestForm: Int { matcher.longest }
+
+    public func redact(_ s: String) -> String {
+        let m = matcher
+        guard !m.isEmpty else { return s }
+        let bytes = Array(s.utf8)
+        let out = m.redact(bytes)
+        return out.count == bytes.count && out == bytes ? s : String(decoding: out, as: UTF8.self)
+    }
+
+    public func redact(_ bytes: [UInt8]) -> [UInt8] {
+        let m = matcher
+        return m.isEmpty ? bytes : m.redact(bytes)
+    }
+
+    public func contains(_ bytes: [UInt8]) -> Bool {
+        let m = matcher
+        return !m.isEmpty && m.firstMatch(in: bytes, from: 0) != nil
+    }
+
+    /// True when a decoded string holds a secret's text.
+    public func containsValue(_ s: String) -> Bool {
+        entries.contains { s.contains($0.value) }
+    }
+
+    /// Replaces secrets in every string (keys included) of a parsed document, so that
+    /// an echo the server escaped in a way no raw form covers is caught once decoded.
+    public func redact(_ v: JSONValue) -> JSONValue {
+        let values = entries.map(\.value)
+        guard !values.isEmpty else { return v }
+        func clean(_ s: String) -> String {
+            var t = s
+            for secret in values where t.contains(secret) { t = t.replacingAll(secret, with: Secrets.mark) }
+            return t
+        }
+        func walk(_ v: JSONValue) -> JSONValue {
+            switch v {
+            case .string(let s): return .string(clean(s))
+            case .array(let a): return .array(a.map(walk))
+            case .object(let o): return .object(JSONObject(keys: o.keys.map(clean), values: o.values.map(walk)))
+            default: return v
+            }
+        }
+        return walk(v)
+    }
+
+    // MARK: - Forms
+
+    /// The texts under which `secret` may appear in something we print.
+    static func forms(of secret: String) -> [[UInt8]] {
+        var out: [String] = [secret]
+        let json = jsonEscaped(secret, asciiOnly: false, upper: false)
+        out += [json, json.replacingAll("/", with: "\\/")]
+        for upper in [false, true] {
+            let ascii = jsonEscaped(secret, asciiOnly: true, upper: upper)
+            out += [ascii, ascii.replacingAll("/", with: "\\/")]
+        }
+        out.append(jsonEscaped(json, asciiOnly: false, upper: false))        // JSON inside JSON
+        out.append(secret.replacingAll("'", with: "'\\''"))                   // shell, single quotes
+        out.append(secret.replacingAll("'", with: "'\"'\"'"))
+        var dq = ""                                                           // shell, double quotes
+        for c in secret.unicodeScalars {
+            if "\"\\$`".unicodeScalars.contains(c) { dq += "\\" }
+            dq.unicodeScalars.append(c)
+        }
+        out.append(dq)
+        out.append(Percent.encode(secret))                                    // URLs
+        out.append(Percent.encode(secret).lowercasedHex())
+        out.append(Percent.encode(secret).replacingAll("%20", with: "+"))
+        out.append(secret.replacingAll("\"", with: "\"\""))                   // CSV
+        var tsv = secret.replacingAll("\\", with: "\\\\")                     // TSV
+        tsv = tsv.replacingAll("\t", with: "\\t").replacingAll("\n", with: "\\n").replacingAll("\r", with: "\\r")
+        out.append(tsv)
+        out.append(Sanitizer.forTerminal(secret))                             // terminals
+        out.append(Sanitizer.escapeControls(secret, keepNewlines: true))
+        var seen = Set<String>()
+        return out.filter { $0.utf8.count >= minimumLength && seen.insert($0).inserted }.map { Array($0.utf8) }
+    }
+
+    static func jsonEscaped(_ s: String, asciiOnly: Bool, upper: Bool) -> String {
+        if !asciiOnly {
+            var bytes: [UInt8] = []
+            JSONWriter.writeString(s, into: &bytes)
+            return String(decoding: bytes.dropFirst().dropLast(), as: UTF8.self)
+        }
+        let digits = Array((upper ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
+        func hex4(_ v: UInt16) -> String {
+            "\\u" + String(decoding: [digits[Int(v >> 12)], digits[Int(v >> 8 & 0xF)], digits[Int(v >> 4 & 0xF)], digits[Int(v & 0xF)]], as: UTF8.self)
+        }
+        var out = ""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 || u.value >= 0x7F {
+                    for unit in String(u).utf16 { out += hex4(unit) }
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// Finds any of a set of byte strings in a buffer: memchr on each distinct first byte,
+/// a table of second bytes, then a full compare. Immutable, so readers share it freely.
+final class SecretMatcher: Sendable {
+    let forms: [[UInt8]]
+    let firstBytes: [UInt8]
+    /// For each first byte, the forms that start with it.
+    let byFirst: [[Int]]
+    let longest: Int
+
+    init(forms: [[UInt8]]) {
+        // Longest first, so that a longer form wins over one it contains.
+        let sorted = forms.sorted { $0.count > $1.count }
+        self.forms = sorted
+        var by = Array(repeating: [Int](), count: 256)
+        for (i, f) in sorted.enumerated() { by[Int(f[0])].append(i) }
+        byFirst = by
+        firstBytes = (0..<256).filter { !by[$0].isEmpty }.map { UInt8($0) }
+        longest = sorted.first?.count ?? 0
+    }
+
+    var isEmpty: Bool { forms.isEmpty }
+
+    /// The earliest match at or after `start`: (position, form length).
+    func firstMatch(in bytes: [UInt8], from start: Int) -> (Int, Int)? {
+        bytes.withUnsafeBufferPointer { buf -> (Int, Int)? in
+            guard let base = buf.baseAddress else { return nil }
+            var best: (Int, Int)?
+            for b in firstBytes {
+                var i = start
+                while i < buf.count {
+                    if let best, i >= best.0 { break }
+                    guard let p = memchr(base + i, Int32(b), buf.count - i) else { break }
+                    let at = base.distance(to: p.assumingMemoryBound(to: UInt8.self))
+                    if let len = matchLength(buf, at: at, first: b) {
+                        if best == nil || at < best!.0 { best = (at, len) }
+                        break
+                    }
+                    i = at + 1
+                }
+            }
+            return best
+        }
+    }
+
+    private func matchLength(_ buf: UnsafeBufferPointer<UInt8>, at: Int, first: UInt8) -> Int? {
+        for fi in byFirst[Int(first)] {
+            let f = forms[fi]
+            guard at + f.count <= buf.count else { continue }
+            let equal = f.withUnsafeBufferPointer { fb in memcmp(buf.baseAddress! + at, fb.baseAddress!, f.count) == 0 }
+            if equal { return f.count }
+        }
+        return nil
+    }
+
+    func redact(_ bytes: [UInt8]) -> [UInt8] {
+        guard var m = firstMatch(in: bytes, from: 0) else { return bytes }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var copied = 0
+        while true {
+            out.append(contentsOf: bytes[copied..<m.0])
+            out.append(contentsOf: Secrets.mark.utf8)
+            copied = m.0 + m.1
+            guard let next = firstMatch(in: bytes, from: copied) else { break }
+            m = next
+        }
+        out.append(contentsOf: bytes[copied...])
+        return out
+    }
+}
+
+extension String {
+    /// Every occurrence of `a` replaced by `b` (literal text, left to right).
+    func replacingAll(_ a: String, with b: String) -> String {
+        guard !a.isEmpty, contains(a) else { return self }
+        var out = ""
+        var rest = self[...]
+        while let r = rest.firstRange(of: a) {
+            out += rest[..<r.lowerBound]
+            out += b
+            rest = rest[r.upperBound...]
+        }
+        return out + rest
+    }
+
+    /// `%2F` -> `%2f`: the other spelling of a percent-encoding.
+    func lowercasedHex() -> String {
+        var out = ""
+        var afterPercent = 0
+        for c in self {
+            if c == "%" { afterPercent = 2; out.append(c); continue }
+            if afterPercent > 0 { out += c.lowercased(); afterPercent -= 1 } else { out.append(c) }
+        }
+        return out
+    }
+}

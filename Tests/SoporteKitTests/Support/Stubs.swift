@@ -1,0 +1,157 @@
+import Synchronization
+import XCTest
+@testable import SoporteKit
+import SoporteJSON
+import SoporteSystem
+
+/// A transport whose stubs must each be used exactly once, in any order among those
+/// that match; a request no stub matches fails the test (gh's httpmock, in spirit).
+final class StubTransport: HTTPTransport {
+    struct Stub: Sendable {
+        let method: String
+        let path: String
+        /// Query items that must be present (key=value), if any.
+        let query: [String: String]
+        let reply: @Sendable (HTTPRequest) -> Result<HTTPResponse, TransportError>
+    }
+
+    private let state = Mutex<(stubs: [Stub], seen: [HTTPRequest], unexpected: [String], inFlight: Int, maxInFlight: Int)>(([], [], [], 0, 0))
+    /// Held by a stub that should block until the test opens it.
+    let gate = Gate(false)
+
+    func stub(_ method: String, _ path: String, query: [String: String] = [:],
+              _ reply: @escaping @Sendable (HTTPRequest) -> Result<HTTPResponse, TransportError>) {
+        state.withLock { $0.stubs.append(Stub(method: method, path: path, query: query, reply: reply)) }
+    }
+
+    /// A JSON answer.
+    func json(_ method: String, _ path: String, query: [String: String] = [:], status: Int = 200,
+              headers: [(String, String)] = [], _ body: String) {
+        stub(method, path, query: query) { _ in .success(HTTPResponse(status: status, headers: [("Content-Type", "application/json")] + headers, body: Array(body.utf8))) }
+    }
+
+    func perform(_ request: HTTPRequest) -> Result<HTTPResponse, TransportError> {
+        let (path, query) = StubTransport.split(request.url)
+        let stub: Stub? = state.withLock { s in
+            s.seen.append(request)
+            s.inFlight += 1
+            s.maxInFlight = max(s.maxInFlight, s.inFlight)
+            guard let i = s.stubs.firstIndex(where: { st in
+                st.method == request.method && st.path == path && st.query.allSatisfy { query[$0.key] == $0.value }
+            }) else {
+                s.unexpected.append("\(request.method) \(request.url)")
+                return nil
+            }
+            return s.stubs.remove(at: i)
+        }
+        defer { state.withLock { $0.inFlight -= 1 } }
+        guard let stub else { return .failure(TransportError(.other, "unexpected request \(request.method) \(request.url)", requestSent: false)) }
+        return stub.reply(request)
+    }
+
+    var requests: [HTTPRequest] { state.withLock { $0.seen } }
+    var maxInFlight: Int { state.withLock { $0.maxInFlight } }
+
+    /// Every stub used, nothing unexpected.
+    func verify(file: StaticString = #filePath, line: UInt = #line) {
+        let s = state.withLock { ($0.stubs, $0.unexpected) }
+        XCTAssertTrue(s.1.isEmpty, "unexpected requests: \(s.1)", file: file, line: line)
+        XCTAssertTrue(s.0.isEmpty, "stubs never used: \(s.0.map { "\($0.method) \($0.path) \($0.query)" })", file: file, line: line)
+    }
+
+    static func split(_ url: String) -> (String, [String: String]) {
+        let noScheme = url.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
+        let rest = noScheme.count > 3 ? "/" + noScheme[3] : "/"
+        let parts = rest.split(separator: "?", maxSplits: 1)
+        var q: [String: String] = [:]
+        if parts.count > 1 {
+            for pair in parts[1].split(separator: "&") {
+                let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                q[Percent.decode(kv[0])] = kv.count > 1 ? Percent.decode(kv[1]) : ""
+            }
+        }
+        return (String(parts[0]), q)
+    }
+}
+
+/// Virtual time: `sleep` moves it on at once, so waits cost nothing in tests.
+final class FakeClock: Clock {
+    private let t = Mutex<(now: Double, slept: [Double])>((1_800_000_000, []))
+    func now() -> Double { t.withLock { $0.now } }
+    func monotonic() -> Double { t.withLock { $0.now } }
+    func sleep(_ seconds: Double) { t.withLock { $0.now += max(0, seconds); $0.slept.append(seconds) } }
+    func advance(_ s: Double) { t.withLock { $0.now += s } }
+    var slept: [Double] { t.withLock { $0.slept } }
+}
+
+/// Files in a map, with modes.
+final class MemoryFileSystem: FileSystem {
+    let files = Mutex<[String: (bytes: [UInt8], mode: UInt32)]>([:])
+
+    func put(_ path: String, _ text: String, mode: UInt32 = 0o600) { files.withLock { $0[path] = (Array(text.utf8), mode) } }
+    func text(_ path: String) -> String? { files.withLock { $0[path].map { String(decoding: $0.bytes, as: UTF8.self) } } }
+
+    func read(_ path: String, limit: Int) throws(SystemError) -> [UInt8]? { files.withLock { $0[path]?.bytes } }
+    func mode(of path: String) -> UInt32? { files.withLock { $0[path]?.mode } }
+    func writeAtomically(_ path: String, _ bytes: [UInt8], mode: UInt32) throws(SystemError) { files.withLock { $0[path] = (bytes, mode) } }
+    func makeDirectories(_ dir: String, mode: UInt32) throws(SystemError) {}
+    func lock(_ path: String, wait: Bool) throws(SystemError) -> AnyObject { NSLockStandIn() }
+    func append(_ path: String, _ bytes: [UInt8], mode: UInt32, sync: Bool) throws(SystemError) {
+        files.withLock { $0[path, default: ([], mode)].bytes += bytes }
+    }
+    func appendKeepingLast(_ path: String, _ line: [UInt8], keep: Int, mode: UInt32) throws(SystemError) {
+        try append(path, line, mode: mode, sync: false)
+    }
+    func openLog(_ path: String, mode: UInt32) throws(SystemError) -> any AppendLog { MemoryLog(fs: self, path: path) }
+
+    final class NSLockStandIn {}
+
+    struct MemoryLog: AppendLog {
+        let fs: MemoryFileSystem
+        let path: String
+        func contents(limit: Int) throws(SystemError) -> [UInt8] { try fs.read(path, limit: limit) ?? [] }
+        func append(_ bytes: [UInt8], sync: Bool) throws(SystemError) { try fs.append(path, bytes, mode: 0o600, sync: sync) }
+    }
+}
+
+struct NoPrompter: Prompter {
+    func readSecret(prompt: String) -> [UInt8]? { nil }
+    func confirm(prompt: String) -> Bool { false }
+}
+
+struct NoProcesses: ProcessRunner {
+    func run(_ command: String, environment: [String: String], timeout: Double) -> ShellCommand.Outcome { .couldNotStart("no processes in unit tests") }
+}
+
+/// One run of the command line against stubs, as a user would see it.
+struct Run {
+    let status: Int32
+    let out: String
+    let err: String
+}
+
+final class Harness {
+    let transport = StubTransport()
+    let clock = FakeClock()
+    let fs = MemoryFileSystem()
+    var env: [String: String] = ["SOPORTE_API_URL": "https://api.test/v1", "SOPORTE_API_TOKEN": "tok-unit-1234", "HOME": "/home/u"]
+    var facts = TerminalFacts()
+    var stdin: [UInt8] = []
+
+    func run(_ args: [String]) -> Run {
+        let out = BufferSink(), err = BufferSink()
+        let io = IOStreams(out: out, err: err, facts: facts)
+        let t = transport
+        let input = stdin
+        let ctx = Context(io: io, env: env, fs: fs, clock: clock, prompter: NoPrompter(), runner: NoProcesses(),
+                          makeTransport: { t }, readStdin: { input })
+        let status = Runner.run(args, ctx: ctx)
+        return Run(status: status, out: out.text, err: err.text)
+    }
+
+    /// A page of `n` accounts starting at id `first`, with the API's meta.
+    static func page(_ page: Int, of last: Int, perPage: Int, total: Int, ids: ClosedRange<Int>) -> String {
+        let items = ids.map { "{\"id\":\($0),\"domain\":\"d\($0).example\",\"status\":\"active\"}" }.joined(separator: ",")
+        return "{\"data\":[\(items)],\"meta\":{\"current_page\":\(page),\"last_page\":\(last),\"per_page\":\(perPage),\"total\":\(total)}}"
+    }
+}

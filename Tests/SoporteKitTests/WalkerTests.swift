@@ -1,0 +1,196 @@
+import XCTest
+@testable import SoporteKit
+import SoporteJSON
+import SoporteSystem
+
+/// Page walks through the stub registry.
+final class WalkerTests: XCTestCase {
+    func ids(_ ndjson: String) -> [Int] {
+        ndjson.split(separator: "\n").compactMap { (try? JSONParser.parse(String($0)))?["id"]?.intValue }
+    }
+
+    func stubPages(_ h: Harness, last: Int, perPage: Int, total: Int, skip: Set<Int> = []) {
+        for p in 1...last where !skip.contains(p) {
+            let first = (p - 1) * perPage + 1
+            h.transport.json("GET", "/v1/whm/accounts", query: ["page": "\(p)"],
+                             Harness.page(p, of: last, perPage: perPage, total: total, ids: first...min(total, first + perPage - 1)))
+        }
+    }
+
+    func testAWalkWritesEveryPageInOrderWithFourInFlight() {
+        let h = Harness()
+        // Pages 2-5 block until the test opens the gate: all four must be in flight at once.
+        for p in 1...9 {
+            let body = Harness.page(p, of: 9, perPage: 10, total: 90, ids: (p - 1) * 10 + 1...p * 10)
+            let gate = h.transport.gate
+            h.transport.stub("GET", "/v1/whm/accounts", query: ["page": "\(p)"]) { _ in
+                if (2...5).contains(p) { gate.wait { $0 ? true : nil } }
+                return .success(HTTPResponse(status: 200, headers: [], body: Array(body.utf8)))
+            }
+        }
+        Threads.start { [transport = h.transport] in
+            while transport.maxInFlight < 4 { SystemClock.sleep(0.001) }
+            transport.gate.withLock { $0 = true }
+        }
+        let r = h.run(["accounts", "list", "--per-page", "10", "-o", "ndjson"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(ids(r.out), Array(1...90))
+        XCTAssertEqual(h.transport.maxInFlight, 4)
+        h.transport.verify()
+    }
+
+    func testAShortPageIsFetchedAgainThenFailsTheWalkWithExit8() {
+        let h = Harness()
+        stubPages(h, last: 4, perPage: 10, total: 40, skip: [3])
+        for _ in 0..<2 {
+            h.transport.json("GET", "/v1/whm/accounts", query: ["page": "3"], Harness.page(3, of: 4, perPage: 10, total: 40, ids: 21...25))
+        }
+        let r = h.run(["accounts", "list", "--per-page", "10", "-o", "ndjson", "--filter", "status=active"])
+        XCTAssertEqual(r.status, 8)
+        XCTAssertEqual(ids(r.out), Array(1...20), "what came before the short page is written, nothing after")
+        XCTAssertTrue(r.err.contains("page 3 had 5 of 10 items twice"), r.err)
+        XCTAssertTrue(r.err.contains("resume with: soporte accounts list --per-page 10 --output ndjson --filter status=active --from-page 3"), r.err)
+        h.transport.verify()
+    }
+
+    func testAShortPageThatComesBackWholeIsFine() {
+        let h = Harness()
+        stubPages(h, last: 3, perPage: 10, total: 30, skip: [2])
+        h.transport.json("GET", "/v1/whm/accounts", query: ["page": "2"], Harness.page(2, of: 3, perPage: 10, total: 30, ids: 11...14))
+        h.transport.json("GET", "/v1/whm/accounts", query: ["page": "2"], Harness.page(2, of: 3, perPage: 10, total: 30, ids: 11...20))
+        let r = h.run(["accounts", "list", "--per-page", "10", "-o", "ndjson"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(ids(r.out), Array(1...30))
+        h.transport.verify()
+    }
+
+    func testAFailedPageGivesTheCompleteResumeCommandAndJSONStaysOpen() {
+        let h = Harness()
+        stubPages(h, last: 3, perPage: 100, total: 250, skip: [2, 3])
+        h.transport.json("GET", "/v1/whm/accounts", query: ["page": "2"], status: 500, #"{"error":{"code":"SERVER_ERROR","message":"boom"}}"#)
+        h.transport.json("GET", "/v1/whm/accounts", query: ["page": "3"], Harness.page(3, of: 3, perPage: 100, total: 250, ids: 201...250))
+        let r = h.run(["accounts", "list", "-o", "json", "--sort", "-id", "--search", "a b", "--limit", "240"])
+        XCTAssertEqual(r.status, 8)
+        XCTAssertFalse(r.out.hasSuffix("]\n"), "partial JSON is left unclosed")
+        let err = try? JSONParser.parse(String(r.err.split(separator: "\n").last!))
+        XCTAssertEqual(err?["error"]?["exit_status"]?.intValue, 8)
+        let details = err?["error"]?["details"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        XCTAssertTrue(details.contains("resume with: soporte accounts list --output json --sort -id --search 'a b' --from-page 2 --limit 140"), "\(details)")
+    }
+
+    func testOutOfOrderPagesEndTheWalk() {
+        let h = Harness()
+        stubPages(h, last: 3, perPage: 10, total: 30, skip: [2, 3])
+        h.transport.json("GET", "/v1/whm/accounts", query: ["page": "2"], Harness.page(1, of: 3, perPage: 10, total: 30, ids: 1...10))
+        h.transport.json("GET", "/v1/whm/accounts", query: ["page": "3"], Harness.page(3, of: 3, perPage: 10, total: 30, ids: 21...30))
+        let r = h.run(["accounts", "list", "--per-page", "10", "-o", "ndjson"])
+        XCTAssertEqual(r.status, 8)
+        XCTAssertTrue(r.err.contains("asked for page 2 and got page 1"))
+    }
+
+    func testMissingFieldsSortAndIncludesAreSaidOnce() {
+        let h = Harness()
+        stubPages(h, last: 1, perPage: 10, total: 3)
+        let r = h.run(["accounts", "list", "--fields", "id,Domain,nonexistent", "--sort", "-creatd_at", "--include", "server", "-o", "csv"])
+        XCTAssertEqual(r.status, 0)
+        XCTAssertTrue(r.err.contains("--fields 'Domain' is not in the answer; did you mean 'domain'?"), r.err)
+        XCTAssertTrue(r.err.contains("--fields 'nonexistent' is not in the answer"), r.err)
+        XCTAssertTrue(r.err.contains("--include 'server' is not in the answer"), r.err)
+        XCTAssertEqual(r.err.components(separatedBy: "'Domain'").count, 2, "once")
+    }
+
+    func testLimitFetchesNoPageBeyondIt() {
+        let h = Harness()
+        h.transport.json("GET", "/v1/whm/accounts", query: ["page": "1", "per_page": "2"], Harness.page(1, of: 50, perPage: 2, total: 100, ids: 1...2))
+        let r = h.run(["accounts", "list", "--limit", "2", "-o", "ndjson"])
+        XCTAssertEqual(ids(r.out), [1, 2])
+        h.transport.verify()
+    }
+}
+
+/// Bulk commands through the stub registry.
+final class BulkTests: XCTestCase {
+    let ok = #"{"data":{"id":1}}"#
+
+    func testResultsInInputOrderAsAJSONArrayWithNumericIDs() throws {
+        let h = Harness()
+        for id in ["10", "11", "12"] { h.transport.json("POST", "/v1/whm/accounts/\(id)/unsuspend", ok) }
+        h.transport.json("POST", "/v1/whm/accounts/99/unsuspend", status: 404, #"{"error":{"code":"RESOURCE_NOT_FOUND","message":"Account 99 not found."}}"#)
+        let r = h.run(["accounts", "unsuspend", "10", "99", "11", "12", "-o", "json"])
+        XCTAssertEqual(r.status, 5)
+        let arr = try JSONParser.parse(r.out).arrayValue ?? []
+        XCTAssertEqual(arr.map { $0["id"]?.scalarText ?? "" }, ["10", "99", "11", "12"])
+        XCTAssertEqual(arr.map { $0["outcome"]?.stringValue ?? "" }, ["unsuspended", "failed", "unsuspended", "unsuspended"])
+        XCTAssertEqual(arr[0]["id"], .number("10"), "a numeric id is a JSON number")
+        XCTAssertEqual(arr[1]["error"]?["code"]?.stringValue, "RESOURCE_NOT_FOUND")
+        h.transport.verify()
+    }
+
+    func testADeleteRetriedAfterALostAnswerThatFindsNothingIsDone() {
+        let h = Harness()
+        h.transport.stub("DELETE", "/v1/whm/accounts/23") { _ in .failure(TransportError(.receive, "reset", requestSent: true)) }
+        h.transport.json("DELETE", "/v1/whm/accounts/23", status: 404, #"{"error":{"code":"RESOURCE_NOT_FOUND","message":"gone"}}"#)
+        let r = h.run(["accounts", "delete", "23", "--yes"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(r.out, "deleted 23 (already gone: the first answer was lost)\n")
+        h.transport.verify()
+    }
+
+    func testCancellingAnAlreadyCancelledSubscriptionIsDone() {
+        let h = Harness()
+        h.transport.json("POST", "/v1/billing/subscriptions/2/cancel", status: 409, #"{"error":{"code":"CONFLICT","message":"already cancelled"}}"#)
+        h.transport.json("GET", "/v1/billing/subscriptions/2", #"{"data":{"id":2,"status":"cancelled"}}"#)
+        let r = h.run(["subscriptions", "cancel", "2", "--yes"])
+        XCTAssertEqual(r.status, 0)
+        XCTAssertEqual(r.out, "cancelled 2 (already cancelled)\n")
+        h.transport.verify()
+    }
+
+    func testNamesAreResolvedWithOneFilteredRequest() {
+        let h = Harness()
+        h.transport.json("GET", "/v1/whm/accounts", query: ["filter[domain]": "shop3.com"], #"{"data":[{"id":33,"domain":"shop3.com"}]}"#)
+        h.transport.json("POST", "/v1/whm/accounts/33/suspend", ok)
+        h.transport.json("GET", "/v1/whm/accounts", query: ["filter[username]": "tienda2"], #"{"data":[]}"#)
+        h.stdin = Array("shop3.com\ntienda2\n".utf8)
+        let r = h.run(["accounts", "suspend", "-", "--yes"])
+        XCTAssertEqual(r.status, 5)
+        XCTAssertEqual(r.out, "suspended shop3.com\nfailed tienda2: no account has username 'tienda2'\n")
+        h.transport.verify()
+    }
+
+    func testSeveralMatchesIsExit2ListingThem() {
+        let h = Harness()
+        h.transport.json("GET", "/v1/whm/packages", query: ["filter[name]": "basic"], #"{"data":[{"id":1,"name":"basic"},{"id":7,"name":"basic"}]}"#)
+        let r = h.run(["packages", "get", "basic"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.err.contains("'basic' names 2 packages") && r.err.contains("1 (basic)") && r.err.contains("7 (basic)"), r.err)
+    }
+
+    func testStdinThatIsNotUTF8IsRefusedBeforeSending() {
+        let h = Harness()
+        h.stdin = [0x31, 0x0A, 0x32, 0xFF, 0x0A]
+        let r = h.run(["accounts", "suspend", "-", "--yes"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.err.contains("line 2 of stdin is not valid UTF-8"))
+        XCTAssertTrue(h.transport.requests.isEmpty)
+    }
+
+    func testTheJournalSkipsDoneIDsAndChecksUnknownOnes() {
+        let h = Harness()
+        h.fs.put("/j", """
+        {"id":1,"action":"suspend","outcome":"done","http_status":200,"request_id":"a","at":"x"}
+        {"id":2,"action":"suspend","outcome":"failed","http_status":500,"request_id":"b","at":"x"}
+        {"id":3,"action":"suspend","outcome":"unknown","http_status":null,"request_id":"c","at":"x"}
+        {"id":4,"action":"susp
+        """)
+        h.transport.json("POST", "/v1/whm/accounts/2/suspend", ok)
+        h.transport.json("GET", "/v1/whm/accounts/3", #"{"data":{"id":3,"status":"suspended"}}"#)
+        h.transport.json("POST", "/v1/whm/accounts/4/suspend", ok)
+        let r = h.run(["accounts", "suspend", "1", "2", "3", "4", "--yes", "--journal", "/j"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(r.out, "skipped 1 (done, journal)\nsuspended 2\nsuspended 3 (checked: done by an earlier run)\nsuspended 4\n")
+        let lines = (h.fs.text("/j") ?? "").split(separator: "\n").suffix(3)
+        XCTAssertEqual(lines.compactMap { (try? JSONParser.parse(String($0)))?["outcome"]?.stringValue }, ["done", "done", "done"])
+        h.transport.verify()
+    }
+}
