@@ -5,7 +5,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 SWIFT ?= swift
 PYTHON ?= /usr/bin/python3
-RELEASE_FLAGS = -c release --static-swift-stdlib --disable-build-manifest-caching
+RELEASE_FLAGS = -c release --static-swift-stdlib --disable-local-rpath --disable-build-manifest-caching
 DEBUG_BIN = .build/debug
 RELEASE_BIN = .build/release
 
@@ -40,7 +40,10 @@ build: deps
 ## with relative relocations packed (DT_RELR) where glibc's loader reads them (2.36 and
 ## later); and with libstdc++ and libgcc linked in, so the loader maps and binds two
 ## libraries fewer at every run. Without libstdc++.a, libstdc++ stays a shared library:
-## a little slower to start, the same program.
+## a little slower to start, the same program. No $ORIGIN run path (--disable-local-rpath):
+## the Swift runtime is linked in, so nothing is loaded from the binary's own folder, and
+## dlopen("libcurl.so.4") searches only the system's paths (Debian policy; lintian's
+## custom-library-search-path).
 RELEASE_TOOLSET = $(CURDIR)/.build/release-toolset.json
 STATIC_LIBS = $(CURDIR)/.build/static-libs
 
