@@ -1,19 +1,22 @@
 SHELL := /bin/bash
-# soporte: build, test, demo, install. `make demo` and `make test` install the system
-# packages they need on Debian (as root or through sudo).
+# soporte: build, test, demo, install, package. `make demo`, `make test`, `make deb` and
+# `make deb-check` install the system packages they need on Debian (as root or through sudo).
 PREFIX ?= /usr/local
 DESTDIR ?=
 SWIFT ?= swift
 PYTHON ?= /usr/bin/python3
-RELEASE_FLAGS = -c release --static-swift-stdlib --disable-build-manifest-caching
+RELEASE_FLAGS = -c release --static-swift-stdlib --disable-local-rpath --disable-build-manifest-caching
 DEBUG_BIN = .build/debug
 RELEASE_BIN = .build/release
 
 BUILD_PACKAGES = libcurl4-openssl-dev pkg-config
-TEST_PACKAGES = $(BUILD_PACKAGES) jq curl python3 python3-pytest mandoc nginx openssl zsh fish bash-completion
+DEB_PACKAGES = $(BUILD_PACKAGES) dpkg-dev binutils
+DEB_CHECK_PACKAGES = $(DEB_PACKAGES) lintian man-db jq
+TEST_PACKAGES = $(BUILD_PACKAGES) jq curl python3 python3-pytest mandoc nginx openssl zsh fish bash-completion \
+  dpkg-dev binutils lintian man-db
 BENCH_PACKAGES = $(TEST_PACKAGES) hyperfine apache2-utils binutils time
 
-.PHONY: all build release deps test-deps bench-deps test unit e2e demo install install-files uninstall generated bench fuzz fuzz-build fuzz-smoke clean
+.PHONY: all build release deps test-deps bench-deps test unit e2e demo install install-files uninstall generated bench fuzz fuzz-build fuzz-smoke deb deb-deps deb-check clean
 
 all: build
 
@@ -33,6 +36,9 @@ test-deps:
 bench-deps:
 	$(call apt_install,$(BENCH_PACKAGES))
 
+deb-deps:
+	$(call apt_install,$(DEB_PACKAGES))
+
 build: deps
 	$(SWIFT) build
 
@@ -40,7 +46,10 @@ build: deps
 ## with relative relocations packed (DT_RELR) where glibc's loader reads them (2.36 and
 ## later); and with libstdc++ and libgcc linked in, so the loader maps and binds two
 ## libraries fewer at every run. Without libstdc++.a, libstdc++ stays a shared library:
-## a little slower to start, the same program.
+## a little slower to start, the same program. No $ORIGIN run path (--disable-local-rpath):
+## the Swift runtime is linked in, so nothing is loaded from the binary's own folder, and
+## dlopen("libcurl.so.4") searches only the system's paths (Debian policy; lintian's
+## custom-library-search-path).
 RELEASE_TOOLSET = $(CURDIR)/.build/release-toolset.json
 STATIC_LIBS = $(CURDIR)/.build/static-libs
 
@@ -60,7 +69,8 @@ release: deps
 	$(SWIFT) build $(RELEASE_FLAGS) --toolset $(RELEASE_TOOLSET)
 
 ## test: every test: Swift unit tests, then the end-to-end suite against the real binaries,
-## debug and release (the release link is its own: lld, static libstdc++ and libgcc).
+## debug and release (the release link is its own: lld, static libstdc++ and libgcc), a
+## short fuzzing run, and last the Debian package, installed and removed (deb-check).
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
@@ -70,6 +80,7 @@ test: test-deps
 	SOPORTE_BIN=$(RELEASE_BIN)/soporte SANDBOX_BIN=$(RELEASE_BIN)/soporte-sandbox \
 	  $(PYTHON) -m pytest -q -p no:cacheprovider Tests/e2e
 	$(MAKE) --no-print-directory fuzz-smoke
+	$(MAKE) --no-print-directory deb-check
 
 ## fuzz-smoke: every libFuzzer target for FUZZ_SECONDS each (CI); fuzz: a longer run.
 FUZZ_SECONDS ?= 20
@@ -127,6 +138,19 @@ uninstall:
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/soporte \
 	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_soporte \
 	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/soporte.fish
+
+## deb: $(DEB_DIR)/soporte_VERSION_ARCH.deb from the release build (packaging/deb/build.sh);
+## deb-check: lintian, then dpkg -i on this machine, the installed files at work, dpkg -r
+## and -P, and nothing left (Tests/pkg/check_deb.sh; root or sudo).
+DEB_DIR = .build
+DEB_FILE = $(DEB_DIR)/soporte_$$($(RELEASE_BIN)/soporte --version | cut -d' ' -f2)_$$(dpkg --print-architecture).deb
+
+deb: deb-deps release
+	bash packaging/deb/build.sh $(RELEASE_BIN) $(DEB_DIR)
+
+deb-check: deb
+	$(call apt_install,$(DEB_CHECK_PACKAGES))
+	bash Tests/pkg/check_deb.sh $(DEB_FILE)
 
 bench: bench-deps release
 	$(PYTHON) bench/run.py --bin $(RELEASE_BIN)
