@@ -128,8 +128,11 @@ uninstall:
 	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_soporte \
 	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/soporte.fish
 
+## bench: every row; BENCH_ROWS=loopback (plain HTTP) or wire (bench/wire.py: HTTPS through
+## nginx and a delay proxy, the walk's CPU, rate limits, hostile bodies) runs a part.
+BENCH_ROWS ?= all
 bench: bench-deps release
-	$(PYTHON) bench/run.py --bin $(RELEASE_BIN)
+	$(PYTHON) bench/run.py --bin $(RELEASE_BIN) --rows $(BENCH_ROWS)
 
 clean:
 	rm -rf .build
