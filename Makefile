@@ -152,8 +152,11 @@ deb-check: deb
 	$(call apt_install,$(DEB_CHECK_PACKAGES))
 	bash Tests/pkg/check_deb.sh $(DEB_FILE)
 
+## bench: every row; BENCH_ROWS=loopback (plain HTTP) or wire (bench/wire.py: HTTPS through
+## nginx and a delay proxy, the walk's CPU, rate limits, hostile bodies) runs a part.
+BENCH_ROWS ?= all
 bench: bench-deps release
-	$(PYTHON) bench/run.py --bin $(RELEASE_BIN)
+	$(PYTHON) bench/run.py --bin $(RELEASE_BIN) --rows $(BENCH_ROWS)
 
 clean:
 	rm -rf .build

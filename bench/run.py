@@ -15,6 +15,8 @@ import sys
 import tempfile
 import time
 
+import wire
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOKEN = "sk_test_abc123xyz"
 PY = "/usr/bin/python3"  # the real interpreter, not a version manager's shim
@@ -115,31 +117,9 @@ def row(name, r):
     return f"| {name} | {ms(r['median'])} | {ms(r['min'])} | {ms(r['max'])} |"
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--bin", default=".build/release")
-    ap.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"))
-    ap.add_argument("--quick", action="store_true", help="fewer runs (for a smoke check)")
-    a = ap.parse_args()
-    soporte = os.path.abspath(os.path.join(a.bin, "soporte"))
-    sandbox = os.path.abspath(os.path.join(a.bin, "soporte-sandbox"))
-    q = a.quick
-    t_start = time.time()
-    env = dict(os.environ, SOPORTE_API_TOKEN=TOKEN, SOPORTE_CONFIG="/nonexistent")
-    os.environ.update(SOPORTE_API_TOKEN=TOKEN, SOPORTE_CONFIG="/nonexistent")
-    cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2")
-    mem = sh("free -g | awk '/Mem:/{print $2}'")
-    out = ["# soporte benchmarks", "", f"Written by `make bench` ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}). "
-           "Medians of several runs; every ratio compares tools measured in the same run. "
-           "Lower is better unless stated.", "", "## Machine", "",
-           f"- {sh('nproc')} cores, {cpu}, {mem} GiB, Linux {platform.release()}",
-           f"- {sh('swift --version 2>&1 | head -1')}", f"- {sh('curl --version | head -1')}",
-           f"- jq {sh('jq --version')}, {sh(PY + ' --version')}, hyperfine {sh('hyperfine --version').split()[-1]}",
-           f"- soporte binary: {os.path.getsize(soporte) / 1e6:.1f} MB (`make release`: --static-swift-stdlib, lld, "
-           f"libstdc++ and libgcc linked in); libraries it loads at start: {needed(soporte)}; "
-           "libcurl is loaded with dlopen at the first request", ""]
-    summary = []
-
+def base_rows(soporte, sandbox, env, q, out, summary):
+    """The rows on plain loopback: start-up, one request, the page walk, transform, the
+    sandbox, memory."""
     # 1. Start-up
     r = hyperfine([f"{soporte} --version", "curl --version"], runs=50 if q else 300, warmup=20)
     record("Start-up", None, [f"{soporte} --version", "curl --version"], soporte=soporte)
@@ -249,6 +229,43 @@ def main():
 
     record("Memory", "--accounts 1000, 10000, 100000",
            [f"/usr/bin/time -f %M soporte accounts list -o {fmt} --api-url $URL" for fmt in ("ndjson", "csv", "json", "table")])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default=".build/release")
+    ap.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"))
+    ap.add_argument("--quick", action="store_true", help="fewer runs (for a smoke check)")
+    ap.add_argument("--rows", choices=("all", "loopback", "wire"), default="all",
+                    help="loopback: the plain-HTTP rows; wire: HTTPS, CPU, rate limits, hostile bodies (bench/wire.py)")
+    a = ap.parse_args()
+    soporte = os.path.abspath(os.path.join(a.bin, "soporte"))
+    sandbox = os.path.abspath(os.path.join(a.bin, "soporte-sandbox"))
+    q = a.quick
+    t_start = time.time()
+    env = dict(os.environ, SOPORTE_API_TOKEN=TOKEN, SOPORTE_CONFIG="/nonexistent")
+    os.environ.update(SOPORTE_API_TOKEN=TOKEN, SOPORTE_CONFIG="/nonexistent")
+    cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2")
+    mem = sh("free -g | awk '/Mem:/{print $2}'")
+    out = ["# soporte benchmarks", "", f"Written by `make bench` ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}). "
+           "Medians of several runs; every ratio compares tools measured in the same run. "
+           "Lower is better unless stated.", "", "## Machine", "",
+           f"- {sh('nproc')} cores, {cpu}, {mem} GiB, Linux {platform.release()}",
+           f"- {sh('swift --version 2>&1 | head -1')}", f"- {sh('curl --version | head -1')}",
+           f"- jq {sh('jq --version')}, {sh(PY + ' --version')}, hyperfine {sh('hyperfine --version').split()[-1]}",
+           f"- {sh('nginx -v 2>&1').replace('nginx version: ', '')}, {sh('openssl version')}",
+           f"- soporte binary: {os.path.getsize(soporte) / 1e6:.1f} MB (`make release`: --static-swift-stdlib, lld, "
+           f"libstdc++ and libgcc linked in); libraries it loads at start: {needed(soporte)}; "
+           "libcurl is loaded with dlopen at the first request", ""]
+    summary = []
+
+    if a.rows in ("all", "loopback"):
+        base_rows(soporte, sandbox, env, q, out, summary)
+    if a.rows in ("all", "wire"):
+        more, extra = wire.run(sys.modules[__name__], soporte, sandbox, env, q)
+        out += more
+        summary += extra
+
     out += ["## Commands", "", "Every sandbox runs with `--port 0 --rate-limit off` and the flags shown; "
             "`SOPORTE_API_TOKEN` is set for soporte; `soporte` is the release binary.", ""]
     for section, flags, cmds in COMMANDS:
@@ -256,7 +273,7 @@ def main():
         out += ["", "```"] + cmds + ["```", ""]
 
     head = ["## Summary", "", "| case | soporte | target | met |", "|---|---|---|---|"]
-    head += [f"| {c} | {v} | {t} | {'yes' if ok else '**no**'} |" for c, v, t, ok in summary]
+    head += [f"| {c} | {v} | {t} | {'—' if ok is None else 'yes' if ok else '**no**'} |" for c, v, t, ok in summary]
     head += ["", f"Whole run: {time.time() - t_start:.0f} s.", ""]
     text = "\n".join(out[:out.index("## Machine")] + head + out[out.index("## Machine"):]) + "\n"
     with open(a.out, "w") as f:
