@@ -68,8 +68,7 @@ enum ConfigCommands {
             while let l = value.last, l.isNewline { value.removeLast() }
         }
         value = value.trimmingWhitespace()
-        guard !value.contains(where: \.isNewline), !value.utf8.contains(0) else { throw SoporteError.usage("a config value must be a single line") }
-        if let why = key.problem(value) { throw SoporteError.usage("\(key.name) \(why)") }
+        if let why = key.problemWriting(value) { throw SoporteError.usage("\(key.name) \(why)") }
         if key.isSecret { inv.io.secrets.add(value, placeholder: Secrets.mark) }
         try edit(inv) { INIFile.setting(key.name, to: value, in: inv.settings.profile, text: $0) }
         inv.io.note("SET", "set \(key.name) in profile '\(inv.settings.profile)' of \(inv.settings.configPath)")

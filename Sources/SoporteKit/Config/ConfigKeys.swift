@@ -42,6 +42,14 @@ public struct ConfigKey: Sendable {
 
     public static var names: [String] { all.map(\.name) }
 
+    /// What `config set` checks before writing: one line (no line break of any kind,
+    /// form feed included, as the file's reader splits on them), no NUL, and the key's
+    /// own check. nil when the value may be written.
+    public func problemWriting(_ value: String) -> String? {
+        if value.contains(where: \.isNewline) || value.utf8.contains(0) { return "must be a single line without NUL" }
+        return problem(value)
+    }
+
     public static func named(_ n: String) -> ConfigKey? { all.first { $0.name == n } }
 
     static func choice(_ v: String, _ allowed: [String]) -> String? {
