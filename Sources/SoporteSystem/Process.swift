@@ -15,9 +15,9 @@ public enum ShellCommand {
     }
 
     /// Runs `command` in a process group of its own. Reading stops when the shell has
-    /// exited and its pipe has nothing more to give right away, so a background child
-    /// that keeps the pipe open cannot hang us; past `timeout` seconds the whole group is
-    /// killed.
+    /// exited and its pipe has nothing more to give right away, and what is left of the
+    /// group is killed, so a background child that keeps the pipe open cannot hang us;
+    /// past `timeout` seconds the whole group is killed too.
     public static func run(_ command: String, environment: [String: String], timeout: Double,
                            maxOutput: Int = 1 << 20) -> Outcome {
         var fds: [Int32] = [0, 0]
@@ -77,7 +77,10 @@ public enum ShellCommand {
             }
             if exitStatus == nil { exitStatus = tryReap(pid) }
             if let s = exitStatus {
-                // The shell is gone; whatever still holds the pipe is a background child.
+                // The shell is gone; whatever is left of its group is a background child
+                // that would hold our pipe (and our stderr) open: end it. A password
+                // agent that must outlive the command starts a session of its own.
+                killGroup(pid)
                 return .exited(status: s, output: output)
             }
             let left = deadline - SystemClock.monotonic()

@@ -90,7 +90,7 @@ enum ConfigCommands {
         if !names.contains(inv.settings.profile) { names.append(inv.settings.profile) }
         for n in names {
             let mark = n == inv.settings.profile ? "* " : "  "
-            let missing = inv.configFile?.sections[n] == nil ? " (no section yet)" : ""
+            let missing = n != "default" && inv.configFile?.sections[n] == nil ? " (no section yet)" : ""
             try inv.io.out(mark + Sanitizer.forTerminal(n) + missing + "\n")
         }
     }
@@ -105,7 +105,7 @@ enum ConfigCommands {
         let dir = Files.folder(of: target)
         do {
             if !dir.isEmpty { try fs.makeDirectories(dir, mode: 0o700) }
-            let lock = try fs.lock(target + ".lock", wait: true)
+            let lock = try fs.lock((dir.isEmpty ? "" : dir + "/") + "." + Files.baseName(target) + ".lock", wait: true)
             defer { withExtendedLifetime(lock) {} }
             guard let old = String(validating: try fs.read(target, limit: 1 << 20) ?? [], as: UTF8.self) else {
                 throw SoporteError.config("\(path): not UTF-8 text")
