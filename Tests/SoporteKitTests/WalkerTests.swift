@@ -72,10 +72,10 @@ final class WalkerTests: XCTestCase {
         let r = h.run(["accounts", "list", "-o", "json", "--sort", "-id", "--search", "a b", "--limit", "240"])
         XCTAssertEqual(r.status, 8)
         XCTAssertFalse(r.out.hasSuffix("]\n"), "partial JSON is left unclosed")
-        let err = try? JSONParser.parse(String(r.err.split(separator: "\n").last!))
-        XCTAssertEqual(err?["error"]?["exit_status"]?.intValue, 8)
-        let details = err?["error"]?["details"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        XCTAssertTrue(details.contains("resume with: soporte accounts list --output json --sort -id --search 'a b' --from-page 2 --limit 140"), "\(details)")
+        let lines = r.err.split(separator: "\n").compactMap { try? JSONParser.parse(String($0)) }
+        XCTAssertEqual(lines.last?["error"]?["exit_status"]?.intValue, 8)
+        let stopped = lines.first { $0["warning"]?["code"]?.stringValue == "WALK_STOPPED" }?["warning"]?["message"]?.stringValue ?? ""
+        XCTAssertTrue(stopped.hasSuffix("resume with: soporte accounts list --output json --sort -id --search 'a b' --from-page 2 --limit 140"), stopped)
     }
 
     func testOutOfOrderPagesEndTheWalk() {

@@ -87,9 +87,13 @@ public final class PageWalker {
             if e.status == .brokenPipe { return e }
             var err = e
             err.message = "\(label): walk stopped at page \(page)" + (plan.lastPage > page ? " of \(plan.lastPage)" : "") + ": " + e.message
-            err.details = ["\(state.written) items were written before the failure"]
-                + (resume.map { ["resume with: " + $0.command(fromPage: page, written: state.written)] } ?? ["resume with: --from-page \(page)"])
-                + e.details
+            let resumeWith = "resume with: " + (resume.map { $0.command(fromPage: page, written: state.written) } ?? "--from-page \(page)")
+            if io.style.json {
+                // The error line keeps the API's own details; the way on is a line of its own.
+                io.warn("WALK_STOPPED", "\(label): walk stopped at page \(page); \(state.written) items were written; \(resumeWith)")
+            } else {
+                err.details = ["\(state.written) items were written before the failure", resumeWith] + e.details
+            }
             return err
         }
 
