@@ -136,6 +136,7 @@ enum Bulk {
                 }
             default: break
             }
+            journal?.sending(given)
             let answer = try client.send(APICall(a.method, a.path(id), body: body))
             o.kind = .done
             o.httpStatus = answer.status

@@ -24,7 +24,7 @@ enum HealthCommand: Command {
             answer = a
         } catch var e as SoporteError where format.isMonitoring {
             try Monitoring.failed(e, format: format, inv: inv, seconds: inv.ctx.clock.monotonic() - started)
-            e.monitoringState = .of(e)
+            e.monitoringState = .of(e)  // printed: the runner only sets the status
             throw e
         }
         let seconds = inv.ctx.clock.monotonic() - started
@@ -40,6 +40,7 @@ enum HealthCommand: Command {
             var e = SoporteError(.unhealthy, "the API reports itself \(status.isEmpty ? "without a status" : "'\(Sanitizer.forTerminal(status))'")",
                                  requestID: answer.requestID)
             if format.isMonitoring { e.monitoringState = degradedWords.contains(status.lowercased()) ? .warning : .critical }
+            if format == .prometheus { e.monitoringState = .critical }
             throw e
         }
     }

@@ -10,10 +10,11 @@ struct IDs {
 
     static let maxID = Int(Int64.max)
 
-    /// Checks the shape of one word: trimmed, no '/', no blanks or control characters.
+    /// Checks the shape of one word: trimmed, not empty, no '/' and no control character.
+    /// A name may hold spaces ("Server 1"): it only ever goes into a query, encoded.
     static func word(_ raw: String) throws -> String {
         let t = raw.trimmingWhitespace()
-        guard !t.isEmpty, !t.contains("/"), !t.unicodeScalars.contains(where: { $0.properties.isWhitespace || Sanitizer.isUnsafe($0) }) else {
+        guard !t.isEmpty, !t.contains("/"), !t.unicodeScalars.contains(where: { Sanitizer.isUnsafe($0) }) else {
             throw SoporteError.usage("bad id '\(Sanitizer.forTerminal(raw))'")
         }
         if t.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {

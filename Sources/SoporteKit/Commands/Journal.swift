@@ -7,10 +7,12 @@ import SoporteSystem
 
 /// A bulk run's journal (SPEC §11.3): one JSON line per outcome,
 /// `{"id", "action", "outcome", "http_status", "request_id", "at"}`, written and synced
-/// before the next result is printed, so that a kill loses at most the requests then in
-/// flight. A rerun with the same file skips IDs done, retries failed ones, and checks an
-/// unknown outcome (a request sent whose answer was lost) before acting again. The file
-/// is locked while a run uses it; a second run is refused.
+/// before the next result is printed. Before a request leaves, a `sending` line is
+/// written and synced too, so that a kill at any moment leaves each request in flight
+/// as `sending` with no outcome after it: a rerun takes that as unknown and checks the
+/// item before acting again, instead of repeating it blindly. A rerun skips IDs done,
+/// retries failed ones, and checks unknown ones. The file is locked while a run uses it;
+/// a second run is refused.
 final class Journal: Sendable {
     enum State: Sendable, Equatable { case done, failed, unknown }
 
@@ -43,7 +45,7 @@ final class Journal: Sendable {
                   let id = v["id"]?.scalarText, let outcome = v["outcome"]?.stringValue else { continue }
             switch outcome {
             case "done": states[id] = .done
-            case "unknown": if states[id] != .done { states[id] = .unknown }
+            case "unknown", "sending": if states[id] != .done { states[id] = .unknown }
             default: if states[id] != .done { states[id] = .failed }
             }
         }
@@ -56,6 +58,11 @@ final class Journal: Sendable {
 
     func state(of id: String) -> State? { states[id] }
 
+    /// Notes that the request for `id` is about to leave (synced before it does).
+    func sending(_ id: String) {
+        write(id: id, outcome: "sending", httpStatus: nil, requestID: nil)
+    }
+
     /// Appends one outcome (skips are not recorded: the line that made them is there).
     func record(_ o: Bulk.Outcome) {
         guard o.kind != .skipped else { return }
@@ -65,12 +72,16 @@ final class Journal: Sendable {
         case .unknown: outcome = "unknown"
         case .failed, .skipped: outcome = "failed"
         }
+        write(id: o.given, outcome: outcome, httpStatus: o.httpStatus, requestID: o.requestID)
+    }
+
+    private func write(id: String, outcome: String, httpStatus: Int?, requestID: String?) {
         let line = JSONValue.object(JSONObject([
-            ("id", IDs.isNumeric(o.given) ? .number(o.given) : .string(o.given)),
+            ("id", IDs.isNumeric(id) ? .number(id) : .string(id)),
             ("action", .string(action)),
             ("outcome", .string(outcome)),
-            ("http_status", o.httpStatus.map { .int($0) } ?? .null),
-            ("request_id", o.requestID.map { .string($0) } ?? .null),
+            ("http_status", httpStatus.map { .int($0) } ?? .null),
+            ("request_id", requestID.map { .string($0) } ?? .null),
             ("at", .string(CivilTime.isoMillis(clock.now()))),
         ]))
         do {

@@ -20,7 +20,10 @@ public enum Runner {
 
     public static func run(_ argv: [String], ctx: Context) -> Int32 {
         ctx.io.style.json = prescanJSON(argv, env: ctx.env)
-        let nagios = prescanFormat(argv) == "nagios"
+        // `health -o nagios|prometheus` reports every failure in its own format (and nagios
+        // with plugin statuses); elsewhere these formats are a usage error.
+        let monitoring = argv.first(where: { !$0.hasPrefix("-") }) == "health"
+            ? prescanFormat(argv).flatMap(OutputFormat.init(rawValue:)).flatMap { $0.isMonitoring ? $0 : nil } : nil
         do {
             let parsed = try CommandTable.parser.parse(argv)
             if parsed.wantsHelp {
@@ -38,22 +41,26 @@ public enum Runner {
             try ctx.io.flush()
             return 0
         } catch let e as SoporteError {
-            return nagios ? finishMonitoring(e, ctx: ctx) : finish(e, ctx: ctx)
+            if let m = monitoring { return finishMonitoring(e, format: m, ctx: ctx) }
+            return finish(e, ctx: ctx)
         } catch {
             return finish(SoporteError(.unexpected, "unexpected error: \(error)"), ctx: ctx)
         }
     }
 
-    /// Under `-o nagios` every failure ends with a plugin state (SPEC §11.1); a failure
-    /// before the check ran (usage, config) still prints the status line.
-    static func finishMonitoring(_ e: SoporteError, ctx: Context) -> Int32 {
+    /// Under `health -o nagios` every failure ends with a plugin state, and under
+    /// `-o prometheus` with the metrics (`soporte_health_up 0`) and §7's status (SPEC
+    /// §11.1); a failure before the check ran (usage, config) still prints them.
+    static func finishMonitoring(_ e: SoporteError, format: OutputFormat, ctx: Context) -> Int32 {
         if e.status == .brokenPipe { return ExitStatus.brokenPipe.rawValue }
         let state = MonitoringState.of(e)
         if e.monitoringState == nil {
-            try? ctx.io.out(Monitoring.nagiosLine(state, text: e.message, seconds: 0, accounts: nil))
+            let text = format == .nagios ? Monitoring.nagiosLine(state, text: e.message, seconds: 0, accounts: nil)
+                : Monitoring.prometheus(up: false, status: nil, checks: nil, seconds: 0, now: ctx.clock.now())
+            try? ctx.io.out(text)
         }
-        _ = finish(e, ctx: ctx)
-        return state.rawValue
+        let status = finish(e, ctx: ctx)
+        return format == .nagios ? state.rawValue : status
     }
 
     static func finish(_ e: SoporteError, ctx: Context) -> Int32 {
