@@ -52,9 +52,9 @@ func resumeWords(_ p: ParsedCommand, dropping: Set<String>) -> [String] {
 }
 
 /// Warns once per name asked for (--fields, --sort, --include) that no item has.
-func warnMissing(_ asked: [(option: String, name: String)], items: [JSONValue], io: IOStreams) {
+func warnMissing(_ asked: [(option: String, name: String)], items: [JSONValue], io: IOStreams, known: [String]) {
     for (option, name) in asked {
-        let missing = Fields.missing([name], in: items)
+        let missing = Fields.missing([name], in: items, known: known)
         guard let m = missing.first else { continue }
         let hint = m.suggestion.map { "; did you mean '\($0)'?" } ?? ""
         io.warn("FIELD_NOT_FOUND", "\(option) '\(Sanitizer.forTerminal(name))' is not in the answer\(hint)")
@@ -80,7 +80,7 @@ enum ResourceList {
         let walker = PageWalker(client: client, io: inv.io, path: r.path, options: opts, label: r.name,
                                 concurrency: inv.settings.concurrency,
                                 resume: ResumeHint(words: resumeWords(inv.parsed, dropping: ["page", "from-page", "limit"]), limit: opts.limit))
-        walker.onFirstPage = { items in warnMissing(opts.namesAskedFor, items: items, io: inv.io) }
+        walker.onFirstPage = { items in warnMissing(opts.namesAskedFor, items: items, io: inv.io, known: r.knownFields) }
         try walker.run(into: inv.makeWriter(resource: r))
     }
 }
@@ -106,7 +106,7 @@ enum ResourceGet {
         }
         var asked = (inv.settings.fields ?? []).map { (option: "--fields", name: $0) }
         asked += (include ?? "").split(separator: ",").map { (option: "--include", name: String($0)) }
-        warnMissing(asked, items: [data], io: inv.io)
+        warnMissing(asked, items: [data], io: inv.io, known: r.knownFields)
         try inv.printObject(data, resource: r)
     }
 }

@@ -29,8 +29,9 @@ public enum Fields {
     }
 
     /// Each name of `names` present in none of `items` (a dotted name counts when its
-    /// path resolves), with the closest name the items do have.
-    public static func missing(_ names: [String], in items: [JSONValue]) -> [(name: String, suggestion: String?)] {
+    /// path resolves), with the closest name the items do have, or failing that (the API
+    /// was asked for those fields only, so the items hold none) the closest of `known`.
+    public static func missing(_ names: [String], in items: [JSONValue], known: [String] = []) -> [(name: String, suggestion: String?)] {
         let objects = items.compactMap(\.objectValue)
         guard !objects.isEmpty else { return [] }
         var have: [String] = []
@@ -42,7 +43,7 @@ public enum Fields {
         var out: [(String, String?)] = []
         for n in names where !out.contains(where: { $0.0 == n }) {
             let found = objects.contains { ColumnPlan.cell($0, n) != nil }
-            if !found { out.append((n, Suggest.closest(to: n, in: have))) }
+            if !found { out.append((n, Suggest.closest(to: n, in: have) ?? Suggest.closest(to: n, in: known))) }
         }
         return out
     }
