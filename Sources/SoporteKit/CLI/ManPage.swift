@@ -34,7 +34,7 @@ public enum ManPage {
 
     public static func render(root: CommandSpec, globals: [OptionSpec]) -> String {
         var m = """
-        .Dd November 29, 2026
+        .Dd December 1, 2026
         .Dt SOPORTE 1
         .Os
         .Sh NAME
@@ -116,12 +116,17 @@ public enum ManPage {
     One row per item, the resource's default columns or those of
     .Fl \-fields ,
     aligned by display width (wide CJK characters take two cells, combining marks none).
-    On a terminal rows are cut to its width with an ellipsis.
-    The table holds every row's text (about 100 bytes a row) to size its columns;
-    the other formats stream in constant memory.
+    On a terminal too narrow for the default columns, whole columns are left out in an order each resource sets (the id never), and a note names them; what remains is cut to the width with an ellipsis.
+    Columns named with
+    .Fl \-fields
+    are never left out, only cut.
     .Ic get
-    prints a vertical KEY VALUE table.
-    Control characters and escape sequences from the API are shown escaped.
+    prints a vertical KEY VALUE table whose long values wrap within the value column.
+    Control characters, escape sequences and bidirectional overrides from the API are shown escaped
+    .Pq Li \ex1b , Li \eu202e .
+    The table holds every row's text (about 100 bytes a row) to size its columns; the other formats stream in constant memory.
+    An empty list on a terminal says
+    .Dq no results .
     .It Cm json
     One JSON document: an array of all items for
     .Ic list ,
@@ -129,6 +134,9 @@ public enum ManPage {
     .Ic get .
     Pretty on a terminal, compact in a pipe.
     Key order and number literals are kept exactly as the server sent them.
+    C1 control characters, U+2028, U+2029 and the bidirectional overrides are written as
+    .Li \eu
+    escapes: the same value, safe to print on a terminal.
     If a walk fails part-way the array is left unclosed, so no JSON reader mistakes partial data for the whole.
     .It Cm ndjson
     One compact JSON object per line, flushed as each page arrives.
@@ -138,10 +146,11 @@ public enum ManPage {
     .Pq Li server.name ,
     arrays their JSON text, null an empty cell.
     Columns are fixed by
-    .Fl \-fields
-    or by the first item.
+    .Fl \-fields ,
+    or by the first item; with no item at all the header holds the default columns.
     .Fl \-csv-safe
     prefixes string cells that start with = + - @ TAB or CR with a single quote.
+    CSV and TSV are data: values are written exactly, with only their own quoting.
     .It Cm tsv
     Tab-separated with a header row; tabs, newlines, carriage returns and backslashes inside values are written as
     .Li \et ,
@@ -149,21 +158,146 @@ public enum ManPage {
     .Li \er
     and
     .Li \e\e .
+    .It Cm nagios , Cm prometheus
+    For
+    .Ic health
+    only; see
+    .Sx MONITORING .
     .El
     .Pp
+    .Fl \-fields
+    applies to
+    .Ic get
+    in every format, as to
+    .Ic list .
+    A
+    .Fl \-fields ,
+    .Fl \-sort
+    or
+    .Fl \-include
+    name that no item of the first page has is named in a warning with the closest name the items (or the resource) have; the API's field set is open, so nothing is refused for it.
+    .Sh LISTING
     Listing walks every page: page one gives the page count, the rest are fetched four at a time
     .Pq config Cm concurrency
-    and printed in order.
+    and written in order as each next page arrives.
     .Fl \-limit Ar N
-    fetches no page beyond the one holding item N.
-    A walk that fails part-way prints what it had, exits non-zero, and names the
-    .Fl \-from-page
-    that resumes it.
+    asks for pages of N items when N is under 100 and fetches no page beyond the one holding item N.
+    .Pp
+    A walk never ends with status 0 and items missing.
+    A page before the last that comes back with fewer items than a page holds while the total did not change is asked for once more; still short, the walk fails with status 8.
+    A page that repeats or goes backwards ends the walk (status 8).
+    When the total changes during a walk, a warning says so and an id repeated from the neighbouring page is not written twice.
+    .Pp
+    A walk that stops part-way, on an error, Ctrl-C or SIGTERM, prints what it had and then the complete command that resumes it: the same command and options, shell-quoted, with
+    .Fl \-from-page Ar N
+    (and a
+    .Fl \-limit
+    lowered by what was written).
+    Under
+    .Fl o Cm json
+    or
+    .Cm ndjson
+    that is a
+    .Li WALK_STOPPED
+    warning line.
+    .Pp
+    An answer larger than 16 MiB is refused with status 8 (one that announces more is refused before it is read), and pages waiting to be written may hold at most 32 MiB between them: a walk stays under 100 MiB whatever the server sends.
+    An answer of more than 500,000 JSON values is refused too.
+    .Pp
     Filters:
     .Fl \-filter Ar FIELD=VALUE ,
     .Ar FIELD:OP=VALUE
     with OP one of eq, ne, gt, gte, lt, lte, like, in, between, or the shorthands
     .Li != >= <= > < ~ .
+    .Cm in
+    takes
+    .Li a,b,c
+    and
+    .Cm between
+    exactly two values,
+    .Li lo,hi .
+    A value that starts with another operator character
+    .Pq Li status==paid , Li amount=>3
+    is a usage error that shows the form meant.
+    .Sh NAMES FOR IDS
+    Wherever an ID goes, on the command line or on standard input, an account may be given by its domain or its username, a server by its hostname or its name, a package by its name.
+    A word with a dot is looked up as a domain or hostname, another as a username or name, with one filtered request; no match is status 5, several are status 2 with a list of them.
+    A word of digits is always an ID.
+    .Fl \-dry-run
+    prints the lookup too.
+    .Sh BULK COMMANDS
+    .Ic delete ,
+    .Ic suspend ,
+    .Ic unsuspend
+    and
+    .Ic cancel
+    take one or more IDs;
+    .Ar -
+    reads them from standard input, one per line (the first field of each line; lines starting with # are skipped).
+    They send a few requests at a time, print one result per ID in input order
+    .Pq Li suspended 12 , Li failed 13: ...
+    or, with
+    .Fl o Cm json ,
+    one JSON array of result objects
+    .Pq Li id , action , outcome , note , http_status , request_id , error ;
+    with
+    .Cm ndjson
+    one a line; an id of digits is a JSON number.
+    They go on past failures and exit 0 only if every ID succeeded, else with the status of the first failure.
+    Destructive ones ask on the terminal; without one and without
+    .Fl \-yes
+    they refuse with status 2 before sending anything.
+    A DELETE sent again after its answer was lost that then finds nothing did its work:
+    .Li deleted 23 (already gone: the first answer was lost) .
+    Cancelling a subscription already cancelled is done:
+    .Li cancelled 7 (already cancelled) .
+    .Pp
+    .Fl \-journal Ar FILE
+    appends every outcome to FILE as a JSON line
+    .Pq Li id , action , outcome , http_status , request_id , at ,
+    mode 0600, synced before the next result is printed; a
+    .Li sending
+    line is synced before each request leaves.
+    Run again with the same file, a bulk command skips the IDs done, retries the failed ones, and checks the item behind an unknown outcome (a request sent whose answer was lost, or one in flight when the run was killed) before acting again.
+    A run holds a lock on its journal: a second run on the same file is refused with status 2.
+    .Sh WAITS AND RATE LIMITS
+    .Fl \-timeout
+    bounds each attempt of a request, and
+    .Cm token_command .
+    GET, PUT and DELETE are retried on connection errors, timeouts, 502, 503, 504 and 429; POST and PATCH only on 429 and when the request never left.
+    Waits honour Retry-After and the error's
+    .Li retry_after ,
+    else back off exponentially with jitter.
+    .Pp
+    Pacing reads X-RateLimit-Limit, -Remaining and -Reset: requests go at once while the budget lasts; when it is spent, a fixed window (Reset stays put) is waited out until its reset, never longer, and a token bucket (Reset moves later with each request) is paced at its refill rate.
+    Against either kind no 429 is provoked.
+    .Pp
+    .Fl \-max-wait
+    (default 60 seconds) bounds every single wait: when the API asks for a longer one, by Retry-After or by what its headers imply,
+    .Nm
+    does not sleep but exits 7 at once, saying how long the API asked for and the time to try again.
+    Every wait over one second is said on standard error
+    .Pq Li rate limited (429): retrying GET /whm/servers in 12 s (attempt 2 of 4) ,
+    on a terminal or not, unless
+    .Fl q .
+    .Sh MONITORING
+    .Ic health Fl o Cm nagios
+    prints one line in the monitoring-plugins format,
+    .Li SOPORTE OK - healthy, version 1.0.0 | time=0.012s;;;0 accounts=250;;;0 ,
+    and exits 0 OK (healthy), 1 WARNING (degraded), 2 CRITICAL (unhealthy, unreachable, a server error, authentication) or 3 UNKNOWN (a usage or configuration problem).
+    .Pp
+    .Ic health Fl o Cm prometheus
+    prints the Prometheus text exposition format:
+    .Li soporte_health_up ,
+    .Li soporte_health_status{status}
+    (1 for the status reported),
+    .Li soporte_health_check{check} ,
+    .Li soporte_health_request_duration_seconds
+    and
+    .Li soporte_health_last_run_timestamp_seconds .
+    A failed check still prints them, with
+    .Li soporte_health_up 0 ,
+    and exits with the usual status.
     .Sh CONFIGURATION
     The config file is INI text with one section per profile and
     .Li #
@@ -180,17 +314,24 @@ public enum ManPage {
     token = sk_test_abc123xyz
     .Ed
     .Pp
-    Keys: api_url, token, token_command, license_key, signing_secret, output, color, timeout, retries, ca_bundle, concurrency.
+    Keys: api_url, token, token_command, license_key, signing_secret, output, color, timeout, retries, max_wait, ca_bundle, concurrency (1 to 16), history (on or off).
     Unknown keys are warned about.
+    A bad value stops every command with status 3 naming the file, line and key, except the config commands, which read past it so that it can be repaired.
     Precedence is flag, then environment, then the profile, then the default.
+    .Pp
     The token comes from the first of
     .Fl \-token-file ,
     .Ev SOPORTE_API_TOKEN ,
-    the profile's token_command (run by /bin/sh, its trimmed output is the token) and the profile's token.
+    the profile's token_command and the profile's token.
     There is no flag that takes the token itself.
-    A file that holds a token or signing secret and that group or others can read is refused.
+    token_command runs by /bin/sh in a process group of its own, with standard input closed; its output (trimmed) is the token and is never shown, its standard error reaches the user.
+    It is bounded by
+    .Fl \-timeout :
+    past that its group is killed and the run ends with status 3; once the shell has exited, children it left running in the background are ended too.
+    A file that holds a token, a signing secret or a license key, and any token file, that group or others can read is refused with the chmod that fixes it.
+    .Pp
     .Ic config set
-    writes through a temporary file and a rename, with mode 0600 (folder 0700), keeping every other line.
+    checks the value exactly as a reader would (status 2 and the file untouched when it is wrong), creates the profile's section when it is missing, takes a lock so that concurrent runs lose no update, and writes through a temporary file and a rename with mode 0600 (folder 0700), keeping every other line; a config that is a symbolic link is written at its target and stays a link.
     .Sh ENVIRONMENT
     .Bl -tag -width Ds
     .It Ev SOPORTE_API_TOKEN
@@ -209,78 +350,136 @@ public enum ManPage {
     Signs POST, PUT, PATCH and DELETE requests with X-Timestamp and X-Signature (HMAC-SHA256 of method, path, timestamp and body).
     .It Ev SOPORTE_CA_BUNDLE
     Extra CA certificates to trust.
-    .It Ev NO_COLOR
-    Disables colour.
-    .It Ev XDG_CONFIG_HOME
-    Where the config folder lives.
+    .It Ev SOPORTE_HISTORY
+    .Li off
+    turns the history off.
+    .It Ev NO_COLOR , Ev CLICOLOR , Ev CLICOLOR_FORCE
+    Colour, as usual.
+    .It Ev XDG_CONFIG_HOME , Ev XDG_STATE_HOME
+    Where the config and the history live.
     .It Ev HTTPS_PROXY , Ev NO_PROXY
     Proxies, as libcurl reads them.
     .El
+    .Pp
+    A SOPORTE_ variable whose value is not UTF-8 is a configuration error (status 3).
     .Sh FILES
     .Bl -tag -width Ds
     .It Pa $XDG_CONFIG_HOME/soporte/config
     The config file; without XDG_CONFIG_HOME,
     .Pa ~/.config/soporte/config .
+    .It Pa $XDG_STATE_HOME/soporte/history
+    The history: one JSON line for each POST, PUT, PATCH and DELETE sent (time, profile, API host, method, path, HTTP status, request id, duration; never a body, a header or a secret), mode 0600, the newest 10,000 kept; without XDG_STATE_HOME,
+    .Pa ~/.local/state/soporte/history .
+    .Ic soporte history
+    lists it, newest first.
     .El
     .Sh EXIT STATUS
     .Bl -tag -width Ds -compact
     .It 0
     success
     .It 1
-    unexpected error
+    unexpected error, or standard output could not be written
     .It 2
-    usage: bad command, option, filter or argument; refused confirmation
+    usage: bad command, option, filter or argument; refused confirmation; a journal in use
     .It 3
-    configuration: no token, bad config file, insecure file mode, http:// to a non-loopback host
+    configuration: no token, bad config file or value, insecure file mode, http:// to a non-loopback host, token_command failed or timed out
     .It 4
     authentication or permission (HTTP 401, 403)
     .It 5
-    not found (HTTP 404)
+    not found (HTTP 404, or no item with that name)
     .It 6
     rejected request (HTTP 400, 409, 422), details printed
     .It 7
-    rate limited after the retries
+    rate limited after the retries, or the API asked for a wait longer than --max-wait
     .It 8
-    server error after the retries, or an answer that is not the API's JSON
+    server error after the retries, an answer that is not the API's JSON, a short page twice, an answer over 16 MiB
     .It 9
     network: DNS, connect, timeout, TLS verification
     .It 10
     health: the API reports itself not healthy
     .It 130
-    interrupted
+    interrupted (Ctrl-C)
     .It 141
     standard output was closed early (as by head)
+    .It 143
+    terminated (SIGTERM)
     .El
     .Pp
     Bulk commands exit 0 only if every ID succeeded, else with the status of the first failure.
+    .Ic health Fl o Cm nagios
+    uses the plugin statuses 0 to 3 instead.
     .Sh EXAMPLES
-    A nightly export from cron:
-    .Bd -literal -offset indent
-    0 3 * * * soporte invoices list --filter status=pending \e
-        --filter 'amount>=100' -o csv > /srv/reports/pending.csv
-    .Ed
+    Pending invoices over 100 to a spreadsheet, as a nightly cron job would:
+    .Dl soporte invoices list --filter status=pending --filter 'amount>=100' -o csv --csv-safe > pending.csv
     .Pp
     Domains of suspended accounts, with jq:
     .Dl soporte accounts list --filter status=suspended -o ndjson | jq -r .domain
     .Pp
-    Suspend every account on server 3, reading IDs from standard input:
+    Suspend every account on server 3, reading IDs from standard input, with a journal that makes a rerun pick up where a run stopped:
     .Bd -literal -offset indent
     soporte accounts list --filter server_id=3 -o tsv --fields id \e
-        --no-headers | soporte accounts suspend - --yes --reason maintenance
+        --no-headers | soporte accounts suspend - --yes --reason maintenance \e
+        --journal suspend-srv3.log
     .Ed
     .Pp
     See what a command would send:
     .Dl soporte accounts delete 42 --dry-run
+    .Pp
+    A check for Nagios or Icinga, and a textfile for the Prometheus node exporter:
+    .Dl soporte health -o nagios
+    .Dl soporte health -o prometheus > soporte.prom
+    .Pp
+    What was changed from here lately:
+    .Dl soporte history --limit 10
+    .Sh DIAGNOSTICS
+    Errors go to standard error as
+    .Li soporte: message ,
+    detail lines, and the server's request id.
+    With
+    .Fl o Cm json
+    or
+    .Cm ndjson
+    standard error carries JSON only, one line each: errors as
+    .Li {"error": {"code", "message", "http_status", "exit_status", "request_id", "details"}} ,
+    the same shape for the API's errors and those of
+    .Nm
+    (null where there is none), warnings and notes as
+    .Li {"warning": {"code", "message"}} ,
+    .Fl v
+    lines as
+    .Li {"log": {"message"}} .
+    Text from outside shown on standard error is escaped for the terminal.
+    A closed or unwritable standard output is an error (status 1); one closed by the reader, as by head, ends the run quietly with status 141.
     .Sh SECURITY
     Only HTTPS is used, except to loopback hosts.
     Certificates are always verified;
     .Fl \-ca-bundle
     adds trust and nothing turns verification off.
     Redirects are followed only within the API's origin, so the token never leaves it.
-    Tokens, signing secrets and passwords are redacted from every message, including
+    .Pp
+    No output of
+    .Nm
+    ever holds a secret (the token, whatever its source, the signing secret, the license key, passwords): not standard output or error,
+    .Fl v
+    or
+    .Fl vv ,
+    .Fl \-dry-run ,
+    a journal or the history, nor the text the server sends back, whether it echoes a secret raw or escaped (JSON, shell, URL, CSV, TSV).
+    Where one would appear,
+    .Li [redacted]
+    appears; a secret shorter than 4 bytes is not searched for.
     .Fl vv
-    output, and passwords are never taken from the command line.
-    Retries repeat GET, PUT and DELETE; POST and PATCH are repeated only after a 429 or when the request never left.
+    masks JSON keys named password, token, secret, signing_secret and license_key at any depth.
+    .Fl \-dry-run
+    shows
+    .Li $SOPORTE_API_TOKEN ,
+    .Li $SOPORTE_LICENSE_KEY
+    and
+    .Li $SOPORTE_PASSWORD
+    in place of the values.
+    Passwords are never taken from the command line.
+    CR, LF and NUL are refused in anything that becomes a header.
+    Core dumps are turned off at start.
     .Sh SEE ALSO
     .Xr curl 1 ,
     .Xr jq 1 ,

@@ -146,7 +146,7 @@ enum CompletionCommand {
     static let spec = CommandSpec(
         "completion", summary: "Print a shell completion script.",
         arguments: [ArgumentSpec("SHELL", help: "bash, zsh or fish.", completion: .choices(Completion.Shell.allCases.map(\.rawValue)))],
-        examples: ["soporte completion bash > /etc/bash_completion.d/soporte"],
+        examples: ["source <(soporte completion bash)", "soporte completion fish > ~/.config/fish/completions/soporte.fish"],
         handler: Handler(name: "completion", needs: .nothing) { inv in
             guard let shell = Completion.Shell(rawValue: inv.args[0]) else {
                 throw SoporteError.usage("unknown shell '\(Sanitizer.forTerminal(inv.args[0]))' (use bash, zsh or fish)")

@@ -8,7 +8,7 @@ enum HealthCommand: Command {
         "health", summary: "Check the API's system health (exit 10 when not healthy).",
         details: "-o nagios prints one line in the monitoring-plugins format and exits 0 OK (healthy), 1 WARNING (degraded), 2 CRITICAL (unhealthy, unreachable, 5xx, auth) or 3 UNKNOWN (usage or config problem). -o prometheus prints the text exposition format; a failed check still prints it, with soporte_health_up 0.",
         examples: ["soporte health", "soporte health -o json || page-oncall", "soporte health -o nagios",
-                   "soporte health -o prometheus > /var/lib/node_exporter/textfile/soporte.prom"],
+                   "soporte health -o prometheus > \"$TEXTFILE_DIR/soporte.prom\""],
         extraFormats: [.nagios, .prometheus],
         handler: Handler.of(HealthCommand.self))
 
