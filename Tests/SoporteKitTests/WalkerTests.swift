@@ -189,8 +189,12 @@ final class BulkTests: XCTestCase {
         let r = h.run(["accounts", "suspend", "1", "2", "3", "4", "--yes", "--journal", "/j"])
         XCTAssertEqual(r.status, 0, r.err)
         XCTAssertEqual(r.out, "skipped 1 (done, journal)\nsuspended 2\nsuspended 3 (checked: done by an earlier run)\nsuspended 4\n")
-        let lines = (h.fs.text("/j") ?? "").split(separator: "\n").suffix(3)
-        XCTAssertEqual(lines.compactMap { (try? JSONParser.parse(String($0)))?["outcome"]?.stringValue }, ["done", "done", "done"])
+        let added = (h.fs.text("/j") ?? "").split(separator: "\n").dropFirst(4).compactMap { try? JSONParser.parse(String($0)) }
+        func outcomes(_ id: Int) -> [String] { added.filter { $0["id"]?.intValue == id }.compactMap { $0["outcome"]?.stringValue } }
+        XCTAssertEqual(outcomes(2), ["sending", "done"])
+        XCTAssertEqual(outcomes(3), ["done"], "checked, not sent: no sending line")
+        XCTAssertEqual(outcomes(4), ["sending", "done"])
+        XCTAssertEqual(outcomes(1), [])
         h.transport.verify()
     }
 }

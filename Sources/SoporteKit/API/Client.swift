@@ -49,91 +49,132 @@ public final class APIClient: Sendable {
 
     // MARK: - Sending
 
+    /// Where one call stands between attempts.
+    struct Exchange {
+        var call: APICall
+        var url: String
+        let requestID: String
+        var redirects: RedirectPolicy
+        var attempt = 0
+        /// An attempt was sent and its answer lost (so a later 404 may be our own doing).
+        var lostAnswer = false
+    }
+
+    /// What to do after an attempt.
+    enum Step {
+        case answer(APIAnswer)
+        case fail(SoporteError)
+        case retry(after: Double, because: String)
+        case follow
+    }
+
     /// Sends a call with retries; returns the parsed answer or throws a `SoporteError`.
     /// `allowance` bounds the memory its body may take (walks share one budget).
     public func send(_ call: APICall, allowance: (any BodyAllowance)? = nil) throws -> APIAnswer {
-        let requestID = settings.requestID ?? Random.uuid()
-        var current = call
-        var url = builder.url(for: call)
-        var redirects = RedirectPolicy(origin: base.origin)
+        var x = Exchange(call: call, url: builder.url(for: call), requestID: settings.requestID ?? Random.uuid(),
+                         redirects: RedirectPolicy(origin: base.origin))
         let policy = RetryPolicy(maxRetries: settings.retries, maxWait: settings.maxWait)
-        var attempt = 0
-        var lostAnswer = false
         while true {
-            try pace(current)
-            let headers = [("Authorization", "Bearer \(token)")]
-                + builder.headers(for: current, requestID: requestID, timestampMillis: Int64(clock.now() * 1000))
-            let req = HTTPRequest(method: current.method, url: url, headers: headers, body: current.body,
-                                  timeout: settings.timeout, connectTimeout: min(10, settings.timeout),
-                                  caBundle: settings.caBundle, allowance: allowance)
-            if settings.verbosity >= 2 { logRequest(req) }
-            let started = clock.monotonic()
-            let result = transport.perform(req)
-            if current.isMutating, let r = recorder {
-                switch result {
-                case .success(let resp):
-                    r.record(method: current.method, path: current.path, status: resp.status,
-                             requestID: resp.header("X-Request-ID") ?? requestID, seconds: clock.monotonic() - started)
-                case .failure(let e) where e.requestSent:
-                    r.record(method: current.method, path: current.path, status: nil, requestID: requestID, seconds: clock.monotonic() - started)
-                case .failure: break
-                }
-            }
+            try pace(x.call)
+            let result = attempt(x, allowance: allowance)
+            let step: Step
             switch result {
-            case .failure(let e):
-                pacer.abandon()
-                allowance?.releaseAll()
-                log(1, "\(current.method) \(url) -> \(e.message)")
-                if e.requestSent { lostAnswer = true }
-                guard case .retry(let d) = policy.decide(method: current.method, attempt: attempt, outcome: .transport(e), random: random) else {
-                    throw transportFailure(e, call: current, requestID: requestID, attempts: attempt + 1)
-                }
-                try wait(d, because: e.message, call: current, attempt: attempt)
-                attempt += 1
-            case .success(let raw):
-                pacer.observe(limit: raw.header("X-RateLimit-Limit"), remaining: raw.header("X-RateLimit-Remaining"),
-                              reset: raw.header("X-RateLimit-Reset"), now: clock.now())
-                var resp = raw
-                resp.headers = reader.headers(raw.headers)
-                let rid = resp.header("X-Request-ID").map(Sanitizer.forTerminal) ?? requestID
-                logResponse(current, url: url, resp, requestID: rid)
-                switch redirects.decide(status: resp.status, location: resp.header("Location"), currentURL: url, method: current.method) {
-                case .none: break
-                case .follow(let target, let method, let dropBody):
-                    current.method = method
-                    if dropBody { current.body = nil }
-                    url = target
-                    allowance?.releaseAll()
-                    continue
-                case .refuseOtherOrigin(let loc):
-                    throw SoporteError(.server, "the API redirected \(current.method) \(current.path) to another origin (\(Sanitizer.forTerminal(loc))); not followed, the token stays with \(base.origin)",
-                                       requestID: rid, httpStatus: resp.status)
-                case .tooMany:
-                    throw SoporteError(.server, "too many redirects for \(current.method) \(current.path)", requestID: rid, httpStatus: resp.status)
-                }
-                if (200..<300).contains(resp.status) {
-                    return APIAnswer(status: resp.status, headers: resp.headers, json: try parseBody(resp, call: current, requestID: rid),
-                                     requestID: rid, afterLostAnswer: lostAnswer)
-                }
-                let retryAfter = RetryPolicy.parseRetryAfter(resp.header("Retry-After"), now: clock.now()) ?? reader.retryAfter(in: resp.body)
-                var err = reader.error(from: resp, call: current, requestID: rid)
-                err.afterLostAnswer = lostAnswer
-                err.responseBody = io.secrets.redact(resp.body)
-                switch policy.decide(method: current.method, attempt: attempt, outcome: .response(status: resp.status, retryAfter: retryAfter), random: random) {
-                case .retry(let d):
-                    allowance?.releaseAll()
-                    try wait(d, because: resp.status == 429 ? "rate limited (429)" : "HTTP \(resp.status)", call: current, attempt: attempt)
-                    attempt += 1
-                case .waitTooLong(let d):
-                    throw tooLongWait(d, call: current, what: "the API asked (HTTP \(resp.status), Retry-After)", requestID: rid, httpStatus: resp.status)
-                case .stop:
-                    if attempt > 0 { err.message += " (after \(attempt + 1) attempts)" }
-                    if resp.status == 429, let ra = retryAfter {
-                        err.details.append("the API asks to wait \(APIClient.seconds(ra)) (until \(APIClient.clockTime(clock.now() + ra)))")
-                    }
-                    throw err
-                }
+            case .failure(let e): step = afterFailure(e, &x, policy)
+            case .success(let resp): step = afterResponse(resp, &x, policy)
             }
+            switch step {
+            case .answer(let a): return a
+            case .fail(let e): throw e
+            case .follow: allowance?.releaseAll()
+            case .retry(let d, let reason):
+                allowance?.releaseAll()
+                try wait(d, because: reason, call: x.call, attempt: x.attempt)
+                x.attempt += 1
+            }
+        }
+    }
+
+    /// One request on the wire: built, logged, sent, and recorded in the history when it
+    /// may have changed something.
+    func attempt(_ x: Exchange, allowance: (any BodyAllowance)?) -> Result<HTTPResponse, TransportError> {
+        let headers = [("Authorization", "Bearer \(token)")]
+            + builder.headers(for: x.call, requestID: x.requestID, timestampMillis: Int64(clock.now() * 1000))
+        let req = HTTPRequest(method: x.call.method, url: x.url, headers: headers, body: x.call.body,
+                              timeout: settings.timeout, connectTimeout: min(10, settings.timeout),
+                              caBundle: settings.caBundle, allowance: allowance)
+        if settings.verbosity >= 2 { logRequest(req) }
+        let started = clock.monotonic()
+        let result = transport.perform(req)
+        if x.call.isMutating, let r = recorder {
+            switch result {
+            case .success(let resp):
+                r.record(method: x.call.method, path: x.call.path, status: resp.status,
+                         requestID: resp.header("X-Request-ID") ?? x.requestID, seconds: clock.monotonic() - started)
+            case .failure(let e) where e.requestSent:
+                r.record(method: x.call.method, path: x.call.path, status: nil, requestID: x.requestID, seconds: clock.monotonic() - started)
+            case .failure: break
+            }
+        }
+        return result
+    }
+
+    /// No answer: retry what is safe to, else the failure (an unknown outcome for a POST).
+    func afterFailure(_ e: TransportError, _ x: inout Exchange, _ policy: RetryPolicy) -> Step {
+        pacer.abandon()
+        log(1, "\(x.call.method) \(x.url) -> \(e.message)")
+        if e.requestSent { x.lostAnswer = true }
+        guard case .retry(let d) = policy.decide(method: x.call.method, attempt: x.attempt, outcome: .transport(e), random: random) else {
+            return .fail(transportFailure(e, call: x.call, requestID: x.requestID, attempts: x.attempt + 1))
+        }
+        return .retry(after: d, because: e.message)
+    }
+
+    /// An answer: a same-origin redirect to follow, the result, or an error to retry or give.
+    func afterResponse(_ raw: HTTPResponse, _ x: inout Exchange, _ policy: RetryPolicy) -> Step {
+        pacer.observe(limit: raw.header("X-RateLimit-Limit"), remaining: raw.header("X-RateLimit-Remaining"),
+                      reset: raw.header("X-RateLimit-Reset"), now: clock.now())
+        var resp = raw
+        resp.headers = reader.headers(raw.headers)
+        let rid = resp.header("X-Request-ID").map(Sanitizer.forTerminal) ?? x.requestID
+        logResponse(x.call, url: x.url, resp, requestID: rid)
+        switch x.redirects.decide(status: resp.status, location: resp.header("Location"), currentURL: x.url, method: x.call.method) {
+        case .none: break
+        case .follow(let target, let method, let dropBody):
+            x.call.method = method
+            if dropBody { x.call.body = nil }
+            x.url = target
+            return .follow
+        case .refuseOtherOrigin(let loc):
+            return .fail(SoporteError(.server, "the API redirected \(x.call.method) \(x.call.path) to another origin (\(Sanitizer.forTerminal(loc))); not followed, the token stays with \(base.origin)",
+                                      requestID: rid, httpStatus: resp.status))
+        case .tooMany:
+            return .fail(SoporteError(.server, "too many redirects for \(x.call.method) \(x.call.path)", requestID: rid, httpStatus: resp.status))
+        }
+        if (200..<300).contains(resp.status) {
+            do {
+                return .answer(APIAnswer(status: resp.status, headers: resp.headers, json: try parseBody(resp, call: x.call, requestID: rid),
+                                         requestID: rid, afterLostAnswer: x.lostAnswer))
+            } catch let e as SoporteError {
+                return .fail(e)
+            } catch {
+                return .fail(SoporteError(.unexpected, "\(error)"))
+            }
+        }
+        let retryAfter = RetryPolicy.parseRetryAfter(resp.header("Retry-After"), now: clock.now()) ?? reader.retryAfter(in: resp.body)
+        switch policy.decide(method: x.call.method, attempt: x.attempt, outcome: .response(status: resp.status, retryAfter: retryAfter), random: random) {
+        case .retry(let d):
+            return .retry(after: d, because: resp.status == 429 ? "rate limited (429)" : "HTTP \(resp.status)")
+        case .waitTooLong(let d):
+            return .fail(tooLongWait(d, call: x.call, what: "the API asked (HTTP \(resp.status), Retry-After)", requestID: rid, httpStatus: resp.status))
+        case .stop:
+            var err = reader.error(from: resp, call: x.call, requestID: rid)
+            err.afterLostAnswer = x.lostAnswer
+            err.responseBody = io.secrets.redact(resp.body)
+            if x.attempt > 0 { err.message += " (after \(x.attempt + 1) attempts)" }
+            if resp.status == 429, let ra = retryAfter {
+                err.details.append("the API asks to wait \(APIClient.seconds(ra)) (until \(APIClient.clockTime(clock.now() + ra)))")
+            }
+            return .fail(err)
         }
     }
 

@@ -58,116 +58,134 @@ public final class PageWalker {
     @discardableResult
     public func run(into writer: any ItemWriter) throws -> Int {
         let start = options.page ?? options.fromPage ?? 1
-        var plan = WalkPlan(startPage: start, limit: options.limit, perPage: options.pageSize)
-        let budget = WalkBudget(head: start)
-        var state = Progress(label: label)
+        var walk = Walk(walker: self, writer: writer, plan: WalkPlan(startPage: start, limit: options.limit, perPage: options.pageSize),
+                        budget: WalkBudget(head: start))
+        defer {
+            walk.budget.abandon()
+            SignalNote.clear()
+        }
+        guard try walk.firstPage(start), options.page == nil, walk.plan.lastPageNeeded > start else {
+            try writer.finish(complete: true)
+            noteLimit(walk.plan, written: walk.written)
+            return walk.written
+        }
+        try walk.rest(from: start + 1, to: walk.plan.lastPageNeeded)
+        io.clearProgress()
+        try writer.finish(complete: true)
+        noteLimit(walk.plan, written: walk.written)
+        return walk.written
+    }
+
+    /// One walk's state: the plan, what was written, the ids of the last two pages, and
+    /// the memory budget its pages share.
+    struct Walk {
+        let walker: PageWalker
+        let writer: any ItemWriter
+        var plan: WalkPlan
+        let budget: WalkBudget
+        var written = 0
         // Ids of the last two pages: when the collection shifts during a walk, repeats
         // come from the neighbouring page, so this window catches them in constant memory.
         var seen = RecentIDs()
-        defer {
-            budget.abandon()
-            SignalNote.clear()
+
+        /// Page 1 alone (it tells how many there are); false when nothing more is wanted.
+        mutating func firstPage(_ start: Int) throws -> Bool {
+            let allowance = budget.allowance(page: start)
+            defer { allowance.releaseAll() }
+            // Nothing was written yet: a failure here is just the request's error.
+            let first = try walker.fetch(start, allowance: allowance)
+            var items = try walker.items(of: first, page: start)
+            plan.first(meta: first.json["meta"], itemCount: items.count)
+            if walker.options.page == nil && plan.firstPageIsShort(itemCount: items.count) {
+                items = try walker.refetchShort(start, got: items.count, plan: plan, failed: failed)
+            }
+            walker.onFirstPage?(items)
+            let more: Bool
+            do { more = try emit(items) } catch { try? writer.finish(complete: false); throw error }
+            walker.publishResume(page: start + 1, written: written)
+            return more
         }
 
-        func emit(_ items: [JSONValue]) throws -> Bool {
+        /// Pages `from...to`, `concurrency` in flight, written in order.
+        mutating func rest(from: Int, to last: Int) throws {
+            budget.advance(head: from)
+            let budget = self.budget
+            let (client, path, options) = (walker.client, walker.path, walker.options)
+            let workers = OrderedWorkers<Fetched>(count: last - from + 1, width: walker.concurrency, window: walker.concurrency) { i in
+                let p = from + i
+                let allowance = budget.allowance(page: p)
+                do {
+                    return Fetched(result: .success(try client.send(APICall("GET", path, query: options.query(page: p)), allowance: allowance)),
+                                   allowance: allowance)
+                } catch let e as SoporteError {
+                    return Fetched(result: .failure(e), allowance: allowance)
+                } catch {
+                    return Fetched(result: .failure(SoporteError(.unexpected, "\(error)")), allowance: allowance)
+                }
+            }
+            defer { workers.cancel() }
+            for page in from...last {
+                budget.advance(head: page)
+                guard let fetched = workers.next() else { break }
+                defer { fetched.allowance.releaseAll() }
+                let answer: APIAnswer
+                switch fetched.result {
+                case .failure(let e): throw failed(e, page)
+                case .success(let a): answer = a
+                }
+                let items = try checked(answer, page: page)
+                let more: Bool
+                do { more = try emit(items) } catch let e as SoporteError { throw failed(e, page + 1) }
+                walker.publishResume(page: page + 1, written: written)
+                walker.io.progress("\(walker.label): page \(page)/\(plan.lastPage), \(written)" + (plan.total.map { "/\($0)" } ?? ""))
+                if !more { break }
+            }
+        }
+
+        /// A later page's items, once the plan's checks pass (a short page asked again).
+        mutating func checked(_ answer: APIAnswer, page: Int) throws -> [JSONValue] {
+            var items: [JSONValue]
+            do { items = try walker.items(of: answer, page: page) } catch let e as SoporteError { throw failed(e, page) }
+            switch plan.check(page: page, meta: answer.json["meta"], itemCount: items.count) {
+            case .ok: break
+            case .drift(let a, let b):
+                walker.io.warn("COLLECTION_CHANGED", "\(walker.label) changed during the walk (total \(a) -> \(b)); items may be missing, repeated ids are skipped")
+            case .outOfOrder(let got):
+                throw failed(SoporteError(.server, "asked for page \(page) and got page \(got) (the walk repeats or goes backwards)"), page)
+            case .short(let got, _):
+                items = try walker.refetchShort(page, got: got, plan: plan, failed: failed)
+            }
+            return items
+        }
+
+        mutating func emit(_ items: [JSONValue]) throws -> Bool {
             for item in items {
-                if let l = options.limit, state.written >= l { return false }
+                if let l = walker.options.limit, written >= l { return false }
                 if let id = item["id"], !id.isNull, !seen.insert(id.scalarText) { continue }
                 try writer.write(item)
-                state.written += 1
+                written += 1
             }
             seen.endPage()
-            try io.flush()
+            try walker.io.flush()
             return true
         }
 
-        func failed(_ e: SoporteError, page: Int) -> SoporteError {
+        /// The error of a walk stopped at `page`: what was written and how to go on.
+        func failed(_ e: SoporteError, _ page: Int) -> SoporteError {
             try? writer.finish(complete: false)
-            io.clearProgress()
+            walker.io.clearProgress()
             if e.status == .brokenPipe { return e }
             var err = e
-            err.message = "\(label): walk stopped at page \(page)" + (plan.lastPage > page ? " of \(plan.lastPage)" : "") + ": " + e.message
-            let resumeWith = "resume with: " + (resume.map { $0.command(fromPage: page, written: state.written) } ?? "--from-page \(page)")
-            if io.style.json {
+            err.message = "\(walker.label): walk stopped at page \(page)" + (plan.lastPage > page ? " of \(plan.lastPage)" : "") + ": " + e.message
+            let resumeWith = "resume with: " + (walker.resume.map { $0.command(fromPage: page, written: written) } ?? "--from-page \(page)")
+            if walker.io.style.json {
                 // The error line keeps the API's own details; the way on is a line of its own.
-                io.warn("WALK_STOPPED", "\(label): walk stopped at page \(page); \(state.written) items were written; \(resumeWith)")
+                walker.io.warn("WALK_STOPPED", "\(walker.label): walk stopped at page \(page); \(written) items were written; \(resumeWith)")
             } else {
-                err.details = ["\(state.written) items were written before the failure", resumeWith] + e.details
+                err.details = ["\(written) items were written before the failure", resumeWith] + e.details
             }
             return err
         }
-
-        // Page 1 alone.
-        let firstAllowance = budget.allowance(page: start)
-        let first: APIAnswer
-        // Nothing was written yet: a failure here is just the request's error.
-        first = try fetch(start, allowance: firstAllowance)
-        var firstItems = try items(of: first, page: start)
-        plan.first(meta: first.json["meta"], itemCount: firstItems.count)
-        if options.page == nil && plan.firstPageIsShort(itemCount: firstItems.count) {
-            firstItems = try refetchShort(start, got: firstItems.count, plan: plan, failed: failed)
-        }
-        onFirstPage?(firstItems)
-        var more: Bool
-        do { more = try emit(firstItems) } catch { try? writer.finish(complete: false); throw error }
-        firstAllowance.releaseAll()
-        if options.page != nil || plan.lastPageNeeded <= start || !more {
-            try writer.finish(complete: true)
-            noteLimit(plan, written: state.written)
-            return state.written
-        }
-        publishResume(page: start + 1, written: state.written)
-
-        // The rest, `concurrency` in flight, taken in order.
-        let last = plan.lastPageNeeded
-        budget.advance(head: start + 1)
-        let workers = OrderedWorkers<Fetched>(count: last - start, width: concurrency, window: concurrency) { [client, path, options] i in
-            let p = start + 1 + i
-            let allowance = budget.allowance(page: p)
-            do {
-                return Fetched(result: .success(try client.send(APICall("GET", path, query: options.query(page: p)), allowance: allowance)),
-                               allowance: allowance)
-            } catch let e as SoporteError {
-                return Fetched(result: .failure(e), allowance: allowance)
-            } catch {
-                return Fetched(result: .failure(SoporteError(.unexpected, "\(error)")), allowance: allowance)
-            }
-        }
-        defer { workers.cancel() }
-        for page in (start + 1)...last {
-            budget.advance(head: page)
-            guard let fetched = workers.next() else { break }
-            defer { fetched.allowance.releaseAll() }
-            let answer: APIAnswer
-            switch fetched.result {
-            case .failure(let e): throw failed(e, page: page)
-            case .success(let a): answer = a
-            }
-            var pageItems: [JSONValue]
-            do { pageItems = try items(of: answer, page: page) } catch let e as SoporteError { throw failed(e, page: page) }
-            switch plan.check(page: page, meta: answer.json["meta"], itemCount: pageItems.count) {
-            case .ok: break
-            case .drift(let a, let b):
-                io.warn("COLLECTION_CHANGED", "\(label) changed during the walk (total \(a) -> \(b)); items may be missing, repeated ids are skipped")
-            case .outOfOrder(let got):
-                throw failed(SoporteError(.server, "asked for page \(page) and got page \(got) (the walk repeats or goes backwards)"), page: page)
-            case .short(let got, _):
-                pageItems = try refetchShort(page, got: got, plan: plan, failed: failed)
-            }
-            do { more = try emit(pageItems) } catch let e as SoporteError { throw failed(e, page: page + 1) }
-            publishResume(page: page + 1, written: state.written)
-            io.progress("\(label): page \(page)/\(plan.lastPage), \(state.written)" + (plan.total.map { "/\($0)" } ?? ""))
-            if !more { break }
-        }
-        io.clearProgress()
-        try writer.finish(complete: true)
-        noteLimit(plan, written: state.written)
-        return state.written
-    }
-
-    struct Progress {
-        let label: String
-        var written = 0
     }
 
     func fetch(_ page: Int, allowance: PageAllowance) throws -> APIAnswer {
