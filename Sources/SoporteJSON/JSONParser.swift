@@ -12,9 +12,14 @@ public struct JSONParser {
 
     /// Parses one document. `maxValues` bounds how many values (of any kind) it may
     /// hold, so that a hostile body cannot make the tree take unbounded memory.
-    public static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth, maxValues: Int = Int.max) throws -> JSONValue {
+    /// `escaped`, when given, sees every string (key or value) that was written with
+    /// escapes, once decoded, and returns what to keep instead: text that could hide from
+    /// a search of the raw bytes can only be in those.
+    public static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth, maxValues: Int = Int.max,
+                             escaped: ((String) -> String)? = nil) throws -> JSONValue {
         try bytes.withUnsafeBufferPointer { buf in
             var p = Cursor(buf: buf, maxDepth: maxDepth, maxValues: maxValues)
+            p.escapedHook = escaped
             p.skipSpace()
             let v = try p.value(depth: 0)
             p.skipSpace()
@@ -32,6 +37,7 @@ public struct JSONParser {
         let maxDepth: Int
         let maxValues: Int
         var values = 0
+        var escapedHook: ((String) -> String)?
         var i = 0
         /// The keys of the last object read at each depth. Items of a page share their
         /// keys, so a matching object reuses this array instead of allocating its own.
@@ -198,7 +204,7 @@ public struct JSONParser {
                     guard let s = String(validating: out, as: UTF8.self) else {
                         throw JSONParseError(message: "invalid UTF-8 in a string", offset: start)
                     }
-                    return s
+                    return escapedHook.map { $0(s) } ?? s
                 }
                 if b < 0x20 { throw error("control character in a string") }
                 if b != UInt8(ascii: "\\") { out.append(b); i += 1; continue }

@@ -1,7 +1,7 @@
 /// A JSON value that keeps what the server said: object keys in their order and numbers
 /// as their literal source text, so that re-serializing never changes `100.10` or
 /// `9007199254740993`.
-public indirect enum JSONValue: Equatable, Sendable {
+public enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
     /// The number's literal text, already validated against the JSON grammar.

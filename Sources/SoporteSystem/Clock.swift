@@ -86,3 +86,17 @@ public enum CivilTime {
         return "\(y)-\(two(m))-\(two(d))"
     }
 }
+
+/// The C allocator's knobs.
+public enum Allocator {
+    /// Large allocations (page bodies of hundreds of KB) from the heap, reused, instead of
+    /// a fresh mmap (and its page faults) each time: glibc's M_MMAP_THRESHOLD. `mallopt` is
+    /// not in Swift's Glibc module, so it is looked up.
+    public static func keepLargeBlocksOnTheHeap(upTo bytes: Int32) {
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        guard let sym = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
+        let mallopt = unsafeBitCast(sym, to: Mallopt.self)
+        _ = mallopt(-3, bytes)  // M_MMAP_THRESHOLD
+        _ = mallopt(-1, bytes)  // M_TRIM_THRESHOLD: freed blocks stay for the next page
+    }
+}

@@ -113,9 +113,17 @@ public enum Files {
 
     /// Writes every byte, retrying short writes and EINTR.
     public static func writeAll(fd: Int32, _ bytes: [UInt8], name: String) throws(SystemError) {
+        var failure: SystemError?
+        bytes.withUnsafeBytes { raw in
+            do throws(SystemError) { try writeAll(fd: fd, raw, name: name) } catch { failure = error }
+        }
+        if let f = failure { throw f }
+    }
+
+    public static func writeAll(fd: Int32, _ bytes: UnsafeRawBufferPointer, name: String) throws(SystemError) {
         var off = 0
         while off < bytes.count {
-            let n = bytes[off...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            let n = write(fd, bytes.baseAddress! + off, bytes.count - off)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw SystemError("write", name)

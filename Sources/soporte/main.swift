@@ -5,6 +5,11 @@ import SoporteKit
 import SoporteCurl
 import SoporteSystem
 
+// Page bodies (hundreds of KB) come from the heap and are reused, not mapped afresh and
+// faulted in for every page: with glibc's default they are mmap'd above 128 KiB, which
+// cost a tenth of a 100,000-item walk in page faults.
+Allocator.keepLargeBlocksOnTheHeap(upTo: 32 << 20)
+
 // No crash may write a secret to disk (SPEC §10.1).
 var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
 setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &noCore)

@@ -11,6 +11,8 @@ public struct APIAnswer: Sendable {
     public var requestID: String?
     /// The request was sent more than once because an earlier answer was lost.
     public var afterLostAnswer: Bool = false
+    /// The body as received, for a call made with `decode: false` (else empty).
+    public var body: [UInt8] = []
 }
 
 /// Reads what the server sent: JSON parsed with limits, every echo of a secret replaced
@@ -25,31 +27,27 @@ public struct AnswerReader: Sendable {
     public init(secrets: Secrets) { self.secrets = secrets }
 
     /// Parses a body, with echoed secrets replaced. Throws `JSONParseError`.
+    /// A secret written plainly is found in the raw bytes (then every string is checked);
+    /// one spelt with escapes can only be in a string that had escapes, which the parser
+    /// hands over decoded, so the common page costs one scan of its bytes.
     public func json(_ body: [UInt8]) throws -> JSONValue {
-        let v = try JSONParser.parse(body, maxValues: AnswerReader.maxValues)
-        // Escapes can spell a secret in ways no raw form covers; then check decoded text.
-        if secrets.entries.isEmpty { return v }
-        if secrets.contains(body) || AnswerReader.hasUnicodeEscape(body) { return secrets.redact(v) }
-        return v
+        if secrets.entries.isEmpty { return try JSONParser.parse(body, maxValues: AnswerReader.maxValues) }
+        let v = try JSONParser.parse(body, maxValues: AnswerReader.maxValues) { [secrets] s in
+            secrets.containsValue(s) ? secrets.redact(s) : s
+        }
+        return secrets.contains(body) ? secrets.redact(v) : v
+    }
+
+    /// What a tape writer asks of a string that had escapes: its text with secrets
+    /// replaced, or nil to keep it as written. Nil when the run knows no secret.
+    public var escapedStrings: ((String) -> String?)? {
+        if secrets.entries.isEmpty { return nil }
+        return { [secrets] s in secrets.containsValue(s) ? secrets.redact(s) : nil }
     }
 
     /// Header values with secrets replaced.
     public func headers(_ h: [(String, String)]) -> [(String, String)] {
         h.map { ($0.0, secrets.redact($0.1)) }
-    }
-
-    /// Whether the body holds a `\u` escape (memchr for each backslash).
-    static func hasUnicodeEscape(_ body: [UInt8]) -> Bool {
-        body.withUnsafeBufferPointer { buf in
-            guard let base = buf.baseAddress else { return false }
-            var i = 0
-            while i < buf.count - 1, let p = memchr(base + i, 0x5C, buf.count - 1 - i) {
-                let at = base.distance(to: p.assumingMemoryBound(to: UInt8.self))
-                if buf[at + 1] == 0x75 { return true }
-                i = at + 2
-            }
-            return false
-        }
     }
 
     /// Maps an HTTP error answer to our error: the API's envelope when there is one.

@@ -14,7 +14,7 @@ public final class APIClient: Sendable {
     let clock: any Clock
     let random: @Sendable () -> Double
     public let builder: RequestBuilder
-    let reader: AnswerReader
+    public let reader: AnswerReader
     public let pacer = RatePacer()
     let base: URLParts
     /// When the last wait was announced, so that threads of one walk do not all say it.
@@ -151,6 +151,10 @@ public final class APIClient: Sendable {
             return .fail(SoporteError(.server, "too many redirects for \(x.call.method) \(x.call.path)", requestID: rid, httpStatus: resp.status))
         }
         if (200..<300).contains(resp.status) {
+            if !x.call.decode {
+                return .answer(APIAnswer(status: resp.status, headers: resp.headers, json: .null, requestID: rid,
+                                         afterLostAnswer: x.lostAnswer, body: resp.body))
+            }
             do {
                 return .answer(APIAnswer(status: resp.status, headers: resp.headers, json: try parseBody(resp, call: x.call, requestID: rid),
                                          requestID: rid, afterLostAnswer: x.lostAnswer))

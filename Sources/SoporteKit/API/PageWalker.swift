@@ -49,7 +49,7 @@ public final class PageWalker {
     }
 
     struct Fetched: Sendable {
-        let result: Result<APIAnswer, SoporteError>
+        let result: Result<Page, SoporteError>
         let allowance: PageAllowance
     }
 
@@ -93,15 +93,14 @@ public final class PageWalker {
             let allowance = budget.allowance(page: start)
             defer { allowance.releaseAll() }
             // Nothing was written yet: a failure here is just the request's error.
-            let first = try walker.fetch(start, allowance: allowance)
-            var items = try walker.items(of: first, page: start)
-            plan.first(meta: first.json["meta"], itemCount: items.count)
-            if walker.options.page == nil && plan.firstPageIsShort(itemCount: items.count) {
-                items = try walker.refetchShort(start, got: items.count, plan: plan, failed: failed)
+            var first = try walker.fetch(start, allowance: allowance)
+            plan.first(meta: first.meta, itemCount: first.count)
+            if walker.options.page == nil && plan.firstPageIsShort(itemCount: first.count) {
+                first = try walker.refetchShort(start, got: first.count, plan: plan, failed: failed)
             }
-            walker.onFirstPage?(items)
+            if let f = walker.onFirstPage { f((0..<first.count).map { first.value($0, escaped: walker.escaped) }) }
             let more: Bool
-            do { more = try emit(items) } catch { try? writer.finish(complete: false); throw error }
+            do { more = try emit(first) } catch { try? writer.finish(complete: false); throw error }
             walker.publishResume(page: start + 1, written: written)
             return more
         }
@@ -115,8 +114,8 @@ public final class PageWalker {
                 let p = from + i
                 let allowance = budget.allowance(page: p)
                 do {
-                    return Fetched(result: .success(try client.send(APICall("GET", path, query: options.query(page: p)), allowance: allowance)),
-                                   allowance: allowance)
+                    let a = try client.send(APICall("GET", path, query: options.query(page: p), decode: false), allowance: allowance)
+                    return Fetched(result: .success(try Page.read(a, page: p, path: path, reader: client.reader)), allowance: allowance)
                 } catch let e as SoporteError {
                     return Fetched(result: .failure(e), allowance: allowance)
                 } catch {
@@ -128,12 +127,12 @@ public final class PageWalker {
                 budget.advance(head: page)
                 guard let fetched = workers.next() else { break }
                 defer { fetched.allowance.releaseAll() }
-                let answer: APIAnswer
+                let fetchedPage: Page
                 switch fetched.result {
                 case .failure(let e): throw failed(e, page)
-                case .success(let a): answer = a
+                case .success(let p): fetchedPage = p
                 }
-                let items = try checked(answer, page: page)
+                let items = try checked(fetchedPage, page: page)
                 let more: Bool
                 do { more = try emit(items) } catch let e as SoporteError { throw failed(e, page + 1) }
                 walker.publishResume(page: page + 1, written: written)
@@ -142,11 +141,10 @@ public final class PageWalker {
             }
         }
 
-        /// A later page's items, once the plan's checks pass (a short page asked again).
-        mutating func checked(_ answer: APIAnswer, page: Int) throws -> [JSONValue] {
-            var items: [JSONValue]
-            do { items = try walker.items(of: answer, page: page) } catch let e as SoporteError { throw failed(e, page) }
-            switch plan.check(page: page, meta: answer.json["meta"], itemCount: items.count) {
+        /// A later page, once the plan's checks pass (a short page asked again).
+        mutating func checked(_ items: Page, page: Int) throws -> Page {
+            var items = items
+            switch plan.check(page: page, meta: items.meta, itemCount: items.count) {
             case .ok: break
             case .drift(let a, let b):
                 walker.io.warn("COLLECTION_CHANGED", "\(walker.label) changed during the walk (total \(a) -> \(b)); items may be missing, repeated ids are skipped")
@@ -158,11 +156,12 @@ public final class PageWalker {
             return items
         }
 
-        mutating func emit(_ items: [JSONValue]) throws -> Bool {
-            for item in items {
+        mutating func emit(_ page: Page) throws -> Bool {
+            let escaped = walker.escaped
+            for k in 0..<page.count {
                 if let l = walker.options.limit, written >= l { return false }
-                if let id = item["id"], !id.isNull, !seen.insert(id.scalarText) { continue }
-                try writer.write(item)
+                if let id = page.id(k), !seen.insert(id) { continue }
+                try page.write(k, to: writer, escaped: escaped)
                 written += 1
             }
             seen.endPage()
@@ -188,26 +187,29 @@ public final class PageWalker {
         }
     }
 
-    func fetch(_ page: Int, allowance: PageAllowance) throws -> APIAnswer {
-        try client.send(APICall("GET", path, query: options.query(page: page)), allowance: allowance)
+    /// What the writer asks of strings that had escapes (a secret spelt with them).
+    var escaped: ((String) -> String?)? { client.reader.escapedStrings }
+
+    func fetch(_ page: Int, allowance: PageAllowance) throws -> Page {
+        let a = try client.send(APICall("GET", path, query: options.query(page: page), decode: false), allowance: allowance)
+        return try Page.read(a, page: page, path: path, reader: client.reader)
     }
 
     /// A short page is asked for once more; still short, it ends the walk (exit 8).
-    func refetchShort(_ page: Int, got: Int, plan: WalkPlan, failed: (SoporteError, Int) -> SoporteError) throws -> [JSONValue] {
+    func refetchShort(_ page: Int, got: Int, plan: WalkPlan, failed: (SoporteError, Int) -> SoporteError) throws -> Page {
         io.note("SHORT_PAGE", "\(label): page \(page) had \(got) of \(plan.perPage) items; asking for it again")
         let allowance = WalkBudget(head: page).allowance(page: page)
         defer { allowance.releaseAll() }
-        let again: APIAnswer
+        let again: Page
         do { again = try fetch(page, allowance: allowance) } catch let e as SoporteError { throw failed(e, page) }
-        let items = try self.items(of: again, page: page)
-        if let t = again.json["meta"]?["total"]?.intValue, let old = plan.total, t != old {
-            return items  // the collection changed: not a short page after all
+        if let t = again.meta?["total"]?.intValue, let old = plan.total, t != old {
+            return again  // the collection changed: not a short page after all
         }
-        if page < plan.lastPage && items.count < plan.perPage {
-            throw failed(SoporteError(.server, "page \(page) had \(items.count) of \(plan.perPage) items twice while the total stayed \(plan.total.map(String.init) ?? "the same"); items would be missing",
+        if page < plan.lastPage && again.count < plan.perPage {
+            throw failed(SoporteError(.server, "page \(page) had \(again.count) of \(plan.perPage) items twice while the total stayed \(plan.total.map(String.init) ?? "the same"); items would be missing",
                                       requestID: again.requestID), page)
         }
-        return items
+        return again
     }
 
     func publishResume(page: Int, written: Int) {
@@ -227,12 +229,67 @@ public final class PageWalker {
         io.note("LIMIT", "showing the first \(written) of \(t) \(label) (--limit \(l))")
     }
 
-    /// The `data` array of a list answer, or an error if the answer is not the API's shape.
-    func items(of a: APIAnswer, page: Int) throws -> [JSONValue] {
-        guard let items = a.json["data"]?.arrayValue else {
-            throw SoporteError(.server, "the answer for page \(page) of \(path) has no 'data' list (not the API's shape)", requestID: a.requestID)
+}
+
+/// A page of a walk as it is held until written: a tape over its bytes (items copied
+/// out as they are), or, when a secret shows in its raw bytes, decoded values with every
+/// secret replaced. Read on the worker thread that fetched it.
+struct Page: Sendable {
+    let tape: JSONTape?
+    /// Tape indices of the items (fast path).
+    let items: [Int32]
+    /// The items (slow path).
+    let values: [JSONValue]
+    let meta: JSONValue?
+    let requestID: String?
+
+    var count: Int { tape == nil ? values.count : items.count }
+
+    /// Reads a page answer; an answer that is not the API's shape is an error.
+    static func read(_ a: APIAnswer, page: Int, path: String, reader: AnswerReader) throws -> Page {
+        let shapeError = SoporteError(.server, "the answer for page \(page) of \(path) has no 'data' list (not the API's shape)", requestID: a.requestID)
+        if reader.secrets.contains(a.body) {
+            let json: JSONValue
+            do { json = try reader.json(a.body) } catch let e as JSONParseError { throw notJSON(e, path: path, requestID: a.requestID) }
+            guard let items = json["data"]?.arrayValue else { throw shapeError }
+            return Page(tape: nil, items: [], values: items, meta: json["meta"], requestID: a.requestID)
         }
-        return items
+        var tape = JSONTape()
+        do { try tape.parse(a.body, maxValues: AnswerReader.maxValues) } catch let e as JSONParseError {
+            throw notJSON(e, path: path, requestID: a.requestID)
+        }
+        guard let data = tape.member(0, "data"), tape[data].kind == .array else { throw shapeError }
+        var items: [Int32] = []
+        items.reserveCapacity(Int(tape[data].count))
+        var e = data + 1
+        while e < Int(tape[data].next) {
+            items.append(Int32(e))
+            e = Int(tape[e].next)
+        }
+        let meta = tape.member(0, "meta").map { tape.value(at: $0) }
+        return Page(tape: tape, items: items, values: [], meta: meta, requestID: a.requestID)
+    }
+
+    static func notJSON(_ e: JSONParseError, path: String, requestID: String?) -> SoporteError {
+        SoporteError(.server, "the API's answer to GET \(path) is not valid JSON (\(e.description))", requestID: requestID)
+    }
+
+    /// The item's id as text (for the repeated-id check), if it has one.
+    func id(_ k: Int) -> String? {
+        guard let tape else {
+            guard let id = values[k]["id"], !id.isNull else { return nil }
+            return id.scalarText
+        }
+        guard let i = tape.member(Int(items[k]), "id"), tape[i].kind != .null else { return nil }
+        return tape.scalarText(i)
+    }
+
+    func value(_ k: Int, escaped: ((String) -> String?)?) -> JSONValue {
+        tape.map { $0.value(at: Int(items[k]), escapedString: escaped) } ?? values[k]
+    }
+
+    func write(_ k: Int, to writer: any ItemWriter, escaped: ((String) -> String?)?) throws {
+        if let tape { try writer.write(tape, Int(items[k]), escapedString: escaped) } else { try writer.write(values[k]) }
     }
 }
 

@@ -4,12 +4,16 @@ public struct APICall: Sendable, Equatable {
     public var path: String
     public var query: Query
     public var body: [UInt8]?
+    /// False: the answer's bytes are handed back undecoded (`APIAnswer.body`), for a
+    /// walk to read them into a tape on its own thread.
+    public var decode: Bool
 
-    public init(_ method: String, _ path: String, query: Query = Query(), body: [UInt8]? = nil) {
+    public init(_ method: String, _ path: String, query: Query = Query(), body: [UInt8]? = nil, decode: Bool = true) {
         self.method = method.uppercased()
         self.path = path.hasPrefix("/") ? path : "/" + path
         self.query = query
         self.body = body
+        self.decode = decode
     }
 
     public var isMutating: Bool { ["POST", "PUT", "PATCH", "DELETE"].contains(method) }

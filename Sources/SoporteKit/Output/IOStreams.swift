@@ -7,7 +7,13 @@ import SoporteSystem
 
 /// Where bytes go. The real one writes to a file descriptor; tests use a buffer.
 public protocol ByteSink: Sendable {
-    func write(_ bytes: [UInt8]) throws
+    func write(_ bytes: UnsafeRawBufferPointer) throws
+}
+
+extension ByteSink {
+    public func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try write($0) }
+    }
 }
 
 /// Writes straight to a file descriptor. EPIPE becomes a quiet `brokenPipe`; any other
@@ -20,7 +26,7 @@ public struct FDSink: ByteSink {
         self.name = name
     }
 
-    public func write(_ bytes: [UInt8]) throws {
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
         do {
             try Files.writeAll(fd: fd, bytes, name: name)
         } catch {
@@ -34,7 +40,7 @@ public struct FDSink: ByteSink {
 public struct ClosedSink: ByteSink {
     let name: String
     public init(name: String) { self.name = name }
-    public func write(_ bytes: [UInt8]) throws {
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
         throw SoporteError(.unexpected, "cannot write to \(name): it is closed")
     }
 }
@@ -43,7 +49,7 @@ public struct ClosedSink: ByteSink {
 public final class BufferSink: ByteSink {
     private let store = Mutex<[UInt8]>([])
     public init() {}
-    public func write(_ b: [UInt8]) throws { store.withLock { $0.append(contentsOf: b) } }
+    public func write(_ b: UnsafeRawBufferPointer) throws { store.withLock { $0.append(contentsOf: b) } }
     public var bytes: [UInt8] { store.withLock { $0 } }
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 }
@@ -124,11 +130,14 @@ public final class IOStreams: Sendable {
     /// Data for stdout. Writes happen under the lock, so output keeps its order even if
     /// another thread ever writes too.
     public func out(_ bytes: [UInt8]) throws {
+        try out { $0.append(contentsOf: bytes) }
+    }
+
+    /// Data appended by `build` straight into the buffer (no copy of its own).
+    public func out(_ build: (inout [UInt8]) -> Void) throws {
         try outBuffer.withLock { buf in
-            buf.append(contentsOf: bytes)
-            guard buf.count >= IOStreams.chunk else { return }
-            let ready = take(&buf, final: false)
-            if !ready.isEmpty { try outSink.write(ready) }
+            build(&buf)
+            if buf.count >= IOStreams.chunk { try drain(&buf, final: false) }
         }
     }
 
@@ -136,35 +145,28 @@ public final class IOStreams: Sendable {
 
     /// Writes everything buffered.
     public func flush() throws {
-        try outBuffer.withLock { buf in
-            let ready = take(&buf, final: true)
-            if !ready.isEmpty { try outSink.write(ready) }
-        }
+        try outBuffer.withLock { try drain(&$0, final: true) }
     }
 
-    /// The redacted bytes that may leave now. Unless `final`, a tail that could be the
-    /// start of a secret's form stays behind until more data (or the end) shows.
-    private func take(_ buf: inout [UInt8], final: Bool) -> [UInt8] {
+    /// Writes out what may leave now, redacted, and keeps the rest. Unless `final`, a tail
+    /// that could be the start of a secret's form stays behind until more data (or the
+    /// end) shows. Runs of bytes with no secret are written from the buffer as they are.
+    private func drain(_ buf: inout [UInt8], final: Bool) throws {
+        guard !buf.isEmpty else { return }
         let m = secrets.matcher
-        if m.isEmpty {
-            defer { buf.removeAll(keepingCapacity: true) }
-            return buf
+        var cut = m.isEmpty || final ? buf.count : max(0, buf.count - (m.longest - 1))
+        try buf.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var copied = 0
+            while !m.isEmpty, let (at, len) = m.firstMatch(in: bytes, from: copied), at < cut {
+                if at > copied { try outSink.write(UnsafeRawBufferPointer(rebasing: raw[copied..<at])) }
+                try outSink.write(Array(Secrets.mark.utf8))
+                copied = at + len
+                cut = max(cut, copied)
+            }
+            if cut > copied { try outSink.write(UnsafeRawBufferPointer(rebasing: raw[copied..<cut])) }
         }
-        var cut = final ? buf.count : max(0, buf.count - (m.longest - 1))
-        var out: [UInt8] = []
-        out.reserveCapacity(buf.count)
-        var copied = 0
-        var from = 0
-        while let (at, len) = m.firstMatch(in: buf, from: from), at < cut {
-            out.append(contentsOf: buf[copied..<at])
-            out.append(contentsOf: Secrets.mark.utf8)
-            copied = at + len
-            from = copied
-            cut = max(cut, copied)
-        }
-        out.append(contentsOf: buf[copied..<cut])
         buf.removeFirst(cut)
-        return out
     }
 
     // MARK: - Messages

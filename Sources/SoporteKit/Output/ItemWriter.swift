@@ -5,7 +5,16 @@ import SoporteJSON
 /// that no consumer mistakes partial data for a whole document).
 public protocol ItemWriter: AnyObject {
     func write(_ item: JSONValue) throws
+    /// The item at `index` of a tape. JSON writers copy its bytes; the others decode it.
+    /// `escapedString` may replace strings that had escapes (a secret spelt with them).
+    func write(_ tape: JSONTape, _ index: Int, escapedString: ((String) -> String?)?) throws
     func finish(complete: Bool) throws
+}
+
+extension ItemWriter {
+    public func write(_ tape: JSONTape, _ index: Int, escapedString: ((String) -> String?)?) throws {
+        try write(tape.value(at: index, escapedString: escapedString))
+    }
 }
 
 /// How columns are chosen and cells are read, shared by table, CSV and TSV.
@@ -121,6 +130,15 @@ public final class JSONArrayWriter: ItemWriter {
         try io.out(scratch)
     }
 
+    public func write(_ tape: JSONTape, _ index: Int, escapedString: ((String) -> String?)?) throws {
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(count == 0 ? 0x5B : 0x2C)
+        if pretty { scratch.append(contentsOf: [0x0A, 0x20, 0x20]) }
+        JSONWriter.write(tape, index, into: &scratch, indent: pretty ? 2 : nil, level: pretty ? 1 : 0, escapedString: escapedString)
+        count += 1
+        try io.out(scratch)
+    }
+
     public func finish(complete: Bool) throws {
         if complete {
             try io.out(count == 0 ? "[]\n" : (pretty ? "\n]\n" : "]\n"))
@@ -140,6 +158,13 @@ public final class NDJSONWriter: ItemWriter {
         JSONWriter.write(item, into: &scratch, indent: nil, level: 0)
         scratch.append(0x0A)
         try io.out(scratch)
+    }
+
+    public func write(_ tape: JSONTape, _ index: Int, escapedString: ((String) -> String?)?) throws {
+        try io.out { buf in
+            JSONWriter.write(tape, index, into: &buf, indent: nil, level: 0, escapedString: escapedString)
+            buf.append(0x0A)
+        }
     }
 
     public func finish(complete: Bool) throws { try io.flush() }

@@ -59,9 +59,10 @@ public final class Secrets: Sendable {
         return !m.isEmpty && m.firstMatch(in: bytes, from: 0) != nil
     }
 
-    /// True when a decoded string holds a secret's text.
+    /// True when a decoded string holds a secret's text (or one of its forms).
     public func containsValue(_ s: String) -> Bool {
-        entries.contains { s.contains($0.value) }
+        let m = matcher
+        return !m.isEmpty && m.firstMatch(in: Array(s.utf8), from: 0) != nil
     }
 
     /// Replaces secrets in every string (keys included) of a parsed document, so that
@@ -149,40 +150,64 @@ public final class Secrets: Sendable {
 }
 
 /// Finds any of a set of byte strings in a buffer: memchr on each distinct first byte,
-/// a table of second bytes, then a full compare. Immutable, so readers share it freely.
+/// then a compare with the forms that start with it. The forms live in one flat buffer,
+/// so a scan touches no reference count. Immutable, so readers share it freely.
 final class SecretMatcher: Sendable {
-    let forms: [[UInt8]]
+    /// Every form, longest first, end to end.
+    let flat: [UInt8]
+    let starts: [Int]
+    let lengths: [Int]
     let firstBytes: [UInt8]
-    /// For each first byte, the forms that start with it.
+    /// For each first byte, the forms that start with it (indices into starts/lengths).
     let byFirst: [[Int]]
     let longest: Int
 
     init(forms: [[UInt8]]) {
         // Longest first, so that a longer form wins over one it contains.
         let sorted = forms.sorted { $0.count > $1.count }
-        self.forms = sorted
+        var flat: [UInt8] = [], starts: [Int] = [], lengths: [Int] = []
         var by = Array(repeating: [Int](), count: 256)
-        for (i, f) in sorted.enumerated() { by[Int(f[0])].append(i) }
+        for (i, f) in sorted.enumerated() {
+            starts.append(flat.count)
+            lengths.append(f.count)
+            flat.append(contentsOf: f)
+            by[Int(f[0])].append(i)
+        }
+        self.flat = flat
+        self.starts = starts
+        self.lengths = lengths
         byFirst = by
         firstBytes = (0..<256).filter { !by[$0].isEmpty }.map { UInt8($0) }
         longest = sorted.first?.count ?? 0
     }
 
-    var isEmpty: Bool { forms.isEmpty }
+    var isEmpty: Bool { lengths.isEmpty }
 
     /// The earliest match at or after `start`: (position, form length).
     func firstMatch(in bytes: [UInt8], from start: Int) -> (Int, Int)? {
-        bytes.withUnsafeBufferPointer { buf -> (Int, Int)? in
-            guard let base = buf.baseAddress else { return nil }
+        bytes.withUnsafeBufferPointer { firstMatch(in: $0, from: start) }
+    }
+
+    func firstMatch(in buf: UnsafeBufferPointer<UInt8>, from start: Int) -> (Int, Int)? {
+        guard let base = buf.baseAddress, start < buf.count else { return nil }
+        return flat.withUnsafeBufferPointer { flatBuf -> (Int, Int)? in
+            guard let flatBase = flatBuf.baseAddress else { return nil }
             var best: (Int, Int)?
             for b in firstBytes {
+                let candidates = byFirst[Int(b)]
                 var i = start
-                while i < buf.count {
-                    if let best, i >= best.0 { break }
-                    guard let p = memchr(base + i, Int32(b), buf.count - i) else { break }
+                let limit = best?.0 ?? buf.count
+                while i < limit, let p = memchr(base + i, Int32(b), limit - i) {
                     let at = base.distance(to: p.assumingMemoryBound(to: UInt8.self))
-                    if let len = matchLength(buf, at: at, first: b) {
-                        if best == nil || at < best!.0 { best = (at, len) }
+                    var found: Int?
+                    for fi in candidates {
+                        let n = lengths[fi]
+                        // The second byte first: most places a first byte matches go no further.
+                        guard at + n <= buf.count, base[at + 1] == flatBase[starts[fi] + 1] else { continue }
+                        if memcmp(base + at, flatBase + starts[fi], n) == 0 { found = n; break }
+                    }
+                    if let n = found {
+                        best = (at, n)
                         break
                     }
                     i = at + 1
@@ -190,16 +215,6 @@ final class SecretMatcher: Sendable {
             }
             return best
         }
-    }
-
-    private func matchLength(_ buf: UnsafeBufferPointer<UInt8>, at: Int, first: UInt8) -> Int? {
-        for fi in byFirst[Int(first)] {
-            let f = forms[fi]
-            guard at + f.count <= buf.count else { continue }
-            let equal = f.withUnsafeBufferPointer { fb in memcmp(buf.baseAddress! + at, fb.baseAddress!, f.count) == 0 }
-            if equal { return f.count }
-        }
-        return nil
     }
 
     func redact(_ bytes: [UInt8]) -> [UInt8] {

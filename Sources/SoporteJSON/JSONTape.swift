@@ -1,0 +1,511 @@
+/// A JSON document as a flat array of tokens over its bytes (as simdjson's tape): no
+/// allocation per value, so a page of a walk costs one validating pass. Each token is a
+/// value (or an object key) with its byte range; containers know where their subtree
+/// ends. Writers copy byte ranges and re-encode only what must change; `value(at:)`
+/// builds a `JSONValue` where one is needed.
+public struct JSONTape: Sendable {
+    public enum Kind: UInt8, Sendable { case object, array, string, number, `true`, `false`, null }
+
+    public struct Token: Sendable {
+        public var kind: Kind
+        /// A string holds `\` escapes.
+        public var escaped: Bool
+        /// A string holds raw bytes that JSON output must escape (C1, U+2028/2029, bidi
+        /// overrides, DEL): see `JSONWriter.writeRawStringBody`.
+        public var unsafe: Bool
+        /// Bytes: for a string its contents between the quotes, for a number its literal,
+        /// for a container from its opening to its closing bracket.
+        public var start: Int32
+        public var end: Int32
+        /// The index just after this value's subtree (containers), or `self + 1`.
+        public var next: Int32
+        /// Members (objects: key/value pairs) or elements (arrays).
+        public var count: Int32
+    }
+
+    public private(set) var bytes: [UInt8] = []
+    public private(set) var tokens: [Token] = []
+
+    public init() {}
+
+    /// Parses `bytes` (RFC 8259, UTF-8 checked) into this tape, reusing its storage.
+    public mutating func parse(_ bytes: [UInt8], maxDepth: Int = JSONParser.defaultMaxDepth, maxValues: Int = Int.max) throws {
+        self.bytes = bytes
+        guard bytes.count < Int(Int32.max) else { throw JSONParseError(message: "document too large", offset: 0) }
+        // Scan into a local array that keeps this tape's capacity.
+        var t: [Token] = []
+        swap(&t, &tokens)
+        t.removeAll(keepingCapacity: true)
+        defer { tokens = t }
+        try bytes.withUnsafeBufferPointer { buf in
+            var s = Scanner(buf: buf, maxDepth: maxDepth, maxValues: maxValues)
+            s.skipSpace()
+            try s.value(depth: 0, into: &t)
+            s.skipSpace()
+            if s.i != buf.count { throw s.error("unexpected data after the JSON value") }
+        }
+    }
+
+    // MARK: - Navigation
+
+    public subscript(i: Int) -> Token { tokens[i] }
+
+    /// The members of the object at `i`: (key token index, value token index).
+    public func members(_ i: Int) -> MemberSequence { MemberSequence(tape: self, object: i) }
+
+    /// The elements of the array at `i`: token indices.
+    public func elements(_ i: Int) -> ElementSequence { ElementSequence(tape: self, array: i) }
+
+    /// The value of key `key` (UTF-8, compared with its decoded text) in the object at `i`.
+    public func member(_ i: Int, _ key: String) -> Int? {
+        guard tokens[i].kind == .object else { return nil }
+        let k = Array(key.utf8)
+        var ki = i + 1
+        let end = Int(tokens[i].next)
+        while ki < end {
+            if keyEquals(ki, k) { return ki + 1 }
+            ki = Int(tokens[ki + 1].next)
+        }
+        return nil
+    }
+
+    func keyEquals(_ ki: Int, _ k: [UInt8]) -> Bool {
+        let t = tokens[ki]
+        if t.escaped { return Array(decodedString(ki).utf8) == k }
+        let n = Int(t.end - t.start)
+        guard n == k.count else { return false }
+        for j in 0..<n where bytes[Int(t.start) + j] != k[j] { return false }
+        return true
+    }
+
+    /// The raw bytes of a token (for a string, its contents without quotes).
+    public func raw(_ i: Int) -> ArraySlice<UInt8> { bytes[Int(tokens[i].start)..<Int(tokens[i].end)] }
+
+    /// A string token's decoded text.
+    public func decodedString(_ i: Int) -> String {
+        let t = tokens[i]
+        guard t.escaped else { return String(decoding: raw(i), as: UTF8.self) }
+        // The tape validated it; decoding reuses the parser's rules.
+        var quoted: [UInt8] = [0x22]
+        quoted.append(contentsOf: raw(i))
+        quoted.append(0x22)
+        return (try? JSONParser.parse(quoted, maxValues: 1))?.stringValue ?? ""
+    }
+
+    /// The integer of a number token without fraction or exponent.
+    public func int(_ i: Int) -> Int? {
+        let t = tokens[i]
+        switch t.kind {
+        case .number, .string: return Int(String(decoding: raw(i), as: UTF8.self))
+        default: return nil
+        }
+    }
+
+    /// The value at `i` as a `JSONValue` (allocates: for the places that need one).
+    /// `escapedString` may replace the text of strings that had escapes.
+    public func value(at i: Int, escapedString: ((String) -> String?)? = nil) -> JSONValue {
+        func text(_ k: Int) -> String {
+            let s = decodedString(k)
+            if tokens[k].escaped, let f = escapedString, let r = f(s) { return r }
+            return s
+        }
+        let t = tokens[i]
+        switch t.kind {
+        case .null: return .null
+        case .true: return .bool(true)
+        case .false: return .bool(false)
+        case .number: return .number(String(decoding: raw(i), as: UTF8.self))
+        case .string: return .string(text(i))
+        case .array: return .array(elements(i).map { value(at: $0, escapedString: escapedString) })
+        case .object:
+            var keys: [String] = []
+            var values: [JSONValue] = []
+            keys.reserveCapacity(Int(t.count))
+            values.reserveCapacity(Int(t.count))
+            for (k, v) in members(i) {
+                keys.append(text(k))
+                values.append(value(at: v, escapedString: escapedString))
+            }
+            return .object(JSONObject(keys: keys, values: values))
+        }
+    }
+
+    /// A value's text as a table or CSV cell shows it (`JSONValue.scalarText`): a string
+    /// decoded, a literal as written, a container as compact JSON.
+    public func scalarText(_ i: Int) -> String {
+        switch tokens[i].kind {
+        case .string: return decodedString(i)
+        case .null: return ""
+        case .number, .true, .false: return String(decoding: raw(i), as: UTF8.self)
+        case .array, .object:
+            var out: [UInt8] = []
+            JSONWriter.write(self, i, into: &out, indent: nil, level: 0)
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    public struct MemberSequence: Sequence {
+        let tape: JSONTape
+        let object: Int
+        public func makeIterator() -> AnyIterator<(Int, Int)> {
+            var i = object + 1
+            let end = Int(tape.tokens[object].next)
+            return AnyIterator {
+                guard i < end else { return nil }
+                let key = i
+                let value = i + 1
+                i = Int(tape.tokens[value].next)
+                return (key, value)
+            }
+        }
+    }
+
+    public struct ElementSequence: Sequence {
+        let tape: JSONTape
+        let array: Int
+        public func makeIterator() -> AnyIterator<Int> {
+            var i = array + 1
+            let end = Int(tape.tokens[array].next)
+            return AnyIterator {
+                guard i < end else { return nil }
+                defer { i = Int(tape.tokens[i].next) }
+                return i
+            }
+        }
+    }
+
+    // MARK: - Scanning
+
+    private struct Scanner {
+        let buf: UnsafeBufferPointer<UInt8>
+        let maxDepth: Int
+        let maxValues: Int
+        var i = 0
+        var values = 0
+
+        init(buf: UnsafeBufferPointer<UInt8>, maxDepth: Int, maxValues: Int) {
+            self.buf = buf
+            self.maxDepth = maxDepth
+            self.maxValues = maxValues
+        }
+
+        func error(_ m: String) -> JSONParseError { JSONParseError(message: m, offset: i) }
+
+        @inline(__always)
+        mutating func skipSpace() {
+            while i < buf.count {
+                let b = buf[i]
+                guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { return }
+                i += 1
+            }
+        }
+
+        mutating func value(depth: Int, into t: inout [Token]) throws {
+            guard i < buf.count else { throw error("unexpected end of input") }
+            values += 1
+            if values > maxValues { throw error("more than \(maxValues) values") }
+            switch buf[i] {
+            case UInt8(ascii: "{"): try container(object: true, depth: depth + 1, into: &t)
+            case UInt8(ascii: "["): try container(object: false, depth: depth + 1, into: &t)
+            case UInt8(ascii: "\""): try string(into: &t)
+            case UInt8(ascii: "t"): try literal("true", .true, into: &t)
+            case UInt8(ascii: "f"): try literal("false", .false, into: &t)
+            case UInt8(ascii: "n"): try literal("null", .null, into: &t)
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try number(into: &t)
+            default: throw error("unexpected character")
+            }
+        }
+
+        mutating func literal(_ word: StaticString, _ kind: Kind, into t: inout [Token]) throws {
+            let n = word.utf8CodeUnitCount
+            guard i + n <= buf.count else { throw error("unexpected end of input") }
+            let w = word.utf8Start
+            for k in 0..<n where buf[i + k] != w[k] { throw error("invalid literal") }
+            t.append(Token(kind: kind, escaped: false, unsafe: false, start: Int32(i), end: Int32(i + n), next: Int32(t.count + 1), count: 0))
+            i += n
+        }
+
+        mutating func container(object: Bool, depth: Int, into t: inout [Token]) throws {
+            if depth > maxDepth { throw error("nesting deeper than \(maxDepth)") }
+            let me = t.count
+            t.append(Token(kind: object ? .object : .array, escaped: false, unsafe: false, start: Int32(i), end: 0, next: 0, count: 0))
+            let close = object ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            i += 1
+            skipSpace()
+            var count: Int32 = 0
+            if i < buf.count, buf[i] == close {
+                i += 1
+            } else {
+                while true {
+                    skipSpace()
+                    if object {
+                        guard i < buf.count, buf[i] == UInt8(ascii: "\"") else { throw error(i < buf.count ? "expected a string key" : "unexpected end of input") }
+                        try string(into: &t)
+                        skipSpace()
+                        guard i < buf.count, buf[i] == UInt8(ascii: ":") else { throw error("expected ':'") }
+                        i += 1
+                        skipSpace()
+                    }
+                    try value(depth: depth, into: &t)
+                    count += 1
+                    skipSpace()
+                    guard i < buf.count else { throw error("unexpected end of input") }
+                    if buf[i] == UInt8(ascii: ",") { i += 1; continue }
+                    if buf[i] == close { i += 1; break }
+                    throw error(object ? "expected ',' or '}'" : "expected ',' or ']'")
+                }
+            }
+            t[me].end = Int32(i)
+            t[me].next = Int32(t.count)
+            t[me].count = count
+        }
+
+        mutating func number(into t: inout [Token]) throws {
+            let start = i
+            if buf[i] == UInt8(ascii: "-") { i += 1 }
+            guard i < buf.count else { throw error("unexpected end of input in a number") }
+            if buf[i] == UInt8(ascii: "0") {
+                i += 1
+            } else if isDigit(buf[i]) {
+                while i < buf.count, isDigit(buf[i]) { i += 1 }
+            } else {
+                throw error("invalid number")
+            }
+            if i < buf.count, buf[i] == UInt8(ascii: ".") {
+                i += 1
+                guard i < buf.count, isDigit(buf[i]) else { throw error("invalid number: digit expected after '.'") }
+                while i < buf.count, isDigit(buf[i]) { i += 1 }
+            }
+            if i < buf.count, buf[i] == UInt8(ascii: "e") || buf[i] == UInt8(ascii: "E") {
+                i += 1
+                if i < buf.count, buf[i] == UInt8(ascii: "+") || buf[i] == UInt8(ascii: "-") { i += 1 }
+                guard i < buf.count, isDigit(buf[i]) else { throw error("invalid number: digit expected in exponent") }
+                while i < buf.count, isDigit(buf[i]) { i += 1 }
+            }
+            t.append(Token(kind: .number, escaped: false, unsafe: false, start: Int32(start), end: Int32(i), next: Int32(t.count + 1), count: 0))
+        }
+
+        @inline(__always) func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+
+        /// A string: escapes checked (a `\u` pair must make a valid scalar), raw bytes
+        /// checked as UTF-8, and flagged when JSON output must escape some of them.
+        mutating func string(into t: inout [Token]) throws {
+            i += 1
+            let start = i
+            var escaped = false
+            var unsafe = false
+            while i < buf.count {
+                // Eight plain ASCII bytes at a time: none below 0x20, none of '"', '\\', DEL,
+                // none with the high bit set.
+                if let base = buf.baseAddress {
+                    while i + 8 <= buf.count {
+                        let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                        if Scanner.special(w) { break }
+                        i += 8
+                    }
+                }
+                guard i < buf.count else { break }
+                let b = buf[i]
+                if b == UInt8(ascii: "\"") {
+                    t.append(Token(kind: .string, escaped: escaped, unsafe: unsafe, start: Int32(start), end: Int32(i), next: Int32(t.count + 1), count: 0))
+                    i += 1
+                    return
+                }
+                if b < 0x20 { throw error("control character in a string") }
+                if b == UInt8(ascii: "\\") {
+                    escaped = true
+                    try escape()
+                    continue
+                }
+                if b < 0x7F { i += 1; continue }
+                if b == 0x7F { unsafe = true; i += 1; continue }
+                try utf8Scalar(&unsafe)
+            }
+            throw error("unterminated string")
+        }
+
+        /// Whether any of the eight bytes of `w` is below 0x20, '"', '\\', DEL or not ASCII.
+        @inline(__always)
+        static func special(_ w: UInt64) -> Bool {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            func zeroByte(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
+            let below20 = (w &- ones &* 0x20) & ~w & highs
+            return (below20 | zeroByte(w ^ (ones &* 0x22)) | zeroByte(w ^ (ones &* 0x5C)) | zeroByte(w ^ (ones &* 0x7F)) | (w & highs)) != 0
+        }
+
+        mutating func escape() throws {
+            i += 1
+            guard i < buf.count else { throw error("unterminated string") }
+            let e = buf[i]
+            i += 1
+            switch e {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                 UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                return
+            case UInt8(ascii: "u"):
+                let v = try hex4()
+                if v >= 0xD800 && v < 0xDC00 {
+                    guard i + 1 < buf.count, buf[i] == UInt8(ascii: "\\"), buf[i + 1] == UInt8(ascii: "u") else { throw error("lone high surrogate") }
+                    i += 2
+                    let low = try hex4()
+                    guard low >= 0xDC00 && low < 0xE000 else { throw error("invalid low surrogate") }
+                } else if v >= 0xDC00 && v < 0xE000 {
+                    throw error("lone low surrogate")
+                }
+            default:
+                i -= 1
+                throw error("invalid escape")
+            }
+        }
+
+        mutating func hex4() throws -> UInt32 {
+            guard i + 4 <= buf.count else { throw error("unexpected end of input in \\u escape") }
+            var v: UInt32 = 0
+            for _ in 0..<4 {
+                let b = buf[i]
+                let d: UInt32
+                switch b {
+                case 0x30...0x39: d = UInt32(b - 0x30)
+                case 0x41...0x46: d = UInt32(b - 0x41 + 10)
+                case 0x61...0x66: d = UInt32(b - 0x61 + 10)
+                default: throw error("invalid hex digit in \\u escape")
+                }
+                v = v << 4 | d
+                i += 1
+            }
+            return v
+        }
+
+        /// One multi-byte UTF-8 sequence (well-formed per RFC 3629), flagging the ones
+        /// JSON output escapes.
+        mutating func utf8Scalar(_ unsafe: inout Bool) throws {
+            let b0 = buf[i]
+            let bad = JSONParseError(message: "invalid UTF-8 in a string", offset: i)
+            func cont(_ k: Int) throws -> UInt8 {
+                guard i + k < buf.count, buf[i + k] & 0xC0 == 0x80 else { throw bad }
+                return buf[i + k]
+            }
+            switch b0 {
+            case 0xC2...0xDF:
+                let b1 = try cont(1)
+                if b0 == 0xC2 && b1 <= 0x9F { unsafe = true }
+                i += 2
+            case 0xE0...0xEF:
+                let b1 = try cont(1)
+                _ = try cont(2)
+                if b0 == 0xE0 && b1 < 0xA0 { throw bad }           // overlong
+                if b0 == 0xED && b1 > 0x9F { throw bad }           // surrogates
+                if b0 == 0xE2 && ((b1 == 0x80 && buf[i + 2] >= 0xA8 && buf[i + 2] <= 0xAE) || (b1 == 0x81 && buf[i + 2] >= 0xA6 && buf[i + 2] <= 0xA9)) {
+                    unsafe = true
+                }
+                i += 3
+            case 0xF0...0xF4:
+                let b1 = try cont(1)
+                _ = try cont(2)
+                _ = try cont(3)
+                if b0 == 0xF0 && b1 < 0x90 { throw bad }           // overlong
+                if b0 == 0xF4 && b1 > 0x8F { throw bad }           // past U+10FFFF
+                i += 4
+            default:
+                throw bad
+            }
+        }
+    }
+}
+
+extension JSONWriter {
+    /// Writes the value at `index` of a tape, compact or pretty: byte ranges copied,
+    /// whitespace dropped, strings re-encoded only where they hold raw bytes that JSON
+    /// output escapes. `escapedString` may replace a string's text (a secret found once
+    /// decoded) and is asked only for strings that had escapes.
+    public static func write(_ tape: JSONTape, _ index: Int, into out: inout [UInt8], indent: Int?, level: Int,
+                             escapedString: ((String) -> String?)? = nil) {
+        tape.bytes.withUnsafeBufferPointer { bytes in
+            tape.tokens.withUnsafeBufferPointer { tokens in
+                var w = TapeWriter(bytes: bytes, tokens: tokens, tape: tape, indent: indent, escapedString: escapedString)
+                w.write(index, level: level, into: &out)
+            }
+        }
+    }
+
+    /// The recursion of `write(_:_:into:...)` over the tape's buffers (no reference
+    /// counting per value).
+    struct TapeWriter {
+        let bytes: UnsafeBufferPointer<UInt8>
+        let tokens: UnsafeBufferPointer<JSONTape.Token>
+        let tape: JSONTape
+        let indent: Int?
+        let escapedString: ((String) -> String?)?
+
+        @inline(__always)
+        func copy(_ start: Int32, _ end: Int32, into out: inout [UInt8]) {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[Int(start)..<Int(end)]))
+        }
+
+        mutating func write(_ index: Int, level: Int, into out: inout [UInt8]) {
+            let t = tokens[index]
+            switch t.kind {
+            case .null, .true, .false, .number:
+                copy(t.start, t.end, into: &out)
+            case .string:
+                if t.escaped, let f = escapedString, let replaced = f(tape.decodedString(index)) {
+                    writeString(replaced, into: &out)
+                    return
+                }
+                out.append(0x22)
+                if t.unsafe {
+                    writeRawStringBody(tape.bytes[Int(t.start)..<Int(t.end)], into: &out)
+                } else {
+                    copy(t.start, t.end, into: &out)
+                }
+                out.append(0x22)
+            case .array, .object:
+                let object = t.kind == .object
+                if t.count == 0 { out.append(object ? 0x7B : 0x5B); out.append(object ? 0x7D : 0x5D); return }
+                out.append(object ? 0x7B : 0x5B)
+                var e = index + 1
+                let end = Int(t.next)
+                while e < end {
+                    if e != index + 1 { out.append(0x2C) }
+                    newline(&out, indent, level + 1)
+                    if object {
+                        write(e, level: 0, into: &out)
+                        out.append(0x3A)
+                        if indent != nil { out.append(0x20) }
+                        e += 1
+                    }
+                    write(e, level: level + 1, into: &out)
+                    e = Int(tokens[e].next)
+                }
+                newline(&out, indent, level)
+                out.append(object ? 0x7D : 0x5D)
+            }
+        }
+    }
+
+    /// The inside of a string as the server wrote it (escapes kept), with the raw bytes
+    /// JSON output must escape (DEL, C1, U+2028/2029, bidi overrides) written as `\uXXXX`.
+    public static func writeRawStringBody(_ raw: ArraySlice<UInt8>, into out: inout [UInt8]) {
+        var i = raw.startIndex
+        while i < raw.endIndex {
+            let b = raw[i]
+            if b == 0x7F {
+                appendUnicodeEscape(0x7F, into: &out)
+                i += 1
+            } else if b == 0xC2, i + 1 < raw.endIndex, raw[i + 1] >= 0x80, raw[i + 1] <= 0x9F {
+                appendUnicodeEscape(UInt32(raw[i + 1]), into: &out)
+                i += 2
+            } else if b == 0xE2, i + 2 < raw.endIndex, raw[i + 1] == 0x80, raw[i + 2] >= 0xA8, raw[i + 2] <= 0xAE {
+                appendUnicodeEscape(0x2000 + UInt32(raw[i + 2] - 0x80), into: &out)
+                i += 3
+            } else if b == 0xE2, i + 2 < raw.endIndex, raw[i + 1] == 0x81, raw[i + 2] >= 0xA6, raw[i + 2] <= 0xA9 {
+                appendUnicodeEscape(0x2040 + UInt32(raw[i + 2] - 0x80), into: &out)
+                i += 3
+            } else {
+                out.append(b)
+                i += 1
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import XCTest
+@testable import SoporteKit
+import SoporteJSON
+
+final class TapeTests: XCTestCase {
+    func tape(_ s: String) throws -> JSONTape {
+        var t = JSONTape()
+        try t.parse(Array(s.utf8))
+        return t
+    }
+
+    func write(_ t: JSONTape, _ i: Int = 0, indent: Int? = nil, hook: ((String) -> String?)? = nil) -> String {
+        var out: [UInt8] = []
+        JSONWriter.write(t, i, into: &out, indent: indent, level: 0, escapedString: hook)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    func testCopiesBytesDropsSpaceKeepsLiteralsAndEscapes() throws {
+        let t = try tape(#" { "id" : 9007199254740993 , "amount": 100.10, "s": "a\u00e9\/b", "n": null, "l": [ true,false ] } "#)
+        XCTAssertEqual(write(t), #"{"id":9007199254740993,"amount":100.10,"s":"a\u00e9\/b","n":null,"l":[true,false]}"#)
+        XCTAssertEqual(write(t, indent: 2), JSONWriter.pretty(try JSONParser.parse(write(t))).replacingOccurrences(of: "é/", with: #"\u00e9\/"#))
+        XCTAssertEqual(t.value(at: 0), try JSONParser.parse(write(t)))
+    }
+
+    func testRawUnsafeCharactersAreEscapedOnOutput() throws {
+        let t = try tape("{\"x\":\"a\u{9B}b\u{2028}c\u{202E}d\u{2066}e\u{7F}f\u{202F}\"}")
+        XCTAssertEqual(write(t), "{\"x\":\"a\\u009bb\\u2028c\\u202ed\\u2066e\\u007ff\u{202F}\"}")
+    }
+
+    func testTheSameInputsAreRefusedAsByTheParser() {
+        for bad in ["{\"a\":1,}", "[01]", "\"\\u12\"", "\"\\ud800\"", "\"a\u{01}\"", "[1 2]", "{\"a\" 1}", "tru", "1.", "-", "\"\\x\""] {
+            var t = JSONTape()
+            XCTAssertThrowsError(try t.parse(Array(bad.utf8)), bad)
+            XCTAssertThrowsError(try JSONParser.parse(bad), bad)
+        }
+        for bytes: [UInt8] in [[0x22, 0xC0, 0x80, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22], [0x22, 0xE2, 0x82, 0x22]] {
+            var t = JSONTape()
+            XCTAssertThrowsError(try t.parse(bytes), "\(bytes)")
+            XCTAssertThrowsError(try JSONParser.parse(bytes), "\(bytes)")
+        }
+    }
+
+    func testMembersAndTheEscapedStringHook() throws {
+        let t = try tape(#"{"data":[{"id":1,"k\u0065y":"s\u0065cret-123"},{"id":2}],"meta":{"total":2}}"#)
+        let data = try XCTUnwrap(t.member(0, "data"))
+        XCTAssertEqual(t[data].count, 2)
+        XCTAssertEqual(t.int(try XCTUnwrap(t.member(try XCTUnwrap(t.member(0, "meta")), "total"))), 2)
+        XCTAssertNotNil(t.member(data + 1, "key"), "an escaped key matches its decoded text")
+        let secrets = Secrets()
+        secrets.add("secret-123", placeholder: "$X")
+        let hook = AnswerReader(secrets: secrets).escapedStrings
+        XCTAssertEqual(write(t, data + 1, hook: hook), #"{"id":1,"k\u0065y":"[redacted]"}"#)
+    }
+}
