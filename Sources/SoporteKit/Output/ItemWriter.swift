@@ -191,6 +191,96 @@ public final class DelimitedWriter: ItemWriter {
         self.csvSafe = csvSafe
     }
 
+    /// The columns' key paths as bytes, for matching a tape item's keys.
+    var columnPaths: [[[UInt8]]] = []
+
+    /// From a tape: an item laid out like the first one (the usual case) is walked once,
+    /// in order, its key paths checked against the columns, and its cells written from the
+    /// page's bytes; any other item goes through the value path.
+    public func write(_ tape: JSONTape, _ index: Int, escapedString: ((String) -> String?)?) throws {
+        if columns == nil || plan.requested != nil || tape[index].kind != .object {
+            return try write(tape.value(at: index, escapedString: escapedString))
+        }
+        if columnPaths.count != columns?.count ?? 0 {
+            columnPaths = (columns ?? []).map { $0.split(separator: ".", omittingEmptySubsequences: false).map { Array($0.utf8) } }
+        }
+        var cells: [Int32] = []
+        cells.reserveCapacity(columnPaths.count)
+        var path: [Int] = []
+        guard DelimitedWriter.flatCells(tape, index, columns: columnPaths, path: &path, into: &cells), cells.count == columnPaths.count else {
+            return try write(tape.value(at: index, escapedString: escapedString))
+        }
+        var out = scratch
+        scratch = []
+        out.removeAll(keepingCapacity: true)
+        for (i, c) in cells.enumerated() {
+            if i > 0 { out.append(style == .csv ? 0x2C : 0x09) }
+            cell(tape, Int(c), escapedString, into: &out)
+        }
+        out.append(0x0A)
+        try io.out(out)
+        scratch = out
+    }
+
+    /// The item's leaves in flattening order (nested objects walked, as `flatColumns`
+    /// does), each checked against the expected column's key path; false on a mismatch.
+    static func flatCells(_ tape: JSONTape, _ object: Int, columns: [[[UInt8]]], path: inout [Int], into cells: inout [Int32]) -> Bool {
+        var k = object + 1
+        let end = Int(tape[object].next)
+        while k < end {
+            let v = k + 1
+            path.append(k)
+            defer { path.removeLast() }
+            if tape[v].kind == .object && tape[v].count > 0 {
+                if !flatCells(tape, v, columns: columns, path: &path, into: &cells) { return false }
+            } else {
+                guard cells.count < columns.count, matches(tape, path, columns[cells.count]) else { return false }
+                cells.append(Int32(v))
+            }
+            k = Int(tape[v].next)
+        }
+        return true
+    }
+
+    static func matches(_ tape: JSONTape, _ keys: [Int], _ column: [[UInt8]]) -> Bool {
+        guard keys.count == column.count else { return false }
+        for (ki, want) in zip(keys, column) {
+            let t = tape[ki]
+            if t.escaped { if Array(tape.decodedString(ki).utf8) != want { return false }; continue }
+            guard Int(t.end - t.start) == want.count, tape.raw(ki).elementsEqual(want) else { return false }
+        }
+        return true
+    }
+
+    /// One cell from a tape value: a string's text (decoded only when it had escapes),
+    /// a literal as written, null empty, a container as compact JSON.
+    private func cell(_ tape: JSONTape, _ i: Int, _ escapedString: ((String) -> String?)?, into out: inout [UInt8]) {
+        let t = tape[i]
+        switch t.kind {
+        case .null: return
+        case .string where t.escaped:
+            var text = tape.decodedString(i)
+            if let f = escapedString, let r = f(text) { text = r }
+            append(text, isString: true, to: &out)
+        case .string:
+            let raw = tape.raw(i)
+            if style == .csv && csvSafe, let f = raw.first, [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains(f) {
+                append(String(decoding: raw, as: UTF8.self), isString: true, to: &out)
+                return
+            }
+            raw.withUnsafeBufferPointer { buf in
+                switch style {
+                case .csv: DelimitedWriter.appendCSV(buf, to: &out)
+                case .tsv: DelimitedWriter.appendTSV(buf, to: &out)
+                }
+            }
+        case .number, .true, .false:
+            out.append(contentsOf: tape.raw(i))
+        case .array, .object:
+            append(tape.scalarText(i), isString: false, to: &out)
+        }
+    }
+
     public func write(_ item: JSONValue) throws {
         var r: ColumnPlan.CellReader
         if let existing = reader {
