@@ -7,7 +7,8 @@ The working tree is never touched. The scratch copy (default .build/mutants/tree
 the files git tracks plus untracked ones that are not ignored, so a test written and not
 yet committed counts; it and its own .build are kept between mutants and between runs,
 so each mutant costs an incremental build. Each mutated file is restored before the next
-mutant, also on Ctrl-C.
+mutant, also on Ctrl-C. What each mutant's build and tests printed is kept in
+.build/mutants/logs/ID.log (beside the scratch copy).
 
 Exit status: 0 when every mutant was killed; 1 when one survived, its text is not found
 exactly once in its file (a stale list fails loudly), or it does not compile; 2 when
@@ -143,13 +144,17 @@ class Checker:
     def test(self):
         return run([self.swift, "test", "--skip-build"], self.scratch, self.test_timeout)
 
-    def verdict(self):
-        """('killed' | 'SURVIVED' | 'BROKEN', detail)."""
+    def verdict(self, log):
+        """('killed' | 'SURVIVED' | 'BROKEN', detail); the build's and the tests' output go to `log`."""
         status, out = self.build()
+        with open(log, "w") as f:
+            f.write(out)
         if status != 0:
             errors = [l for l in out.splitlines() if ": error: " in l][:3]
             return "BROKEN", "does not compile: " + ("; ".join(errors) or ("build timed out" if status is None else out[-300:]))
         status, out = self.test()
+        with open(log, "a") as f:
+            f.write(out)
         if status is None:
             return "killed", f"the tests hung (stopped after {self.test_timeout:g} s)"
         if status == 0:
@@ -201,6 +206,8 @@ def main():
 
     started = time.monotonic()
     os.makedirs(a.scratch, exist_ok=True)
+    logs = os.path.join(os.path.dirname(a.scratch), "logs")
+    os.makedirs(logs, exist_ok=True)
     sync(a.scratch)
     checker = Checker(a.scratch, a.swift, a.build_timeout, a.test_timeout)
     print(f"mutants: {len(mutants)} from {os.path.relpath(a.list, ROOT)}; scratch copy {a.scratch}", flush=True)
@@ -225,7 +232,7 @@ def main():
             try:
                 with open(path, "wb") as f:
                     f.write(original.replace(m.find.encode(), m.replace.encode(), 1))
-                verdict, detail = checker.verdict()
+                verdict, detail = checker.verdict(os.path.join(logs, m.id + ".log"))
             finally:
                 with open(path, "wb") as f:
                     f.write(original)
