@@ -210,7 +210,7 @@ def main():
     os.makedirs(logs, exist_ok=True)
     sync(a.scratch)
     checker = Checker(a.scratch, a.swift, a.build_timeout, a.test_timeout)
-    print(f"mutants: {len(mutants)} from {os.path.relpath(a.list, ROOT)}; scratch copy {a.scratch}", flush=True)
+    print(f"mutants: {len(mutants)} from {a.list}; scratch copy {a.scratch}", flush=True)
     status, out = checker.build()
     if status == 0:
         status, out = checker.test()
@@ -240,7 +240,7 @@ def main():
         line = f"{verdict:<9}{m.id:<{width}}  {time.monotonic() - t0:4.0f} s  {m.file}"
         if detail:
             line += f"\n{'':9}{detail}"
-        if verdict != "killed":
+        if verdict == "SURVIVED":
             line += f"\n{'':9}why it matters: {m.why}"
         print(line, flush=True)
 
