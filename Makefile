@@ -16,7 +16,7 @@ TEST_PACKAGES = $(BUILD_PACKAGES) jq curl python3 python3-pytest mandoc nginx op
   dpkg-dev binutils lintian man-db prometheus python3-prometheus-client time procps
 BENCH_PACKAGES = $(TEST_PACKAGES) hyperfine apache2-utils binutils time
 
-.PHONY: all build release deps test-deps bench-deps test unit e2e demo install install-files uninstall generated bench fuzz fuzz-build fuzz-smoke deb deb-deps deb-check clean
+.PHONY: all build release deps test-deps bench-deps test unit e2e demo install install-files uninstall generated bench fuzz fuzz-build fuzz-smoke mutants deb deb-deps deb-check clean
 
 all: build
 
@@ -103,6 +103,12 @@ fuzz:
 
 unit: deps
 	$(SWIFT) test
+
+## mutants: each small deliberate bug of Tests/mutants/mutants.txt, alone, in a scratch copy
+## (.build/mutants/tree), built and unit-tested; every one must make a test fail. Not part
+## of `make test`. MUTANTS="id id" runs a few.
+mutants: deps
+	$(PYTHON) Tests/mutants/run.py --swift $(SWIFT) $(MUTANTS)
 
 e2e: test-deps build
 	SOPORTE_BIN=$(DEBUG_BIN)/soporte SANDBOX_BIN=$(DEBUG_BIN)/soporte-sandbox \

@@ -29,7 +29,9 @@ final class WalkerTests: XCTestCase {
             }
         }
         Threads.start { [transport = h.transport] in
-            while transport.maxInFlight < 4 { SystemClock.sleep(0.001) }
+            // Opened after 10 s at the latest: fewer in flight fails the test instead of hanging it.
+            let deadline = SystemClock.monotonic() + 10
+            while transport.maxInFlight < 4 && SystemClock.monotonic() < deadline { SystemClock.sleep(0.001) }
             transport.gate.withLock { $0 = true }
         }
         let r = h.run(["accounts", "list", "--per-page", "10", "-o", "ndjson"])
@@ -42,8 +44,16 @@ final class WalkerTests: XCTestCase {
     func testAShortPageIsFetchedAgainThenFailsTheWalkWithExit8() {
         let h = Harness()
         stubPages(h, last: 4, perPage: 10, total: 40, skip: [3])
+        let short = Array(Harness.page(3, of: 4, perPage: 10, total: 40, ids: 21...25).utf8)
         for _ in 0..<2 {
-            h.transport.json("GET", "/v1/whm/accounts", query: ["page": "3"], Harness.page(3, of: 4, perPage: 10, total: 40, ids: 21...25))
+            h.transport.stub("GET", "/v1/whm/accounts", query: ["page": "3"]) { [transport = h.transport] _ in
+                // Page 4 is asked for with page 3 (4 in flight); page 3 answers once it was, so that
+                // the walk cannot fail before page 4's stub is used (10 s at most: never a hang).
+                let deadline = SystemClock.monotonic() + 10
+                while !transport.requests.contains(where: { StubTransport.split($0.url).1["page"] == "4" })
+                        && SystemClock.monotonic() < deadline { SystemClock.sleep(0.001) }
+                return .success(HTTPResponse(status: 200, headers: [], body: short))
+            }
         }
         let r = h.run(["accounts", "list", "--per-page", "10", "-o", "ndjson", "--filter", "status=active"])
         XCTAssertEqual(r.status, 8)

@@ -264,7 +264,7 @@ public final class DelimitedWriter: ItemWriter {
             append(text, isString: true, to: &out)
         case .string:
             let raw = tape.raw(i)
-            if style == .csv && csvSafe, let f = raw.first, [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains(f) {
+            if style == .csv && csvSafe, let f = raw.first, DelimitedWriter.startsAFormula(f) {
                 append(String(decoding: raw, as: UTF8.self), isString: true, to: &out)
                 return
             }
@@ -327,7 +327,7 @@ public final class DelimitedWriter: ItemWriter {
     /// CSV and TSV stay data: exact, with only their own quoting (SPEC §10.2).
     private func append(_ text: String, isString: Bool, to out: inout [UInt8]) {
         var t = text
-        if style == .csv && csvSafe && isString, let f = t.utf8.first, [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains(f) {
+        if style == .csv && csvSafe && isString, let f = t.utf8.first, DelimitedWriter.startsAFormula(f) {
             t = "'" + t
         }
         t.withUTF8 { buf in
@@ -336,6 +336,12 @@ public final class DelimitedWriter: ItemWriter {
             case .tsv: DelimitedWriter.appendTSV(buf, to: &out)
             }
         }
+    }
+
+    /// A cell starting with one of = + - @ TAB CR is a formula to a spreadsheet
+    /// (`--csv-safe` prefixes it with a single quote).
+    static func startsAFormula(_ first: UInt8) -> Bool {
+        [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains(first)
     }
 
     /// RFC 4180: quoted (with doubled quotes) only when it holds a comma, quote, CR or LF.
