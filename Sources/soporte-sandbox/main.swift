@@ -7,15 +7,24 @@ let usage = """
     soporte-sandbox: a local simulator of the soporteclientes.net API
 
     Usage: soporte-sandbox [--port N] [--seed N] [--accounts N] [--invoices N] [--latency MS]
-                           [--rate-limit on|off] [--state FILE]
+                           [--rate-limit on|off] [--rate-window LIMIT/SECONDS] [--admin-token TOKEN]...
+                           [--state FILE]
 
       --port N           Port on 127.0.0.1 (0 picks a free one) [default: 8080]
       --seed N           Seed for the generated data [default: 1]
       --accounts N       Number of accounts [default: 250]
       --invoices N       Number of invoices [default: 400]
-      --latency MS       Added to every /v1 response [default: 0]
+      --latency MS       Added to every /v1 response, 0 to 600000 [default: 0]
       --rate-limit on|off  Enforce the rate-limit tiers [default: on]
-      --state FILE       Keep data in FILE across restarts (the file wins over --seed)
+      --rate-window LIMIT/SECONDS
+                         A fixed window instead of the tiers: each token (or the public
+                         budget) gets LIMIT requests per window of SECONDS, which opens with
+                         its first request; X-RateLimit-Limit is LIMIT, X-RateLimit-Reset the
+                         Unix second the window ends (rounded up); then 429 until it ends
+      --admin-token TOKEN  One more token with admin-tier access and limits (repeatable);
+                         any UTF-8 but control characters and white space at either end
+      --state FILE       Keep data in FILE across restarts (the file wins over --seed);
+                         temporary files a killed run left beside it are removed at start
 
     Tokens:
       sk_test_abc123xyz       admin tier (200/min, burst 40), full access
@@ -25,14 +34,21 @@ let usage = """
 
     Control endpoints (no token, loopback only):
       POST /_sandbox/faults      queue faults: {"match": {"method", "path", "query"}, "count",
-                                 "status", "retry_after", "delay_ms", "body", "body_hex",
+                                 "status", "retry_after", "delay_ms", "short", "body", "body_hex",
                                  "headers", "action": drop_before_headers|drop_after_headers|
-                                 truncate|html|invalid_json|huge|drip}
+                                 truncate|html|invalid_json|huge|drip}; "short": N keeps the
+                                 first N items of a list's data, meta and links unchanged
       DELETE /_sandbox/faults    clear queued faults
       GET /_sandbox/requests     the requests received, oldest first
       DELETE /_sandbox/requests  clear that record
-      PUT /_sandbox/health       {"status": "degraded"} changes what /admin/system/health reports
-      POST /_sandbox/reset-limits  refill every rate-limit bucket
+      PUT /_sandbox/health       {"status": "degraded", "checks": {"database": "failing"}}
+                                 changes what /admin/system/health reports (either key)
+      POST /_sandbox/reset-limits  refill every rate-limit bucket and window
+      GET /_sandbox/stats        {"requests": N, "rate_limited": M}: /v1 requests and 429s
+      DELETE /_sandbox/stats     start those counts again
+
+    Numbers in queries, paths and control bodies are range-checked (422 or 404, never a
+    crash).
 
     """
 
@@ -69,6 +85,8 @@ func parse(_ argv: [String]) -> (Simulator.Options, Int) {
         return n
     }
     var accounts = 250, invoices = 400
+    var limitsOff = false
+    var window: RateLimitPolicy?
     while let a = args.popFirst() {
         var flag = a
         if let eq = a.firstIndex(of: "="), a.hasPrefix("--") {
@@ -81,17 +99,29 @@ func parse(_ argv: [String]) -> (Simulator.Options, Int) {
         case "--seed": options.seed = UInt64(int("--seed", 0...Int.max))
         case "--accounts": accounts = int("--accounts", 0...10_000_000)
         case "--invoices": invoices = int("--invoices", 0...10_000_000)
-        case "--latency": options.latencyMs = int("--latency", 0...600_000)
+        case "--latency": options.latencyMs = int("--latency", Simulator.latencyRange)
         case "--rate-limit":
             switch value("--rate-limit") {
-            case "on": options.rateLimit = true
-            case "off": options.rateLimit = false
+            case "on": limitsOff = false
+            case "off": limitsOff = true
             default: fail("--rate-limit must be on or off")
             }
+        case "--rate-window":
+            let v = value("--rate-window")
+            guard let w = RateLimitPolicy.window(v) else {
+                fail("--rate-window must be LIMIT/SECONDS, LIMIT from \(RateLimitPolicy.windowLimits.lowerBound) to \(RateLimitPolicy.windowLimits.upperBound) and SECONDS from \(RateLimitPolicy.windowSeconds.lowerBound) to \(RateLimitPolicy.windowSeconds.upperBound), not '\(v)'")
+            }
+            window = w
+        case "--admin-token":
+            let t = value("--admin-token")
+            if let problem = Simulator.problem(withAdminToken: t) { fail("--admin-token \(problem)") }
+            options.adminTokens.append(t)
         case "--state": options.statePath = value("--state")
         default: fail("unknown option '\(a)' (see --help)")
         }
     }
+    if limitsOff && window != nil { fail("--rate-window and --rate-limit off contradict each other") }
+    options.rateLimit = limitsOff ? .off : window ?? .tiers
     options.sizes = DataGenerator.Sizes(accounts: accounts, invoices: invoices)
     return (options, port)
 }
