@@ -8,7 +8,7 @@ let usage = """
 
     Usage: soporte-sandbox [--port N] [--seed N] [--accounts N] [--invoices N] [--latency MS]
                            [--rate-limit on|off] [--rate-window LIMIT/SECONDS] [--admin-token TOKEN]...
-                           [--state FILE]
+                           [--state FILE] [--max-connections N] [--idle-timeout S] [--head-timeout S]
 
       --port N           Port on 127.0.0.1 (0 picks a free one) [default: 8080]
       --seed N           Seed for the generated data [default: 1]
@@ -25,6 +25,12 @@ let usage = """
                          any UTF-8 but control characters and white space at either end
       --state FILE       Keep data in FILE across restarts (the file wins over --seed);
                          temporary files a killed run left beside it are removed at start
+      --max-connections N  Open connections at most [default: 10000, less when the
+                         descriptor limit is lower]; a new one first closes the connection
+                         that has waited longest for its client, else gets 503
+      --idle-timeout S   Close a keep-alive connection idle for S seconds [default: 5]
+      --head-timeout S   Close a connection whose request has not fully arrived S seconds
+                         after it began (408 if part of it came) [default: 10]
 
     Tokens:
       sk_test_abc123xyz       admin tier (200/min, burst 40), full access
@@ -48,7 +54,7 @@ let usage = """
       DELETE /_sandbox/stats     start those counts again
 
     Numbers in queries, paths and control bodies are range-checked (422 or 404, never a
-    crash).
+    crash); a request with two Content-Length headers, or with Transfer-Encoding, is 400.
 
     """
 
@@ -70,9 +76,10 @@ func fail(_ m: String) -> Never {
     exit(2)
 }
 
-/// The command line: the simulator's options and the port.
-func parse(_ argv: [String]) -> (Simulator.Options, Int) {
+/// The command line: the simulator's options, the server's, and the port.
+func parse(_ argv: [String]) -> (Simulator.Options, ServerOptions, Int) {
     var options = Simulator.Options()
+    var server = ServerOptions()
     var port = 8080
     var args = argv[...]
     func value(_ flag: String) -> String {
@@ -83,6 +90,12 @@ func parse(_ argv: [String]) -> (Simulator.Options, Int) {
         let v = value(flag)
         guard let n = Int(v), range.contains(n) else { fail("\(flag) must be a number from \(range.lowerBound) to \(range.upperBound), not '\(v)'") }
         return n
+    }
+    func seconds(_ flag: String) -> Double {
+        let v = value(flag)
+        let range = ServerOptions.timeoutRange
+        guard let s = Double(v), range.contains(s) else { fail("\(flag) must be a number of seconds from \(range.lowerBound) to \(Int(range.upperBound)), not '\(v)'") }
+        return s
     }
     var accounts = 250, invoices = 400
     var limitsOff = false
@@ -117,20 +130,23 @@ func parse(_ argv: [String]) -> (Simulator.Options, Int) {
             if let problem = Simulator.problem(withAdminToken: t) { fail("--admin-token \(problem)") }
             options.adminTokens.append(t)
         case "--state": options.statePath = value("--state")
+        case "--max-connections": server.maxConnections = int("--max-connections", ServerOptions.connectionRange)
+        case "--idle-timeout": server.idleTimeout = seconds("--idle-timeout")
+        case "--head-timeout": server.headTimeout = seconds("--head-timeout")
         default: fail("unknown option '\(a)' (see --help)")
         }
     }
     if limitsOff && window != nil { fail("--rate-window and --rate-limit off contradict each other") }
     options.rateLimit = limitsOff ? .off : window ?? .tiers
     options.sizes = DataGenerator.Sizes(accounts: accounts, invoices: invoices)
-    return (options, port)
+    return (options, server, port)
 }
 
-let (options, port) = parse(Array(CommandLine.arguments.dropFirst()))
+let (options, serverOptions, port) = parse(Array(CommandLine.arguments.dropFirst()))
 signal(SIGPIPE, SIG_IGN)
 do {
     let sim = try Simulator(options: options)
-    let server = try HTTPServer(simulator: sim, port: port)
+    let server = try HTTPServer(simulator: sim, port: port, options: serverOptions)
     emit("listening on http://127.0.0.1:\(server.port)/v1\n", to: 1)
     server.serve()
 } catch {
