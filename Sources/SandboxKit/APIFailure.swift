@@ -2,7 +2,7 @@ import SoporteJSON
 
 /// An API error the simulator answers with (status, code, message, per-field details),
 /// and the error envelope that carries it.
-public struct APIFailure: Error, Sendable {
+public struct APIFailure: Error, Sendable, CustomStringConvertible {
     public var status: Int
     public var code: String
     public var message: String
@@ -16,6 +16,8 @@ public struct APIFailure: Error, Sendable {
         self.details = details
         self.retryAfter = retryAfter
     }
+
+    public var description: String { message }
 
     static func validation(_ field: String, _ message: String) -> APIFailure {
         APIFailure(422, "VALIDATION_ERROR", "Validation failed", details: JSONObject([(field, .array([.string(message)]))]))

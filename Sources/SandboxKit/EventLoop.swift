@@ -143,7 +143,8 @@ final class EventLoop {
     /// 503 in the API's envelope, then close. What the client already sent is read
     /// first, so that closing does not reset the connection before it reads the answer.
     private func refuse(_ c: Int32) {
-        for _ in 0..<4 where recv(c, scratch.baseAddress, scratch.count, 0) == scratch.count {}
+        var n = scratch.count
+        for _ in 0..<4 where n == scratch.count { n = recv(c, scratch.baseAddress, scratch.count, 0) }
         let f = APIFailure(503, "SERVICE_UNAVAILABLE", "The sandbox has too many open connections; try again.", retryAfter: 1)
         ResponseWriter.sendNow(c, ServerCore.errorBytes(f))
         close(c)

@@ -35,6 +35,7 @@ public struct ServerOptions: Sendable {
 public final class HTTPServer {
     let simulator: Simulator
     let listenFD: Int32
+    let epfd: Int32
     let options: ServerOptions
     public let port: Int
     /// The soft RLIMIT_NOFILE, raised to the hard limit at start.
@@ -65,12 +66,12 @@ public final class HTTPServer {
         _ = withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
         self.port = Int(UInt16(bigEndian: bound.sin_port))
         listenFD = fd
+        epfd = LinuxAPI.epollCreate1(O_CLOEXEC)
+        guard epfd >= 0 else { close(fd); throw ServerError("epoll_create1: \(Posix.errorText(errno))") }
     }
 
     /// Serves on this thread for ever; workers get threads of their own.
     public func serve() -> Never {
-        let epfd = LinuxAPI.epollCreate1(O_CLOEXEC)
-        guard epfd >= 0 else { fatalError("soporte-sandbox: epoll_create1: \(Posix.errorText(errno))") }
         let table = ConnectionTable(idleTimeout: options.idleTimeout, headTimeout: options.headTimeout)
         let core = ServerCore(table: table, epfd: epfd, simulator: simulator, stallTimeout: options.stallTimeout)
         let pool = WorkerPool<Job>(maxThreads: options.maxWorkers) { core.answer($0) }

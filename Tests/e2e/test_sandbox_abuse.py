@@ -7,10 +7,11 @@ import multiprocessing
 import os
 import resource
 import socket
+import subprocess
 import threading
 import time
 
-from conftest import (TOKEN, Sandbox, cpu_seconds, proc_status, read_until_closed, server_sockets,
+from conftest import (SANDBOX, TOKEN, Sandbox, cpu_seconds, proc_status, read_until_closed, server_sockets,
                       wait_for)
 
 GET_ONE = f"GET /v1/whm/accounts/1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\n\r\n".encode()
@@ -244,6 +245,15 @@ def test_stale_temporary_files_of_the_state_are_removed_at_start(tmp_path):
         assert second.api("GET", "/whm/accounts/1")[1]["data"]["notes"] == "kept"
     finally:
         second.stop()
+
+
+def test_a_state_file_with_numbers_out_of_range_is_refused_not_a_crash(tmp_path):
+    state = tmp_path / "state.json"
+    for doc in ({"collections": {"accounts": [{"id": 9223372036854775807, "domain": "x.example"}]}, "mutations": 0},
+                {"collections": {"accounts": [{"id": 5, "domain": "x.example"}]}, "mutations": 9223372036854775807}):
+        state.write_text(json.dumps(doc))
+        p = subprocess.run([SANDBOX, "--port", "0", "--state", str(state)], capture_output=True, text=True, timeout=10)
+        assert p.returncode == 2 and p.stderr.startswith("soporte-sandbox: state file "), p.stderr
 
 
 def test_at_the_cap_the_longest_idle_connection_makes_room_then_503():
