@@ -100,9 +100,11 @@ public final class Simulator: Sendable {
         // Both terms are range-checked (at most 600,000 each), so the sum cannot overflow.
         let waitMs = options.latencyMs + (fault?.action == .drip ? 0 : fault?.delayMs ?? 0)
         if waitMs > 0 { SystemClock.sleep(Double(waitMs) / 1000) }
-        if let f = fault, let canned = f.cannedAnswer(to: r, rateHeaders: rl, now: clock()) { return canned }
-        let served = serve(r, who: who, rateHeaders: rl, snapshot: admission.snapshot)
-        return fault.map { $0.alter(served) } ?? served
+        guard let f = fault else { return serve(r, who: who, rateHeaders: rl, snapshot: admission.snapshot) }
+        let resp = f.cannedAnswer(to: r, rateHeaders: rl, now: clock()) ?? f.alter(serve(r, who: who, rateHeaders: rl, snapshot: nil))
+        // An injected 429 is a 429 served too, for clients that count them.
+        if resp.status == 429 { state.withLock { $0.stats.rateLimited += 1 } }
+        return resp
     }
 
     /// Checks the token and answers the request. Reads (GET, HEAD) run on a snapshot of

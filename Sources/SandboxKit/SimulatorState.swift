@@ -18,7 +18,8 @@ struct SimulatorState: Sendable {
         self.limiter = limiter
     }
 
-    /// Counts of `/v1` requests and of the 429s among them (`GET /_sandbox/stats`).
+    /// Counts of `/v1` requests and of the 429s among the answers, the limiter's and
+    /// injected ones (`GET /_sandbox/stats`).
     struct Stats: Sendable {
         var requests = 0
         var rateLimited = 0

@@ -51,6 +51,7 @@ let usage = """
                                  changes what /admin/system/health reports (either key)
       POST /_sandbox/reset-limits  refill every rate-limit bucket and window
       GET /_sandbox/stats        {"requests": N, "rate_limited": M}: /v1 requests and 429s
+                                 (the limiter's and injected ones)
       DELETE /_sandbox/stats     start those counts again
 
     Numbers in queries, paths and control bodies are range-checked (422 or 404, never a

@@ -71,5 +71,10 @@ final class RateLimiterTests: XCTestCase {
         XCTAssertEqual(h.send("GET", "/v1/whm/servers").status, 429)
         h.send("POST", "/_sandbox/reset-limits", token: nil)
         XCTAssertEqual(h.send("GET", "/v1/whm/servers").status, 200)
+        // A 429 a fault injects counts as well.
+        h.send("DELETE", "/_sandbox/stats", token: nil)
+        h.send("POST", "/_sandbox/faults", body: #"{"status": 429, "retry_after": 3}"#, token: nil)
+        XCTAssertEqual(h.send("GET", "/v1/whm/servers").status, 429)
+        XCTAssertEqual(h.send("GET", "/_sandbox/stats", token: nil).json["rate_limited"]?.intValue, 1)
     }
 }
