@@ -140,14 +140,9 @@ final class EventLoop {
         return recv(fd, &b, 1, Int32(MSG_PEEK) | Int32(MSG_DONTWAIT)) >= 0
     }
 
-    /// 503 in the API's envelope, then close. What the client already sent is read
-    /// first, so that closing does not reset the connection before it reads the answer.
+    /// 503 in the API's envelope, then close.
     private func refuse(_ c: Int32) {
-        var n = scratch.count
-        for _ in 0..<4 where n == scratch.count { n = recv(c, scratch.baseAddress, scratch.count, 0) }
-        let f = APIFailure(503, "SERVICE_UNAVAILABLE", "The sandbox has too many open connections; try again.", retryAfter: 1)
-        ResponseWriter.sendNow(c, ServerCore.errorBytes(f))
-        close(c)
+        ServerCore.reject(c, APIFailure(503, "SERVICE_UNAVAILABLE", "The sandbox has too many open connections; try again.", retryAfter: 1))
     }
 
     private func refuseWithSpare() -> Bool {
@@ -197,9 +192,10 @@ final class EventLoop {
         let gone = core.table.withLock { $0.expire(now: now) }
         for (fd, midRequest) in gone {
             if midRequest {
-                ResponseWriter.sendNow(fd, ServerCore.errorBytes(APIFailure(408, "REQUEST_TIMEOUT", "The request did not arrive in time.")))
+                ServerCore.reject(fd, APIFailure(408, "REQUEST_TIMEOUT", "The request did not arrive in time."))
+            } else {
+                close(fd)
             }
-            close(fd)
         }
     }
 }

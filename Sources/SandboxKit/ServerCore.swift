@@ -102,6 +102,17 @@ final class ServerCore: Sendable {
     /// Answers a rejected request and closes the connection (the table let go of it).
     static func reject(_ fd: Int32, _ f: APIFailure) {
         ResponseWriter.sendNow(fd, errorBytes(f))
+        closeDiscardingInput(fd)
+    }
+
+    /// Closes a connection after reading (up to 256 KiB of) what the client has sent
+    /// meanwhile: closing with bytes unread makes the kernel send a reset, which can
+    /// destroy the answer just written before the client reads it.
+    static func closeDiscardingInput(_ fd: Int32) {
+        withUnsafeTemporaryAllocation(byteCount: 16 << 10, alignment: 8) { buf in
+            var rounds = 0
+            while rounds < 16 && recv(fd, buf.baseAddress, buf.count, Int32(MSG_DONTWAIT)) > 0 { rounds += 1 }
+        }
         close(fd)
     }
 
