@@ -1,30 +1,12 @@
 import SoporteJSON
 
-/// An API error the simulator answers with (status, code, message, per-field details).
-public struct APIFailure: Error {
-    public var status: Int
-    public var code: String
-    public var message: String
-    public var details: JSONObject?
-    public var retryAfter: Int?
-
-    public init(_ status: Int, _ code: String, _ message: String, details: JSONObject? = nil, retryAfter: Int? = nil) {
-        self.status = status
-        self.code = code
-        self.message = message
-        self.details = details
-        self.retryAfter = retryAfter
-    }
-
-    static func validation(_ field: String, _ message: String) -> APIFailure {
-        APIFailure(422, "VALIDATION_ERROR", "Validation failed", details: JSONObject([(field, .array([.string(message)]))]))
-    }
-}
-
 /// Filtering, search, sorting, field selection and paging over a collection, as the
 /// overview describes them.
 public enum QueryEngine {
     public static let operators: Set<String> = ["eq", "ne", "gt", "gte", "lt", "lte", "like", "in", "between"]
+    static let perPageRange = 1...100
+    /// Bounded so that `(page - 1) * per_page` and `page + 1` cannot overflow.
+    static let pageRange = 1...Int(Int32.max)
 
     struct Condition {
         let field: String
@@ -137,13 +119,13 @@ public enum QueryEngine {
 
         var perPage = 15
         if let pp = param("per_page") {
-            guard let n = Int(pp), n >= 1 else { throw APIFailure.validation("per_page", "The per page must be an integer of at least 1.") }
-            guard n <= 100 else { throw APIFailure.validation("per_page", "The per page may not be greater than 100.") }
+            guard let n = RangeChecked.int(pp, in: 1...Int.max) else { throw APIFailure.validation("per_page", "The per page must be an integer of at least 1.") }
+            guard perPageRange.contains(n) else { throw APIFailure.validation("per_page", "The per page may not be greater than 100.") }
             perPage = n
         }
         var page = 1
         if let p = param("page") {
-            guard let n = Int(p), n >= 1 else { throw APIFailure.validation("page", "The page must be an integer of at least 1.") }
+            guard let n = RangeChecked.int(p, in: pageRange) else { throw APIFailure.validation("page", RangeChecked.message("page", pageRange)) }
             page = n
         }
         var sortKeys: [(String, Bool)] = []

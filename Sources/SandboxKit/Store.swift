@@ -21,6 +21,8 @@ struct Store {
         "subscriptions": ["account_id", "plan", "amount"],
     ]
     static let readOnly: Set<String> = ["id", "created_at", "updated_at"]
+    /// Ids and the change counter (2^53: exact in a JavaScript client, far from overflow).
+    static let counterRange = 0...(1 << 53)
 
     static func load(options: Simulator.Options) throws -> Store {
         var s = Store()
@@ -29,7 +31,16 @@ struct Store {
                 throw APIFailure(500, "STATE", "state file \(p) is not a soporte-sandbox state file")
             }
             for (name, v) in cols.entries { s.collections[name] = (v.arrayValue ?? []).compactMap(\.objectValue) }
-            s.mutations = doc["mutations"]?.intValue ?? 0
+            // Ids and the change counter are added to; bounded, they cannot overflow.
+            guard let mutations = RangeChecked.int(doc["mutations"] ?? .int(0), in: Store.counterRange) else {
+                throw APIFailure(500, "STATE", "state file \(p): mutations must be a whole number from 0 to \(Store.counterRange.upperBound)")
+            }
+            s.mutations = mutations
+            for (name, records) in s.collections {
+                for r in records where r["id"].map({ RangeChecked.int($0, in: Store.counterRange) == nil }) ?? false {
+                    throw APIFailure(500, "STATE", "state file \(p): \(name) has an id that is not a whole number from 0 to \(Store.counterRange.upperBound)")
+                }
+            }
         } else {
             s.collections = DataGenerator.generate(seed: options.seed, sizes: options.sizes)
         }

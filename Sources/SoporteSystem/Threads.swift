@@ -10,7 +10,19 @@ public enum Threads {
     /// Runs `body` on a new detached thread; if no thread can be had, runs it here
     /// rather than lose the work.
     public static func start(stackSize: Int? = nil, _ body: sending @escaping () -> Void) {
-        let box = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
+        let body = ThreadBody(body)
+        if !spawn(stackSize: stackSize, body) { body.body() }
+    }
+
+    /// Runs `body` on a new detached thread; false (and `body` not run) when no thread
+    /// can be had, for callers whose body must never run on the calling thread (a loop
+    /// that never returns).
+    public static func tryStart(stackSize: Int? = nil, _ body: sending @escaping () -> Void) -> Bool {
+        spawn(stackSize: stackSize, ThreadBody(body))
+    }
+
+    private static func spawn(stackSize: Int?, _ body: ThreadBody) -> Bool {
+        let box = Unmanaged.passRetained(body).toOpaque()
         var attr = pthread_attr_t()
         pthread_attr_init(&attr)
         pthread_attr_setdetachstate(&attr, Int32(PTHREAD_CREATE_DETACHED))
@@ -22,9 +34,8 @@ public enum Threads {
             return nil
         }, box)
         pthread_attr_destroy(&attr)
-        if rc != 0 {
-            Unmanaged<ThreadBody>.fromOpaque(box).takeRetainedValue().body()
-        }
+        if rc != 0 { Unmanaged<ThreadBody>.fromOpaque(box).release() }
+        return rc == 0
     }
 }
 

@@ -7,15 +7,30 @@ let usage = """
     soporte-sandbox: a local simulator of the soporteclientes.net API
 
     Usage: soporte-sandbox [--port N] [--seed N] [--accounts N] [--invoices N] [--latency MS]
-                           [--rate-limit on|off] [--state FILE]
+                           [--rate-limit on|off] [--rate-window LIMIT/SECONDS] [--admin-token TOKEN]...
+                           [--state FILE] [--max-connections N] [--idle-timeout S] [--head-timeout S]
 
       --port N           Port on 127.0.0.1 (0 picks a free one) [default: 8080]
       --seed N           Seed for the generated data [default: 1]
       --accounts N       Number of accounts [default: 250]
       --invoices N       Number of invoices [default: 400]
-      --latency MS       Added to every /v1 response [default: 0]
+      --latency MS       Added to every /v1 response, 0 to 600000 [default: 0]
       --rate-limit on|off  Enforce the rate-limit tiers [default: on]
-      --state FILE       Keep data in FILE across restarts (the file wins over --seed)
+      --rate-window LIMIT/SECONDS
+                         A fixed window instead of the tiers: each token (or the public
+                         budget) gets LIMIT requests per window of SECONDS, which opens with
+                         its first request; X-RateLimit-Limit is LIMIT, X-RateLimit-Reset the
+                         Unix second the window ends (rounded up); then 429 until it ends
+      --admin-token TOKEN  One more token with admin-tier access and limits (repeatable);
+                         any UTF-8 but control characters and white space at either end
+      --state FILE       Keep data in FILE across restarts (the file wins over --seed);
+                         temporary files a killed run left beside it are removed at start
+      --max-connections N  Open connections at most [default: 10000, less when the
+                         descriptor limit is lower]; a new one first closes the connection
+                         that has waited longest for its client, else gets 503
+      --idle-timeout S   Close a keep-alive connection idle for S seconds [default: 5]
+      --head-timeout S   Close a connection whose request has not fully arrived S seconds
+                         after it began (408 if part of it came) [default: 10]
 
     Tokens:
       sk_test_abc123xyz       admin tier (200/min, burst 40), full access
@@ -25,14 +40,22 @@ let usage = """
 
     Control endpoints (no token, loopback only):
       POST /_sandbox/faults      queue faults: {"match": {"method", "path", "query"}, "count",
-                                 "status", "retry_after", "delay_ms", "body", "body_hex",
+                                 "status", "retry_after", "delay_ms", "short", "body", "body_hex",
                                  "headers", "action": drop_before_headers|drop_after_headers|
-                                 truncate|html|invalid_json|huge|drip}
+                                 truncate|html|invalid_json|huge|drip}; "short": N keeps the
+                                 first N items of a list's data, meta and links unchanged
       DELETE /_sandbox/faults    clear queued faults
       GET /_sandbox/requests     the requests received, oldest first
       DELETE /_sandbox/requests  clear that record
-      PUT /_sandbox/health       {"status": "degraded"} changes what /admin/system/health reports
-      POST /_sandbox/reset-limits  refill every rate-limit bucket
+      PUT /_sandbox/health       {"status": "degraded", "checks": {"database": "failing"}}
+                                 changes what /admin/system/health reports (either key)
+      POST /_sandbox/reset-limits  refill every rate-limit bucket and window
+      GET /_sandbox/stats        {"requests": N, "rate_limited": M}: /v1 requests and 429s
+                                 (the limiter's and injected ones)
+      DELETE /_sandbox/stats     start those counts again
+
+    Numbers in queries, paths and control bodies are range-checked (422 or 404, never a
+    crash); a request with two Content-Length headers, or with Transfer-Encoding, is 400.
 
     """
 
@@ -54,9 +77,10 @@ func fail(_ m: String) -> Never {
     exit(2)
 }
 
-/// The command line: the simulator's options and the port.
-func parse(_ argv: [String]) -> (Simulator.Options, Int) {
+/// The command line: the simulator's options, the server's, and the port.
+func parse(_ argv: [String]) -> (Simulator.Options, ServerOptions, Int) {
     var options = Simulator.Options()
+    var server = ServerOptions()
     var port = 8080
     var args = argv[...]
     func value(_ flag: String) -> String {
@@ -68,7 +92,15 @@ func parse(_ argv: [String]) -> (Simulator.Options, Int) {
         guard let n = Int(v), range.contains(n) else { fail("\(flag) must be a number from \(range.lowerBound) to \(range.upperBound), not '\(v)'") }
         return n
     }
+    func seconds(_ flag: String) -> Double {
+        let v = value(flag)
+        let range = ServerOptions.timeoutRange
+        guard let s = Double(v), range.contains(s) else { fail("\(flag) must be a number of seconds from \(range.lowerBound) to \(Int(range.upperBound)), not '\(v)'") }
+        return s
+    }
     var accounts = 250, invoices = 400
+    var limitsOff = false
+    var window: RateLimitPolicy?
     while let a = args.popFirst() {
         var flag = a
         if let eq = a.firstIndex(of: "="), a.hasPrefix("--") {
@@ -81,26 +113,41 @@ func parse(_ argv: [String]) -> (Simulator.Options, Int) {
         case "--seed": options.seed = UInt64(int("--seed", 0...Int.max))
         case "--accounts": accounts = int("--accounts", 0...10_000_000)
         case "--invoices": invoices = int("--invoices", 0...10_000_000)
-        case "--latency": options.latencyMs = int("--latency", 0...600_000)
+        case "--latency": options.latencyMs = int("--latency", Simulator.latencyRange)
         case "--rate-limit":
             switch value("--rate-limit") {
-            case "on": options.rateLimit = true
-            case "off": options.rateLimit = false
+            case "on": limitsOff = false
+            case "off": limitsOff = true
             default: fail("--rate-limit must be on or off")
             }
+        case "--rate-window":
+            let v = value("--rate-window")
+            guard let w = RateLimitPolicy.window(v) else {
+                fail("--rate-window must be LIMIT/SECONDS, LIMIT from \(RateLimitPolicy.windowLimits.lowerBound) to \(RateLimitPolicy.windowLimits.upperBound) and SECONDS from \(RateLimitPolicy.windowSeconds.lowerBound) to \(RateLimitPolicy.windowSeconds.upperBound), not '\(v)'")
+            }
+            window = w
+        case "--admin-token":
+            let t = value("--admin-token")
+            if let problem = Simulator.problem(withAdminToken: t) { fail("--admin-token \(problem)") }
+            options.adminTokens.append(t)
         case "--state": options.statePath = value("--state")
+        case "--max-connections": server.maxConnections = int("--max-connections", ServerOptions.connectionRange)
+        case "--idle-timeout": server.idleTimeout = seconds("--idle-timeout")
+        case "--head-timeout": server.headTimeout = seconds("--head-timeout")
         default: fail("unknown option '\(a)' (see --help)")
         }
     }
+    if limitsOff && window != nil { fail("--rate-window and --rate-limit off contradict each other") }
+    options.rateLimit = limitsOff ? .off : window ?? .tiers
     options.sizes = DataGenerator.Sizes(accounts: accounts, invoices: invoices)
-    return (options, port)
+    return (options, server, port)
 }
 
-let (options, port) = parse(Array(CommandLine.arguments.dropFirst()))
+let (options, serverOptions, port) = parse(Array(CommandLine.arguments.dropFirst()))
 signal(SIGPIPE, SIG_IGN)
 do {
     let sim = try Simulator(options: options)
-    let server = try HTTPServer(simulator: sim, port: port)
+    let server = try HTTPServer(simulator: sim, port: port, options: serverOptions)
     emit("listening on http://127.0.0.1:\(server.port)/v1\n", to: 1)
     server.serve()
 } catch {

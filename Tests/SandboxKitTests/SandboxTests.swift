@@ -6,7 +6,7 @@ final class SandboxTests: XCTestCase {
     func sim(accounts: Int = 30) throws -> Simulator {
         var o = Simulator.Options()
         o.sizes = DataGenerator.Sizes(accounts: accounts, invoices: 20)
-        o.rateLimit = false
+        o.rateLimit = .off
         return try Simulator(options: o)
     }
 
@@ -61,10 +61,10 @@ final class SandboxTests: XCTestCase {
     }
 
     func testHexBodies() {
-        XCTAssertEqual(Simulator.bytes(hex: "7b22FF00"), [0x7B, 0x22, 0xFF, 0x00])
-        XCTAssertEqual(Simulator.bytes(hex: ""), [])
-        XCTAssertNil(Simulator.bytes(hex: "7"))
-        XCTAssertNil(Simulator.bytes(hex: "zz"))
-        XCTAssertNil(Simulator.bytes(hex: "0g"))
+        XCTAssertEqual(Fault.bytes(hex: "7b22FF00"), [0x7B, 0x22, 0xFF, 0x00])
+        XCTAssertEqual(Fault.bytes(hex: ""), [])
+        XCTAssertNil(Fault.bytes(hex: "7"))
+        XCTAssertNil(Fault.bytes(hex: "zz"))
+        XCTAssertNil(Fault.bytes(hex: "0g"))
     }
 }

@@ -22,9 +22,9 @@ SECRETS = [TOKEN, USER_TOKEN, "sk_test_enterprise_123", SIGNING_SECRET]
 
 
 class Sandbox:
-    def __init__(self, *args):
+    def __init__(self, *args, preexec_fn=None):
         self.proc = subprocess.Popen([SANDBOX, "--port", "0", *args], stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True)
+                                     stderr=subprocess.PIPE, text=True, preexec_fn=preexec_fn)
         line = self.proc.stdout.readline()
         assert line.startswith("listening on http://127.0.0.1:"), line + self.proc.stderr.read()
         self.url = line.split()[2]
@@ -72,6 +72,62 @@ class Sandbox:
     def stop(self):
         self.proc.kill()
         self.proc.wait()
+
+
+def wait_for(what, condition, timeout=10.0, interval=0.02):
+    """Polls `condition` until it returns something true, and returns that; fails naming
+    `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(interval)
+
+
+def proc_status(pid, field):
+    """A number from /proc/PID/status (VmHWM and VmRSS in kB, Threads)."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise KeyError(field)
+
+
+def cpu_seconds(pid):
+    """User plus system CPU time of a process so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_sockets(port):
+    """The receive queues (bytes not yet read) of the established TCP sockets whose local
+    port is `port`: what a server on it has accepted or has waiting in its backlog."""
+    queues = []
+    with open("/proc/net/tcp") as f:
+        for line in f.readlines()[1:]:
+            cols = line.split()
+            local, state, queue = cols[1], cols[3], cols[4]
+            if state == "01" and int(local.split(":")[1], 16) == port:
+                queues.append(int(queue.split(":")[1], 16))
+    return queues
+
+
+def read_until_closed(sock, timeout=10.0):
+    """Everything the peer sends until it closes, or until `timeout`; (bytes, closed)."""
+    sock.settimeout(timeout)
+    data = b""
+    try:
+        while chunk := sock.recv(65536):
+            data += chunk
+    except socket.timeout:
+        return data, False
+    except ConnectionResetError:
+        pass
+    return data, True
 
 
 class Result:

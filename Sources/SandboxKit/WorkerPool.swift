@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SoporteSystem
+
+/// Threads that run jobs, started on demand: a job that finds no thread waiting starts
+/// one, up to `maxThreads`; past that, jobs queue until a thread is free. Workers may
+/// block (latency, `delay_ms`, `drip`, a slow reader), which is why this is not a fixed
+/// pool of one thread per core.
+///
+/// `@unchecked Sendable` is sound because `queue`, `waiting` and `threads` are only
+/// read or changed between `pthread_mutex_lock` and `pthread_mutex_unlock` of `mutex`
+/// (or inside `pthread_cond_wait`, which holds it again on return); the pthread objects
+/// live in heap memory of their own that never moves, and the pool is never freed (the
+/// server lives until the process ends). `Gate` in SoporteSystem wakes every waiter on
+/// every change; a pool wants to wake one worker per job.
+final class WorkerPool<Job: Sendable>: @unchecked Sendable {
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private var queue: [Job] = []
+    private var head = 0
+    /// Threads blocked waiting for a job.
+    private var waiting = 0
+    private var threads = 0
+    let maxThreads: Int
+    private let stackSize: Int
+    private let work: @Sendable (Job) -> Void
+
+    init(maxThreads: Int, stackSize: Int = 512 << 10, work: @escaping @Sendable (Job) -> Void) {
+        self.maxThreads = max(1, maxThreads)
+        self.stackSize = stackSize
+        self.work = work
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(cond, nil)
+    }
+
+    /// Queues `job`; wakes a waiting thread or starts one.
+    func submit(_ job: Job) {
+        pthread_mutex_lock(mutex)
+        queue.append(job)
+        // Every queued job beyond the threads already waiting needs a thread of its own.
+        let start = queue.count - head > waiting && threads < maxThreads
+        if start { threads += 1 }
+        pthread_cond_signal(cond)
+        pthread_mutex_unlock(mutex)
+        if start && !Threads.tryStart(stackSize: stackSize, { [self] in loop() }) {
+            // No thread to be had now: the job waits for a running one, or for the next
+            // submit to try again.
+            pthread_mutex_lock(mutex)
+            threads -= 1
+            pthread_mutex_unlock(mutex)
+        }
+    }
+
+    private func loop() {
+        while true {
+            pthread_mutex_lock(mutex)
+            while head == queue.count {
+                waiting += 1
+                pthread_cond_wait(cond, mutex)
+                waiting -= 1
+            }
+            let job = queue[head]
+            head += 1
+            if head == queue.count {
+                queue.removeAll(keepingCapacity: queue.count < 1024)
+                head = 0
+            } else if head >= 1024 && head * 2 >= queue.count {
+                queue.removeFirst(head)
+                head = 0
+            }
+            pthread_mutex_unlock(mutex)
+            work(job)
+        }
+    }
+}
