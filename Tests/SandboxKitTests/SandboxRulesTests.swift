@@ -1,15 +1,16 @@
 import XCTest
+import Synchronization
 @testable import SandboxKit
 import SoporteJSON
 
 /// The simulator's own rules, which soporte's end-to-end tests take as the API's: filter
 /// bounds, the rate-limit bucket of each tier, and account validation (SPEC §9).
 final class SandboxRulesTests: XCTestCase {
-    func sim(rateLimit: Bool = false) throws -> Simulator {
+    func sim(rateLimit: Bool = false, clock: @escaping @Sendable () -> Double = { 1_000_000 }) throws -> Simulator {
         var o = Simulator.Options()
         o.sizes = DataGenerator.Sizes(accounts: 30, invoices: 20)
-        o.rateLimit = rateLimit
-        return try Simulator(options: o)
+        o.rateLimit = rateLimit ? .tiers : .off
+        return try Simulator(options: o, clock: clock)
     }
 
     func request(_ s: Simulator, _ method: String, _ path: String, _ query: String = "", body: String = "",
@@ -32,9 +33,8 @@ final class SandboxRulesTests: XCTestCase {
     }
 
     func testABucketHoldsLimitPlusBurstThenAnswers429AndRefillsAtLimitPerMinute() throws {
-        let s = try sim(rateLimit: true)
-        var t = 1_000_000.0
-        s.now = { t }
+        let t = Mutex(1_000_000.0)
+        let s = try sim(rateLimit: true, clock: { t.withLock { $0 } })
         // sk_test_user_123 is the authenticated tier: 100 a minute, 20 more in a burst.
         for i in 1...120 {
             let r = request(s, "GET", "/v1/whm/accounts", "per_page=1", token: "sk_test_user_123")
@@ -46,9 +46,9 @@ final class SandboxRulesTests: XCTestCase {
         XCTAssertEqual(json(refused)["error"]?["code"]?.stringValue, "RATE_LIMIT_EXCEEDED")
         XCTAssertEqual(refused.headers.first { $0.0 == "Retry-After" }?.1, "1")
         XCTAssertEqual(request(s, "GET", "/v1/whm/accounts", token: "sk_test_abc123xyz").status, 200, "each token has its own bucket")
-        t += 0.3   // half a token at 100 a minute
+        t.withLock { $0 += 0.3 }   // half a token at 100 a minute
         XCTAssertEqual(request(s, "GET", "/v1/whm/accounts", "per_page=1", token: "sk_test_user_123").status, 429)
-        t += 0.6
+        t.withLock { $0 += 0.6 }
         XCTAssertEqual(request(s, "GET", "/v1/whm/accounts", "per_page=1", token: "sk_test_user_123").status, 200)
     }
 
