@@ -1,4 +1,5 @@
 import SoporteJSON
+import SoporteSystem
 
 /// An API error the simulator answers with (status, code, message, per-field details),
 /// and the error envelope that carries it.
@@ -46,7 +47,7 @@ public struct APIFailure: Error, Sendable, CustomStringConvertible {
         if let d = details { e["details"] = .object(d) }
         if let ra = retryAfter { e["retry_after"] = .int(ra) }
         e["request_id"] = .string(requestID)
-        e["timestamp"] = .string(Civil.iso(Int(now)))
+        e["timestamp"] = .string(CivilTime.iso(Int(now)))
         return .object(JSONObject([("error", .object(e))]))
     }
 

@@ -1,4 +1,5 @@
 import SoporteJSON
+import SoporteSystem
 
 /// A small deterministic PRNG (SplitMix64): the same seed gives the same data everywhere.
 struct SplitMix64 {
@@ -16,34 +17,6 @@ struct SplitMix64 {
 }
 
 /// Calendar arithmetic without Foundation: days since 1970-01-01 to Y-M-D and back.
-enum Civil {
-    static func date(days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
-
-    static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-
-    /// `2024-03-05T10:30:00Z` for seconds since the epoch.
-    static func iso(_ seconds: Int) -> String {
-        let (y, m, d) = date(days: seconds / 86400)
-        let s = seconds % 86400
-        return "\(y)-\(two(m))-\(two(d))T\(two(s / 3600)):\(two(s % 3600 / 60)):\(two(s % 60))Z"
-    }
-
-    static func day(_ seconds: Int) -> String {
-        let (y, m, d) = date(days: seconds / 86400)
-        return "\(y)-\(two(m))-\(two(d))"
-    }
-}
-
 /// Builds the simulator's data for a seed: servers, packages, accounts, invoices and
 /// subscriptions, with the awkward values real data has (accents, CJK, emoji, quotes,
 /// commas, newlines, tabs, a leading `=`, escape sequences, nulls, nested objects).
@@ -80,7 +53,7 @@ public enum DataGenerator {
     }
 
     static func decimal(cents: Int) -> JSONValue {
-        .number("\(cents / 100).\(Civil.two(cents % 100))")
+        .number("\(cents / 100).\(CivilTime.two(cents % 100))")
     }
 
     public static func generate(seed: UInt64, sizes: Sizes) -> [String: [JSONObject]] {
@@ -94,7 +67,7 @@ public enum DataGenerator {
                 .string(rng.pick(["Madrid", "México DF", "Buenos Aires", "Santiago", "Bogotá", "São Paulo"])),
                 .string(i % 7 == 0 ? "maintenance" : "online"), .int(0), .int(500 + 100 * rng.int(10)),
                 .object(JSONObject(keys: ["cpu", "memory"], values: [decimal(cents: rng.int(100)), decimal(cents: rng.int(100))])),
-                .string(Civil.iso(base - 86400 * (400 - i))),
+                .string(CivilTime.iso(base - 86400 * (400 - i))),
             ])
         }
 
@@ -131,7 +104,7 @@ public enum DataGenerator {
                 note,
                 .array(i % 3 == 0 ? [.string("vip"), .string("migrated")] : (i % 3 == 1 ? [] : [.string("trial")])),
                 suspended ? .string("Pago pendiente, \"factura\" vencida") : .null,
-                .string(Civil.iso(created)), .string(Civil.iso(created + 86400 * rng.int(30))),
+                .string(CivilTime.iso(created)), .string(CivilTime.iso(created + 86400 * rng.int(30))),
             ]))
         }
         out["accounts"] = accounts
@@ -151,8 +124,8 @@ public enum DataGenerator {
             return JSONObject(keys: invoiceKeys, values: [
                 .int(i), .string("INV-\(2024 + i / 5000)-\(String(100000 + i).dropFirst())"), .int(acct), .string(status),
                 i == 1 ? .number("100.10") : decimal(cents: cents), decimal(cents: cents * 21 / 100), .string(i % 4 == 0 ? "EUR" : "USD"),
-                .string(Civil.iso(issued)), .string(Civil.day(issued + 86400 * 15)),
-                status == "paid" ? .string(Civil.iso(issued + 86400 * rng.int(15))) : .null,
+                .string(CivilTime.iso(issued)), .string(CivilTime.day(days: (issued + 86400 * 15) / 86400)),
+                status == "paid" ? .string(CivilTime.iso(issued + 86400 * rng.int(15))) : .null,
                 .array([.object(JSONObject(keys: ["description", "amount"], values: [.string(i % 5 == 0 ? "Hosting, anual \"promo\"" : "Hosting mensual"), decimal(cents: cents)]))]),
             ])
         }
@@ -167,8 +140,8 @@ public enum DataGenerator {
             return JSONObject(keys: subKeys, values: [
                 .int(i), .int(1 + rng.int(max(1, sizes.accounts))), .string(packageNames[pkg]), .string(status),
                 decimal(cents: prices[pkg] * (yearly ? 10 : 1)), .string("USD"), .string(yearly ? "yearly" : "monthly"),
-                .string(Civil.iso(started)), status == "cancelled" ? .null : .string(Civil.day(started + 86400 * (yearly ? 365 : 30))),
-                status == "cancelled" ? .string(Civil.iso(started + 86400 * 40)) : .null,
+                .string(CivilTime.iso(started)), status == "cancelled" ? .null : .string(CivilTime.day(days: (started + 86400 * (yearly ? 365 : 30)) / 86400)),
+                status == "cancelled" ? .string(CivilTime.iso(started + 86400 * 40)) : .null,
             ])
         }
         return out

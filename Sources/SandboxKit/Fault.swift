@@ -62,9 +62,11 @@ struct Fault: Sendable {
         }
         for (k, v) in o["headers"]?.objectValue?.entries.map({ ($0, $1) }) ?? [] {
             let text = v.scalarText
-            // A CR or LF would end the header early and let the fault write its own.
-            guard !k.isEmpty, !(k + text).utf8.contains(where: { $0 < 0x20 && $0 != 0x09 }) else {
-                throw .validation("headers", "Header names and values may not hold control characters.")
+            // A CR or LF would end the header early and let the fault write its own, a NUL
+            // cut it; other control characters go out as sent (a hostile server's header).
+            guard !k.isEmpty, !k.utf8.contains(where: { $0 <= 0x20 || $0 == 0x3A }),
+                  !text.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else {
+                throw .validation("headers", "Header names may not hold controls, blanks or ':', and values no CR, LF or NUL.")
             }
             f.headers.append((k, text))
         }

@@ -62,7 +62,7 @@ struct Store {
 
     mutating func logicalTime() -> String {
         mutations += 1
-        return Civil.iso(DataGenerator.base + 400 * 86400 + mutations)
+        return CivilTime.iso(DataGenerator.base + 400 * 86400 + mutations)
     }
 
     /// Embeds related records for `include=server,package,account`.

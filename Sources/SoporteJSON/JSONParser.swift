@@ -156,30 +156,9 @@ public struct JSONParser {
 
         mutating func number() throws -> String {
             let start = i
-            if buf[i] == UInt8(ascii: "-") { i += 1 }
-            guard i < buf.count else { throw error("unexpected end of input in a number") }
-            if buf[i] == UInt8(ascii: "0") {
-                i += 1
-            } else if isDigit(buf[i]) {
-                while i < buf.count, isDigit(buf[i]) { i += 1 }
-            } else {
-                throw error("invalid number")
-            }
-            if i < buf.count, buf[i] == UInt8(ascii: ".") {
-                i += 1
-                guard i < buf.count, isDigit(buf[i]) else { throw error("invalid number: digit expected after '.'") }
-                while i < buf.count, isDigit(buf[i]) { i += 1 }
-            }
-            if i < buf.count, buf[i] == UInt8(ascii: "e") || buf[i] == UInt8(ascii: "E") {
-                i += 1
-                if i < buf.count, buf[i] == UInt8(ascii: "+") || buf[i] == UInt8(ascii: "-") { i += 1 }
-                guard i < buf.count, isDigit(buf[i]) else { throw error("invalid number: digit expected in exponent") }
-                while i < buf.count, isDigit(buf[i]) { i += 1 }
-            }
+            try JSONGrammar.number(buf, &i)
             return String(decoding: UnsafeBufferPointer(rebasing: buf[start..<i]), as: UTF8.self)
         }
-
-        func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
 
         mutating func string() throws -> String {
             i += 1  // opening quote
@@ -244,23 +223,7 @@ public struct JSONParser {
             throw error("unterminated string")
         }
 
-        mutating func hex4() throws -> UInt32 {
-            guard i + 4 <= buf.count else { throw error("unexpected end of input in \\u escape") }
-            var v: UInt32 = 0
-            for _ in 0..<4 {
-                let b = buf[i]
-                let d: UInt32
-                switch b {
-                case 0x30...0x39: d = UInt32(b - 0x30)
-                case 0x41...0x46: d = UInt32(b - 0x41 + 10)
-                case 0x61...0x66: d = UInt32(b - 0x61 + 10)
-                default: throw error("invalid hex digit in \\u escape")
-                }
-                v = v << 4 | d
-                i += 1
-            }
-            return v
-        }
+        mutating func hex4() throws -> UInt32 { try JSONGrammar.hex4(buf, &i) }
 
         func makeString(_ a: Int, _ b: Int) throws -> String {
             let slice = UnsafeBufferPointer(rebasing: buf[a..<b])

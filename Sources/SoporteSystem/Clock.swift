@@ -65,7 +65,8 @@ public enum CivilTime {
         return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 
-    static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+    /// Two digits: 5 -> "05".
+    public static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
 
     /// `2024-03-05T10:30:00Z`.
     public static func iso(_ seconds: Int) -> String {

@@ -141,6 +141,15 @@ class Result:
         return json.loads(self.out)
 
 
+def env_for(s, **extra):
+    """The environment of a soporte run against sandbox `s` (for tests that start the
+    process themselves): loopback URL, the admin token, no config, no history."""
+    e = {"PATH": os.environ["PATH"], "HOME": "/nonexistent", "SOPORTE_API_URL": s.url, "SOPORTE_API_TOKEN": TOKEN,
+         "SOPORTE_CONFIG": "/nonexistent", "LANG": "C.UTF-8", "SOPORTE_HISTORY": "off"}
+    e.update(extra)
+    return e
+
+
 def sweep(*texts):
     for t in texts:
         for s in SECRETS:

@@ -11,16 +11,11 @@ import urllib.parse
 
 import pytest
 
-from conftest import SOPORTE, TOKEN, sweep
+from conftest import SOPORTE, TOKEN, env_for, sweep
 
 ACCT = "/v1/whm/accounts"
 
 
-def env_for(s, **extra):
-    e = {"PATH": os.environ["PATH"], "HOME": "/nonexistent", "SOPORTE_API_URL": s.url, "SOPORTE_API_TOKEN": TOKEN,
-         "SOPORTE_CONFIG": "/nonexistent", "LANG": "C.UTF-8"}
-    e.update(extra)
-    return e
 
 
 def ndjson(text):

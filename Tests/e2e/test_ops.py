@@ -12,16 +12,11 @@ import urllib.parse
 
 import pytest
 
-from conftest import SOPORTE, TOKEN, USER_TOKEN
+from conftest import SOPORTE, TOKEN, USER_TOKEN, env_for
 
 NAGIOS = re.compile(r"^SOPORTE (OK|WARNING|CRITICAL|UNKNOWN) - [^|\n]+ \| time=\d+\.\d{3}s;;;0( accounts=\d+;;;0)?\n$")
 
 
-def env_for(s, **extra):
-    e = {"PATH": os.environ["PATH"], "HOME": "/nonexistent", "SOPORTE_API_URL": s.url, "SOPORTE_API_TOKEN": TOKEN,
-         "SOPORTE_CONFIG": "/nonexistent", "LANG": "C.UTF-8", "SOPORTE_HISTORY": "off"}
-    e.update(extra)
-    return e
 
 
 # --- Monitoring (SPEC §11.1) --------------------------------------------------------------

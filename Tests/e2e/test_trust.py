@@ -11,16 +11,11 @@ import time
 
 import pytest
 
-from conftest import SOPORTE, TOKEN
+from conftest import SOPORTE, TOKEN, env_for
 
 ESC = "\x1b"
 
 
-def raw_env(sb, **extra):
-    e = {"PATH": os.environ["PATH"], "HOME": "/nonexistent", "SOPORTE_API_URL": sb.url, "SOPORTE_API_TOKEN": TOKEN,
-         "SOPORTE_CONFIG": "/nonexistent", "LANG": "C.UTF-8"}
-    e.update(extra)
-    return e
 
 
 # --- Files that hold secrets (SPEC §10.1) ---------------------------------------------
@@ -80,7 +75,7 @@ def test_token_command_stderr_reaches_the_user_but_never_its_output(run, sb, hom
 
 
 def test_no_core_dump_can_hold_a_secret(sb):
-    s_env = raw_env(sb, SOPORTE_API_URL=sb.url)
+    s_env = env_for(sb, SOPORTE_API_URL=sb.url)
     sb.fault(match={"path": "/v1/whm/accounts/1"}, count=1, delay_ms=3000)
     p = subprocess.Popen([SOPORTE, "accounts", "get", "1"], env=s_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
@@ -156,7 +151,7 @@ def test_numbers_out_of_range_are_usage_errors_naming_the_range(run, sb, args):
 
 
 def test_arguments_that_are_not_utf8_are_refused_before_sending(sb):
-    env = raw_env(sb)
+    env = env_for(sb)
     for argv in ([b"accounts", b"create", b"--domain", b"x\xff.example", b"--username", b"u", b"--email", b"e@x.example",
                   b"--package", b"basic", b"--server-id", b"1", b"--password-stdin"],
                  [b"api", b"POST", b"/whm/accounts/1/suspend", b"-f", b"reason=\xc3("],
