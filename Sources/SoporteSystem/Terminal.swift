@@ -20,11 +20,13 @@ public enum Terminal {
         guard tcgetattr(fd, &old) == 0 else { return nil }
         var noEcho = old
         noEcho.c_lflag &= ~tcflag_t(ECHO)
-        _ = prompt.withCString { write(fd, $0, strlen($0)) }
+        // Echo off before the prompt is shown, and without flushing input: a password
+        // typed the moment the prompt appears must be neither echoed nor thrown away.
         TerminalGuard.save(fd: fd, modes: old)
-        tcsetattr(fd, TCSAFLUSH, &noEcho)
+        tcsetattr(fd, TCSANOW, &noEcho)
+        _ = prompt.withCString { write(fd, $0, strlen($0)) }
         defer {
-            tcsetattr(fd, TCSAFLUSH, &old)
+            tcsetattr(fd, TCSANOW, &old)
             TerminalGuard.clear()
             _ = write(fd, "\n", 1)
         }

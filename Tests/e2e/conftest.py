@@ -1,6 +1,11 @@
 """End-to-end harness: the real soporte binary against a real soporte-sandbox on an
-OS-chosen loopback port. Every run is swept for the token and the signing secret."""
+OS-chosen loopback port. Every run uses a token, a signing secret and a license key that
+hold a double quote, a single quote, a backslash and non-ASCII text, and every output is
+swept for each secret in every form it could be printed in (SPEC §10.1)."""
 import json
+import re
+import shlex
+import urllib.parse
 import shutil
 import socket
 import time
@@ -15,15 +20,41 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SOPORTE = os.path.abspath(os.environ.get("SOPORTE_BIN", os.path.join(ROOT, ".build/debug/soporte")))
 SANDBOX = os.path.abspath(os.environ.get("SANDBOX_BIN", os.path.join(ROOT, ".build/debug/soporte-sandbox")))
-TOKEN = "sk_test_abc123xyz"
+# The admin token of every sandbox started here (its --admin-token), hostile on purpose.
+TOKEN = "sk_test_h\"o's\\t-ñ-7f3a9c"
+PLAIN_TOKEN = "sk_test_abc123xyz"
 USER_TOKEN = "sk_test_user_123"
-SIGNING_SECRET = "sentinel-signing-secret-7f3a9c51"
-SECRETS = [TOKEN, USER_TOKEN, "sk_test_enterprise_123", SIGNING_SECRET]
+SIGNING_SECRET = "sign\"e'd\\-ñ-7f3a9c51"
+LICENSE_KEY = "LIC-\"q'\\-ñ-1234-5678"
+PASSWORDS = ["Sup3r-Secret-Passw0rd", "Dry-Run-Passw0rd", "pa\"s's\\-ñ-w0rd-9"]
+SECRETS = [TOKEN, PLAIN_TOKEN, USER_TOKEN, "sk_test_enterprise_123", SIGNING_SECRET, LICENSE_KEY] + PASSWORDS
+
+
+def forms(secret):
+    """The texts a secret could be printed as: raw, JSON-escaped (plain, ASCII-only with
+    either case of hex, escaped slashes, twice), shell-quoted, URL-encoded, CSV and TSV."""
+    out = {secret}
+    plain = json.dumps(secret, ensure_ascii=False)[1:-1]
+    ascii_ = json.dumps(secret)[1:-1]
+    upper = re.sub(r"\\u([0-9a-f]{4})", lambda m: "\\u" + m.group(1).upper(), ascii_)
+    for f in (plain, ascii_, upper):
+        out |= {f, f.replace("/", "\\/")}
+    out.add(json.dumps(plain, ensure_ascii=False)[1:-1])
+    out.add(secret.replace("'", "'\\''"))
+    out.add(shlex.quote(secret))
+    out.add(urllib.parse.quote(secret, safe=""))
+    out.add(urllib.parse.quote(secret, safe="").lower())
+    out.add(secret.replace('"', '""'))
+    out.add(secret.replace("\\", "\\\\"))
+    return {f for f in out if len(f.encode()) >= 4}
+
+
+FORMS = sorted({f for s in SECRETS for f in forms(s)}, key=len, reverse=True)
 
 
 class Sandbox:
     def __init__(self, *args, preexec_fn=None):
-        self.proc = subprocess.Popen([SANDBOX, "--port", "0", *args], stdout=subprocess.PIPE,
+        self.proc = subprocess.Popen([SANDBOX, "--port", "0", "--admin-token", TOKEN, *args], stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True, preexec_fn=preexec_fn)
         line = self.proc.stdout.readline()
         assert line.startswith("listening on http://127.0.0.1:"), line + self.proc.stderr.read()
@@ -37,7 +68,9 @@ class Sandbox:
         with urllib.request.urlopen(req, timeout=30) as r:
             return json.loads(r.read() or b"null")
 
-    def api(self, method, path, body=None, token=TOKEN):
+    def api(self, method, path, body=None, token=PLAIN_TOKEN):
+        # The tests' own look at the sandbox: a plain token (urllib sends header values as
+        # Latin-1, so the hostile one would not arrive as UTF-8).
         data = json.dumps(body).encode() if body is not None else None
         req = urllib.request.Request(self.url + path, data=data, method=method,
                                      headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
@@ -145,15 +178,19 @@ def env_for(s, **extra):
     """The environment of a soporte run against sandbox `s` (for tests that start the
     process themselves): loopback URL, the admin token, no config, no history."""
     e = {"PATH": os.environ["PATH"], "HOME": "/nonexistent", "SOPORTE_API_URL": s.url, "SOPORTE_API_TOKEN": TOKEN,
-         "SOPORTE_CONFIG": "/nonexistent", "LANG": "C.UTF-8", "SOPORTE_HISTORY": "off"}
+         "SOPORTE_CONFIG": "/nonexistent", "LANG": "C.UTF-8", "SOPORTE_HISTORY": "off",
+         "SOPORTE_SIGNING_SECRET": SIGNING_SECRET, "SOPORTE_LICENSE_KEY": LICENSE_KEY}
     e.update(extra)
     return e
 
 
 def sweep(*texts):
+    """No secret, in any form, in any of `texts` (str or bytes)."""
     for t in texts:
-        for s in SECRETS:
-            assert s not in t, f"secret {s[:10]}... leaked into output"
+        if isinstance(t, bytes):
+            t = t.decode("utf-8", "replace")
+        for f in FORMS:
+            assert f not in t, f"a secret leaked into output as {f[:12]!r}..."
 
 
 @pytest.fixture(scope="session")
@@ -196,7 +233,8 @@ def run(home):
     """Runs soporte with a clean environment pointing at a sandbox."""
     def _run(args, sandbox=None, env=None, input=None, token=TOKEN, timeout=120, binary=SOPORTE):
         e = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "LANG": "C.UTF-8",
-             "SOPORTE_CONFIG": str(home / "no-config"), "SOPORTE_SIGNING_SECRET": SIGNING_SECRET}
+             "SOPORTE_CONFIG": str(home / "no-config"), "SOPORTE_SIGNING_SECRET": SIGNING_SECRET,
+             "SOPORTE_LICENSE_KEY": LICENSE_KEY, "XDG_STATE_HOME": str(home / "state")}
         if sandbox is not None:
             e["SOPORTE_API_URL"] = sandbox.url
         if token is not None:

@@ -31,6 +31,10 @@ def run_pty(argv, env, cols=80, rows=24, answers=(), timeout=30):
             if not chunk:
                 break
             out += chunk
-    _, status = os.waitpid(pid, 0)
+    # Past the deadline the program is stuck: end it rather than wait for ever.
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done == 0:
+        os.kill(pid, 9)
+        _, status = os.waitpid(pid, 0)
     os.close(fd)
     return os.waitstatus_to_exitcode(status), out.decode("utf-8", "replace")

@@ -3,6 +3,7 @@ as written against a sandbox, in bash with pipefail: the help's own example must
 fail (issue 14)."""
 import os
 import re
+import shlex
 import subprocess
 
 import pytest
@@ -59,7 +60,7 @@ def test_example_runs_against_the_sandbox(example, tmp_path):
         bin_dir = tmp_path / "bin"
         bin_dir.mkdir()
         (bin_dir / "soporte").symlink_to(SOPORTE)
-        (bin_dir / "pass").write_text(f"#!/bin/sh\necho {TOKEN}\n")
+        (bin_dir / "pass").write_text(f"#!/bin/sh\nprintf '%s\\n' {shlex.quote(TOKEN)}\n")
         (bin_dir / "page-oncall").write_text("#!/bin/sh\nexit 0\n")
         for f in ("pass", "page-oncall"):
             os.chmod(bin_dir / f, 0o755)

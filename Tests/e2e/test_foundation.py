@@ -1,5 +1,6 @@
 """Issue 2: the foundation, end to end."""
 import json
+import shlex
 import os
 import subprocess
 import pytest
@@ -137,7 +138,7 @@ def test_profile_precedence(run, sb, home, tmp_path):
     # token_command beats token
     cfg.write_text(f"[default]\napi_url = {sb.url}\ntoken_command = printf %s sk_test_bad\ntoken = {TOKEN}\n")
     assert run(["health"], env=env, token=None).rc == 4
-    cfg.write_text(f"[default]\napi_url = {sb.url}\ntoken_command = printf %s {TOKEN}\ntoken = sk_test_bad\n")
+    cfg.write_text(f"[default]\napi_url = {sb.url}\ntoken_command = printf %s {shlex.quote(TOKEN)}\ntoken = sk_test_bad\n")
     r = run(["health", "-v"], env=env, token=None)
     assert r.rc == 0 and "also set but ignored" in r.err
     cfg.write_text(f"[default]\napi_url = {sb.url}\ntoken_command = echo oops-secret-output; exit 3\n")

@@ -8,7 +8,7 @@ import subprocess
 import threading
 import time
 
-from conftest import SANDBOX, TOKEN, Sandbox
+from conftest import SANDBOX, PLAIN_TOKEN as TOKEN, Sandbox
 
 AUTH = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
 

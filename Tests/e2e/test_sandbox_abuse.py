@@ -11,7 +11,7 @@ import subprocess
 import threading
 import time
 
-from conftest import (SANDBOX, TOKEN, Sandbox, cpu_seconds, proc_status, read_until_closed, server_sockets,
+from conftest import (SANDBOX, PLAIN_TOKEN as TOKEN, Sandbox, cpu_seconds, proc_status, read_until_closed, server_sockets,
                       wait_for)
 
 GET_ONE = f"GET /v1/whm/accounts/1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\n\r\n".encode()

@@ -6,7 +6,7 @@ import socket
 import subprocess
 import time
 
-from conftest import SANDBOX, TOKEN, Sandbox, read_until_closed, wait_for
+from conftest import SANDBOX, PLAIN_TOKEN as TOKEN, Sandbox, read_until_closed, wait_for
 
 HOSTILE = "sk_\"q'u\\ö"
 

@@ -2,6 +2,7 @@
 main before the second wave; the fix is one place in the code, the test tries the class
 from several sides."""
 import json
+import shlex
 import os
 import signal
 import stat
@@ -45,7 +46,7 @@ def test_a_config_holding_only_a_license_key_must_be_private(run, sb, home):
 def test_token_command_is_bounded_by_the_timeout_and_its_group_killed(run, sb, home, tmp_path):
     cfg = home / "config"
     marker = tmp_path / "still-running"
-    cfg.write_text(f"[default]\napi_url = {sb.url}\ntoken_command = sleep 30; touch {marker}; echo {TOKEN}\n")
+    cfg.write_text(f"[default]\napi_url = {sb.url}\ntoken_command = sleep 30; touch {marker}; printf '%s\\n' {shlex.quote(TOKEN)}\n")
     os.chmod(cfg, 0o600)
     t0 = time.monotonic()
     r = run(["health", "--timeout", "1"], env={"SOPORTE_CONFIG": str(cfg)}, token=None)
@@ -58,7 +59,7 @@ def test_token_command_is_bounded_by_the_timeout_and_its_group_killed(run, sb, h
 
 def test_a_background_child_holding_the_pipe_does_not_hang(run, sb, home):
     cfg = home / "config"
-    cfg.write_text(f"[default]\napi_url = {sb.url}\ntoken_command = echo {TOKEN}; sleep 30 &\n")
+    cfg.write_text(f"[default]\napi_url = {sb.url}\ntoken_command = printf '%s\\n' {shlex.quote(TOKEN)}; sleep 30 &\n")
     os.chmod(cfg, 0o600)
     t0 = time.monotonic()
     r = run(["health", "-o", "json"], env={"SOPORTE_CONFIG": str(cfg)}, token=None, timeout=20)
@@ -68,7 +69,7 @@ def test_a_background_child_holding_the_pipe_does_not_hang(run, sb, home):
 
 def test_token_command_stderr_reaches_the_user_but_never_its_output(run, sb, home):
     cfg = home / "config"
-    cfg.write_text(f"[default]\napi_url = {sb.url}\ntoken_command = echo 'gpg: asking for a passphrase' >&2; echo {TOKEN}\n")
+    cfg.write_text(f"[default]\napi_url = {sb.url}\ntoken_command = echo 'gpg: asking for a passphrase' >&2; printf '%s\\n' {shlex.quote(TOKEN)}\n")
     os.chmod(cfg, 0o600)
     r = run(["health"], env={"SOPORTE_CONFIG": str(cfg)}, token=None)
     assert r.rc == 0 and "gpg: asking for a passphrase" in r.err
@@ -224,3 +225,60 @@ def test_a_config_that_is_a_symlink_stays_one(run, home, tmp_path):
     text = target.read_text()
     assert "# from my dotfiles" in text and "timeout = 12" in text
     assert [p.name for p in home.iterdir()] == ["config"] or all(p.name.startswith(".") or p.name == "config" for p in home.iterdir())
+
+
+# --- A server that echoes every secret back (SPEC §10.1) ----------------------------------
+
+def echo_body(status_data=None, extra=()):
+    """A body that holds each secret of the run (token, signing secret, license key, and
+    any `extra`) raw, JSON-escaped and ASCII-escaped, at every depth."""
+    from conftest import SIGNING_SECRET, LICENSE_KEY
+    SECRETS = [TOKEN, SIGNING_SECRET, LICENSE_KEY, *extra]
+    raw = json.dumps({"x": SECRETS}, ensure_ascii=False)
+    ascii_ = json.dumps({"x": SECRETS})
+    if status_data is None:
+        return json.dumps({"error": {"code": "RESOURCE_NOT_FOUND", "message": f"no such thing {SECRETS}",
+                                     "request_id": SECRETS[0], "details": {"token": SECRETS, "deep": [{"k": ascii_}]}}},
+                          ensure_ascii=False)
+    return json.dumps({"data": [{"id": 1, "domain": raw, "notes": ascii_, "nested": {"s": SECRETS}}],
+                       "meta": {"current_page": 1, "last_page": 1, "per_page": 100, "total": 1}}, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("args", [
+    ["accounts", "get", "1"], ["accounts", "get", "1", "-o", "json"], ["accounts", "get", "1", "-vv"],
+    ["api", "GET", "/whm/accounts/1"], ["accounts", "suspend", "1", "--yes", "-o", "json"],
+])
+def test_echoed_secrets_in_error_answers_are_redacted(run, fresh, args):
+    s = fresh()
+    s.fault(match={"path": "/v1/whm/accounts/1" + ("/suspend" if "suspend" in args else "")}, count=9, status=404,
+            body=echo_body(), headers={"X-Echo": TOKEN})
+    r = run(args, s)   # run() sweeps stdout and stderr for every form of every secret
+    assert r.rc == 5, r
+    assert "[redacted]" in r.out + r.err
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "ndjson", "csv", "tsv"])
+def test_echoed_secrets_in_data_are_redacted_in_every_format(run, fresh, fmt):
+    s = fresh()
+    s.fault(match={"path": "/v1/whm/accounts"}, count=9, body=echo_body(status_data=True))
+    r = run(["accounts", "list", "-o", fmt, "-vv"], s)
+    assert r.rc == 0, r
+    assert "[redacted]" in r.out
+
+
+def test_a_hostile_password_never_shows_in_dry_run_vv_journal_or_history(run, fresh, home, tmp_path):
+    from conftest import PASSWORDS, sweep
+    pw = PASSWORDS[2]
+    s = fresh()
+    base = ["accounts", "create", "--domain", "hostil.example", "--username", "hostil", "--email", "h@hostil.example",
+            "--package", "basic", "--server-id", "1", "--password-stdin"]
+    r = run(base + ["--dry-run"], s, input=pw + "\n")
+    assert r.rc == 0 and "$SOPORTE_PASSWORD" in r.out and "$SOPORTE_LICENSE_KEY" in r.out and "$SOPORTE_API_TOKEN" in r.out, r
+    s.fault(match={"path": "/v1/whm/accounts", "method": "POST"}, count=1, status=422,
+            body=json.dumps({"error": {"code": "VALIDATION_ERROR", "message": f"bad {pw}", "details": {"password": [f"'{pw}' is weak"]}}}))
+    r = run(base + ["-vv"], s, input=pw + "\n")
+    assert r.rc == 6 and "[redacted]" in r.err, r
+    journal = tmp_path / "j"
+    s.fault(match={"path": "/v1/whm/accounts/2/suspend"}, count=1, status=404, body=echo_body(extra=[pw]))
+    run(["accounts", "suspend", "2", "--yes", "--journal", str(journal)], s)
+    sweep(journal.read_text(), (home / "state" / "soporte" / "history").read_text())
