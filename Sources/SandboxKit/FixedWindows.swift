@@ -1,7 +1,7 @@
 /// The second kind of limiter (`--rate-window LIMIT/SECONDS`): each token may make LIMIT
-/// requests in a window of SECONDS that opens with its first request; past LIMIT it gets
-/// 429 until the window ends. `X-RateLimit-Reset` is the Unix second at which the window
-/// ends, rounded up, so a client that waits until then always finds a fresh window.
+/// requests in each window of SECONDS; windows are aligned on the clock (they start at
+/// multiples of SECONDS since the epoch), so `X-RateLimit-Reset`, the Unix second at which
+/// the window ends, is exact. Past LIMIT a token gets 429 until then.
 struct FixedWindows: Sendable {
     let limit: Int
     let seconds: Int
@@ -13,9 +13,10 @@ struct FixedWindows: Sendable {
     }
 
     mutating func spend(key: String, now t: Double) -> RateDecision {
-        var w = windows[key] ?? (t, 0)
-        if t >= w.start + Double(seconds) || t < w.start { w = (t, 0) }
-        let end = w.start + Double(seconds)
+        let start = (t / Double(seconds)).rounded(.down) * Double(seconds)
+        var w = windows[key] ?? (start, 0)
+        if w.start != start { w = (start, 0) }
+        let end = start + Double(seconds)
         let ok = w.used < limit
         if ok { w.used += 1 }
         windows[key] = w

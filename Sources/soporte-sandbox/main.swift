@@ -18,9 +18,9 @@ let usage = """
       --rate-limit on|off  Enforce the rate-limit tiers [default: on]
       --rate-window LIMIT/SECONDS
                          A fixed window instead of the tiers: each token (or the public
-                         budget) gets LIMIT requests per window of SECONDS, which opens with
-                         its first request; X-RateLimit-Limit is LIMIT, X-RateLimit-Reset the
-                         Unix second the window ends (rounded up); then 429 until it ends
+                         budget) gets LIMIT requests per window of SECONDS, windows aligned
+                         on the clock (multiples of SECONDS); X-RateLimit-Limit is LIMIT,
+                         X-RateLimit-Reset the Unix second the window ends; then 429 until it ends
       --admin-token TOKEN  One more token with admin-tier access and limits (repeatable);
                          any UTF-8 but control characters and white space at either end
       --state FILE       Keep data in FILE across restarts (the file wins over --seed);

@@ -4,22 +4,23 @@ import SoporteJSON
 
 final class RateLimiterTests: XCTestCase {
     func testFixedWindowCountsThenRefusesUntilItEnds() {
+        // Windows of 10 s are aligned on the clock: [100, 110), [110, 120) ...
         var w = FixedWindows(limit: 3, seconds: 10)
         let first = w.spend(key: "a", now: 100.5)
-        XCTAssertEqual(first, RateDecision(allowed: true, limit: 3, remaining: 2, reset: 111, retryAfter: 0))
+        XCTAssertEqual(first, RateDecision(allowed: true, limit: 3, remaining: 2, reset: 110, retryAfter: 0))
         XCTAssertEqual(w.spend(key: "a", now: 101).remaining, 1)
         XCTAssertEqual(w.spend(key: "a", now: 102).remaining, 0)
         let refused = w.spend(key: "a", now: 103.2)
         XCTAssertFalse(refused.allowed)
         XCTAssertEqual(refused.remaining, 0)
-        XCTAssertEqual(refused.reset, 111)
-        XCTAssertEqual(refused.retryAfter, 8)  // 110.5 - 103.2, rounded up
-        XCTAssertEqual(w.spend(key: "a", now: 110.4).retryAfter, 1)
-        // Another token has a window of its own.
+        XCTAssertEqual(refused.reset, 110)
+        XCTAssertEqual(refused.retryAfter, 7)  // 110 - 103.2, rounded up
+        XCTAssertEqual(w.spend(key: "a", now: 109.9).retryAfter, 1)
+        // Another token has a budget of its own.
         XCTAssertTrue(w.spend(key: "b", now: 103.2).allowed)
-        // The window ends at 110.5: a fresh one opens with the next request.
-        let fresh = w.spend(key: "a", now: 110.5)
-        XCTAssertEqual(fresh, RateDecision(allowed: true, limit: 3, remaining: 2, reset: 121, retryAfter: 0))
+        // At 110 the next window starts, whole.
+        let fresh = w.spend(key: "a", now: 110)
+        XCTAssertEqual(fresh, RateDecision(allowed: true, limit: 3, remaining: 2, reset: 120, retryAfter: 0))
     }
 
     func testWindowSpecParsing() {
@@ -46,7 +47,7 @@ final class RateLimiterTests: XCTestCase {
         XCTAssertEqual(st, 200)
         XCTAssertEqual(h.header(headers, "X-RateLimit-Limit"), "2")
         XCTAssertEqual(h.header(headers, "X-RateLimit-Remaining"), "1")
-        XCTAssertEqual(h.header(headers, "X-RateLimit-Reset"), "1000006")
+        XCTAssertEqual(h.header(headers, "X-RateLimit-Reset"), "1000005")  // windows of 5 s on the clock
         XCTAssertEqual(h.send("GET", "/v1/whm/servers").status, 200)
         clock.advance(1)
         var doc: JSONValue

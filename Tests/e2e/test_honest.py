@@ -203,3 +203,44 @@ def test_api_prints_an_error_body_and_sends_a_repeated_prefix_once(run, sb):
     assert r.rc == 0 and json.loads(r.out)["data"]["id"] == 1
     assert [q["path"] for q in sb.requests()] == ["/v1/whm/accounts/1"]
     assert "already ends in /v1" in r.err
+
+
+# --- Pacing against both kinds of server (SPEC §10.5) -------------------------------------
+
+def timed_walk(s, pages, token):
+    env = env_for(s, SOPORTE_API_TOKEN=token)
+    t0 = time.monotonic()
+    p = subprocess.run([SOPORTE, "accounts", "list", "--per-page", "1", "-o", "ndjson"], env=env, capture_output=True, text=True,
+                       timeout=120)
+    took = time.monotonic() - t0
+    sweep(p.stdout, p.stderr)
+    return p, took
+
+
+def test_pacing_against_a_token_bucket_provokes_no_429_within_the_bound(fresh):
+    from conftest import USER_TOKEN
+    pages = 140
+    s = fresh("--accounts", str(pages), "--rate-limit", "on")
+    p, took = timed_walk(s, pages, USER_TOKEN)
+    assert p.returncode == 0 and len(p.stdout.splitlines()) == pages, p.stderr
+    stats = s.control("GET", "/_sandbox/stats")
+    bound = max(0, pages - (100 + 20)) * 60 / 100     # the user tier: 100 a minute + a burst of 20
+    print(f"bucket: {pages} pages in {took:.2f} s, bound {bound:.2f} s ({took / bound:.2f}x), {stats['rate_limited']} x 429")
+    assert stats["rate_limited"] == 0 and stats["requests"] == pages
+    assert took <= bound * 1.1 + 1.0, (took, bound)   # + the process's own start and the unpaced burst
+
+
+def test_pacing_against_a_fixed_window_provokes_no_429_and_never_waits_past_the_reset(fresh):
+    limit, seconds, pages = 5, 2, 23
+    s = fresh("--accounts", str(pages), "--rate-window", f"{limit}/{seconds}")
+    start = time.time()
+    p, took = timed_walk(s, pages, TOKEN)
+    assert p.returncode == 0 and len(p.stdout.splitlines()) == pages, p.stderr
+    stats = s.control("GET", "/_sandbox/stats")
+    windows = -(-pages // limit)
+    bound = (windows - 1) * seconds - (start % seconds)   # the rest of the first window, then one a window
+    print(f"window: {pages} pages in {took:.2f} s, bound {bound:.2f} s ({took / bound:.2f}x), {stats['rate_limited']} x 429")
+    assert stats["rate_limited"] == 0 and stats["requests"] == pages
+    assert took <= bound * 1.1 + 0.5, (took, bound)
+    # every wait over a second was said
+    assert "rate limit nearly spent: pacing for" in p.stderr or bound < 1.5 * (windows - 1)

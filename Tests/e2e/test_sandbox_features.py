@@ -59,6 +59,8 @@ def test_bad_options_are_refused():
 def test_a_fixed_window_counts_then_refuses_until_it_ends():
     s = Sandbox("--accounts", "10", "--rate-window", "3/2")
     try:
+        # Windows are aligned on the clock: start early in one, so that all of this fits.
+        wait_for("the start of a window", lambda: time.time() % 2 < 0.3, timeout=5)
         resets = []
         for remaining in (2, 1, 0):
             st, h, _ = raw_get(s.port, "/v1/whm/accounts/1", TOKEN)
