@@ -21,11 +21,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 SOPORTE = os.path.abspath(os.environ.get("SOPORTE_BIN", os.path.join(ROOT, ".build/debug/soporte")))
 SANDBOX = os.path.abspath(os.environ.get("SANDBOX_BIN", os.path.join(ROOT, ".build/debug/soporte-sandbox")))
 # The admin token of every sandbox started here (its --admin-token), hostile on purpose.
-TOKEN = "sk_test_h\"o's\\t-ñ-7f3a9c"
+# SOPORTE_E2E_PLAIN_SECRETS=1 uses plain ones instead: for running these tests against an
+# older soporte that refuses such a token, to see which defects it has.
+PLAIN = os.environ.get("SOPORTE_E2E_PLAIN_SECRETS") == "1"
+TOKEN = "sk_test_plain_0123456789" if PLAIN else "sk_test_h\"o's\\t-ñ-7f3a9c"
 PLAIN_TOKEN = "sk_test_abc123xyz"
 USER_TOKEN = "sk_test_user_123"
-SIGNING_SECRET = "sign\"e'd\\-ñ-7f3a9c51"
-LICENSE_KEY = "LIC-\"q'\\-ñ-1234-5678"
+SIGNING_SECRET = "sentinel-signing-secret-7f3a9c51" if PLAIN else "sign\"e'd\\-ñ-7f3a9c51"
+LICENSE_KEY = "LIC-PLAIN-1234-5678" if PLAIN else "LIC-\"q'\\-ñ-1234-5678"
 PASSWORDS = ["Sup3r-Secret-Passw0rd", "Dry-Run-Passw0rd", "pa\"s's\\-ñ-w0rd-9"]
 SECRETS = [TOKEN, PLAIN_TOKEN, USER_TOKEN, "sk_test_enterprise_123", SIGNING_SECRET, LICENSE_KEY] + PASSWORDS
 
