@@ -175,9 +175,16 @@ final class EasyHandle: @unchecked Sendable {
             stopped = TransportError(.tooLarge, "the answer is larger than \(maxBody >> 20) MiB (the most one answer may take)", requestSent: true)
             return 0
         }
-        if let a = allowance, !a.reserve(count) {
-            stopped = TransportError(.other, "the walk ended before this page arrived", requestSent: true)
-            return 0
+        if let a = allowance {
+            switch a.take(count) {
+            case .taken: break
+            case .full:
+                stopped = TransportError(.noRoom, "no room yet for this answer among the pages read ahead; it is asked for again in its turn", requestSent: true)
+                return 0
+            case .refused:
+                stopped = TransportError(.other, "the walk ended before this page arrived", requestSent: true)
+                return 0
+            }
         }
         if body.capacity < body.count + count {
             body.reserveCapacity(min(maxBody, max(body.count + count, body.capacity * 2, 16 << 10)))

@@ -39,6 +39,40 @@ final class WalkerTests: XCTestCase {
         h.transport.verify()
     }
 
+    func testAPageWithoutRoomIsAskedForAgainInItsTurnAndThatIsNoRetry() {
+        let h = Harness()
+        let rooms = Gate<[BodyRoom]>([])
+        let big = 40 << 20  // over the 32 MiB that pages read ahead may hold
+        for p in [1, 4] {
+            h.transport.json("GET", "/v1/whm/accounts", query: ["page": "\(p)"],
+                             Harness.page(p, of: 4, perPage: 10, total: 40, ids: (p - 1) * 10 + 1...p * 10))
+        }
+        // Page 2 (the one being written) is answered only once page 3 found no room.
+        let page2 = Harness.page(2, of: 4, perPage: 10, total: 40, ids: 11...20)
+        h.transport.stub("GET", "/v1/whm/accounts", query: ["page": "2"]) { _ in
+            rooms.wait { $0.isEmpty ? nil : () }
+            return .success(HTTPResponse(status: 200, headers: [], body: Array(page2.utf8)))
+        }
+        // Page 3: first as a transport that finds no room ahead of the writer, then in its turn.
+        h.transport.stub("GET", "/v1/whm/accounts", query: ["page": "3"]) { req in
+            let room = req.allowance?.take(big) ?? .refused
+            rooms.withLock { $0.append(room) }
+            return .failure(TransportError(.noRoom, "no room", requestSent: true))
+        }
+        let page3 = Harness.page(3, of: 4, perPage: 10, total: 40, ids: 21...30)
+        h.transport.stub("GET", "/v1/whm/accounts", query: ["page": "3"]) { req in
+            let room = req.allowance?.take(big) ?? .refused
+            rooms.withLock { $0.append(room) }
+            return .success(HTTPResponse(status: 200, headers: [], body: Array(page3.utf8)))
+        }
+        let r = h.run(["accounts", "list", "--per-page", "10", "-o", "ndjson", "--retries", "0"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(ids(r.out), Array(1...40))
+        XCTAssertEqual(rooms.withLock { $0 }, [.full, .taken])
+        XCTAssertEqual(h.clock.slept, [], "no backoff: asking again in its turn is not a retry")
+        h.transport.verify()
+    }
+
     func testAShortPageIsFetchedAgainThenFailsTheWalkWithExit8() {
         let h = Harness()
         stubPages(h, last: 4, perPage: 10, total: 40, skip: [3])

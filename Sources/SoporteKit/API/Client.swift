@@ -84,6 +84,12 @@ public final class APIClient: Sendable {
                 pacer.abandon()
                 allowance?.releaseAll()
                 log(1, "\(current.method) \(url) -> \(e.message)")
+                if e.kind == .noRoom, let a = allowance {
+                    // Not a failure of the API: the body is asked for again when it may
+                    // take all it needs, and that is not an attempt.
+                    guard a.waitForTurn() else { throw transportFailure(e, call: current, requestID: requestID, attempts: attempt + 1) }
+                    continue
+                }
                 if e.requestSent { lostAnswer = true }
                 guard case .retry(let d) = policy.decide(method: current.method, attempt: attempt, outcome: .transport(e), random: random) else {
                     throw transportFailure(e, call: current, requestID: requestID, attempts: attempt + 1)
