@@ -8,8 +8,6 @@ static struct {
     CURLcode (*global_init)(long);
     CURL *(*easy_init)(void);
     void (*easy_cleanup)(CURL *);
-    void (*easy_reset)(CURL *);
-    CURLcode (*easy_perform)(CURL *);
     const char *(*easy_strerror)(CURLcode);
     CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
     CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
@@ -48,8 +46,6 @@ static void load(void) {
     RESOLVE(global_init, "curl_global_init")
     RESOLVE(easy_init, "curl_easy_init")
     RESOLVE(easy_cleanup, "curl_easy_cleanup")
-    RESOLVE(easy_reset, "curl_easy_reset")
-    RESOLVE(easy_perform, "curl_easy_perform")
     RESOLVE(easy_strerror, "curl_easy_strerror")
     RESOLVE(easy_setopt, "curl_easy_setopt")
     RESOLVE(easy_getinfo, "curl_easy_getinfo")
@@ -83,8 +79,6 @@ int soporte_curl_load(char *error, size_t size) {
 
 CURL *soporte_easy_init(void) { return api.easy_init(); }
 void soporte_easy_cleanup(CURL *h) { api.easy_cleanup(h); }
-void soporte_easy_reset(CURL *h) { api.easy_reset(h); }
-CURLcode soporte_easy_perform(CURL *h) { return api.easy_perform(h); }
 const char *soporte_easy_strerror(CURLcode c) { return api.easy_strerror(c); }
 struct curl_slist *soporte_slist_append(struct curl_slist *l, const char *s) { return api.slist_append(l, s); }
 void soporte_slist_free_all(struct curl_slist *l) { api.slist_free_all(l); }

@@ -5,9 +5,12 @@ import Synchronization
 import CCurl
 import CCurlShim
 import SoporteKit
+import SoporteSystem
 
-/// `HTTPTransport` over libcurl easy handles. Handles are pooled and reused, so
-/// sequential and concurrent requests keep their connections alive. Thread-safe.
+/// `HTTPTransport` over libcurl. Every transfer of a run goes through one multi handle
+/// (`TransferLoop`), so they share connections (HTTP/2 streams multiplexed on one
+/// connection, HTTP/1.1 connections kept alive), the DNS cache and TLS sessions.
+/// `perform` blocks its caller until its transfer is done. Thread-safe.
 public final class CurlTransport: HTTPTransport {
     /// nil when libcurl loaded; otherwise why it did not.
     private static let loadError: String? = {
@@ -16,222 +19,214 @@ public final class CurlTransport: HTTPTransport {
         return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }()
 
-    private let idle = Mutex<[EasyHandle]>([])
+    private let loop = TransferLoop()
 
     public init() {}
+
+    deinit { loop.close() }
 
     public func perform(_ request: HTTPRequest) -> Result<HTTPResponse, TransportError> {
         if let why = CurlTransport.loadError {
             return .failure(TransportError(.other, why, requestSent: false))
         }
-        let pooled = idle.withLock { $0.popLast() }
-        guard let h = pooled ?? EasyHandle() else {
-            return .failure(TransportError(.other, "libcurl could not be initialised", requestSent: false))
+        let t: Transfer
+        switch Transfer.make(request) {
+        case .failure(let e): return .failure(e)
+        case .success(let made): t = made
         }
-        let result = h.perform(request)
-        idle.withLock { $0.append(h) }
-        return result
+        if let e = loop.submit(t) { return .failure(e) }
+        t.done.wait { $0 ? () : nil }
+        return t.outcome()
     }
 }
 
-/// One curl easy handle and the buffers its callbacks fill. Callbacks capture nothing
-/// and find this object through WRITEDATA/HEADERDATA.
+/// The one thread that drives libcurl for a transport: it makes the multi handle and the
+/// share handle and is the only thread that ever calls them, so neither needs libcurl's
+/// lock callbacks and neither pointer leaves it. Callers hand it transfers through
+/// `submit`, wake it through a pipe that its curl_multi_poll also waits on, and wait
+/// on each transfer's `done`.
 ///
-/// `@unchecked Sendable`: a handle is used by one thread at a time. It is taken from the
-/// pool under the pool's lock, used by that thread alone, and put back under the lock;
-/// its callbacks run inside `curl_easy_perform` on that same thread.
-final class EasyHandle: @unchecked Sendable {
-    let curl: UnsafeMutableRawPointer
-    let errorBuffer: UnsafeMutablePointer<CChar>
-    var body: [UInt8] = []
-    var headers: [(String, String)] = []
-    /// Why a callback stopped the transfer, if one did.
-    var stopped: TransportError?
-    var maxBody = HTTPRequest.defaultMaxBody
-    var allowance: (any BodyAllowance)?
+/// Why one thread and a multi handle: HTTP/2 streams share a connection only within one
+/// multi handle (libcurl does not multiplex across threads, and its connection cache
+/// shared between threads is documented as unsafe), and one thread keeps the multi
+/// handle's rule of one caller at a time without handing it around.
+final class TransferLoop: Sendable {
+    private struct Inbox {
+        /// Transfers handed over and not yet added to the multi handle.
+        var arriving: [Transfer] = []
+        /// The write end of the pipe that wakes the loop, while it runs (written under
+        /// this lock, so the loop never closes it under a caller).
+        var wake: Int32 = -1
+        var started = false
+        var closing = false
+        /// Why the loop could not set libcurl up; every later request fails with it.
+        var broken: TransportError?
 
-    init?() {
-        guard let c = soporte_easy_init() else { return nil }
-        curl = c
-        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
-        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-    }
-
-    deinit {
-        soporte_easy_cleanup(curl)
-        errorBuffer.deallocate()
-    }
-
-    /// A refused option is a failure of the request, not something to ignore.
-    struct OptionFailed: Error { let error: TransportError }
-
-    func set(_ code: CURLcode, _ name: String) throws(OptionFailed) {
-        guard code == CURLE_OK else {
-            throw OptionFailed(error: TransportError(.other, "libcurl refused \(name): \(String(cString: soporte_easy_strerror(code)))", requestSent: false))
+        func wakeLoop() {
+            guard wake >= 0 else { return }
+            // Non-blocking: a full pipe has woken the loop already.
+            var one: UInt8 = 1
+            _ = write(wake, &one, 1)
         }
     }
 
-    func perform(_ r: HTTPRequest) -> Result<HTTPResponse, TransportError> {
-        soporte_easy_reset(curl)  // keeps live connections, DNS and TLS session caches
-        body = []
-        headers = []
-        stopped = nil
-        maxBody = r.maxBody
-        allowance = r.allowance
-        errorBuffer[0] = 0
-        defer { allowance = nil }
+    private let inbox = Mutex(Inbox())
 
-        var slist: UnsafeMutablePointer<curl_slist>? = nil
-        for (k, v) in r.headers { slist = soporte_slist_append(slist, "\(k): \(v)") }
-        // libcurl adds "Expect: 100-continue" to large bodies; the API does not need it.
-        slist = soporte_slist_append(slist, "Expect:")
-        defer { soporte_slist_free_all(slist) }
+    /// Hands `t` to the loop, starting the loop's thread on the first call. nil when
+    /// handed over; otherwise why the transfer cannot run.
+    func submit(_ t: Transfer) -> TransportError? {
+        let startNow = inbox.withLock { s -> Bool? in
+            if s.broken != nil { return nil }
+            s.arriving.append(t)
+            s.wakeLoop()
+            defer { s.started = true }
+            return !s.started
+        }
+        guard let start = startNow else {
+            return inbox.withLock { $0.broken }
+        }
+        if start && !Threads.spawn({ [self] in run() }) {
+            inbox.withLock { s in
+                s.arriving.removeAll { $0 === t }
+                s.started = false
+            }
+            return TransportError(.other, "cannot start a thread for libcurl's transfers", requestSent: false)
+        }
+        return nil
+    }
+
+    /// The loop's thread leaves once nothing is left to do.
+    func close() {
+        inbox.withLock { s in
+            s.closing = true
+            s.wakeLoop()
+        }
+    }
+
+    // MARK: - On the loop's thread
+
+    private func run() {
+        let multi: UnsafeMutableRawPointer
+        let share: UnsafeMutableRawPointer
+        var pipeEnds: [Int32] = [-1, -1]
+        let piped = pipe(&pipeEnds) == 0
+        if piped {
+            for fd in pipeEnds {
+                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+                _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            }
+        }
+        let (woke, wake) = (pipeEnds[0], pipeEnds[1])
+        switch piped ? LibcurlHandles.make() : .failure(TransportError(.other, "cannot make a pipe for libcurl's transfers", requestSent: false)) {
+        case .failure(let e):
+            if piped { Glibc.close(woke); Glibc.close(wake) }
+            refuseFromNowOn(e)
+            return
+        case .success(let h):
+            (multi, share) = (h.multi, h.share)
+        }
+        inbox.withLock { $0.wake = wake }
+
+        var running: [UnsafeMutableRawPointer: Transfer] = [:]
+        var failed = CURLM_OK
+        while failed == CURLM_OK {
+            let (arriving, closing) = inbox.withLock { s in
+                defer { s.arriving = [] }
+                return (s.arriving, s.closing)
+            }
+            for t in arriving { add(t, multi: multi, share: share, to: &running) }
+            if closing && running.isEmpty { break }
+
+            var still: Int32 = 0
+            failed = soporte_multi_perform(multi, &still)
+            if failed != CURLM_OK { break }
+            var easy: UnsafeMutableRawPointer?
+            var result = CURLE_OK
+            while soporte_multi_done(multi, &easy, &result) != 0 {
+                guard let e = easy, let t = running.removeValue(forKey: e) else { continue }
+                _ = soporte_multi_remove(multi, e)
+                t.finish(result)
+            }
+            // libcurl shortens the wait to its own next timeout; a submit or close wakes it.
+            var woken: Int32 = 0
+            failed = soporte_multi_poll(multi, woke, running.isEmpty ? 60_000 : 1_000, &woken)
+            if woken != 0 {
+                var drain = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+                while read(woke, &drain, 32) == 32 {}
+            }
+        }
+        if failed != CURLM_OK {
+            // The multi handle failed as a whole: its transfers end with that, and so does
+            // every later one (rather than a loop that fails at once, again and again).
+            let e = TransportError(.other, "libcurl's transfers failed: \(String(cString: soporte_multi_strerror(failed)))", requestSent: true)
+            for (easy, t) in running {
+                _ = soporte_multi_remove(multi, easy)
+                t.finish(CURLE_OK, failure: e)
+            }
+            refuseFromNowOn(e)
+        }
+        inbox.withLock { $0.wake = -1 }
+        Glibc.close(wake)
+        Glibc.close(woke)
+        _ = soporte_multi_cleanup(multi)
+        _ = soporte_share_cleanup(share)
+    }
+
+    /// Fails the transfers handed over and every later one with `e`.
+    private func refuseFromNowOn(_ e: TransportError) {
+        let left = inbox.withLock { s in
+            s.broken = e
+            defer { s.arriving = [] }
+            return s.arriving
+        }
+        for t in left { t.finish(CURLE_OK, failure: e) }
+    }
+
+    private func add(_ t: Transfer, multi: UnsafeMutableRawPointer, share: UnsafeMutableRawPointer,
+                     to running: inout [UnsafeMutableRawPointer: Transfer]) {
+        // `make` gave the transfer a handle, and only `finish` frees it.
+        let easy = t.curl!
         do {
-            try configure(r, headers: slist)
+            // Set here, on the one thread that uses the share handle.
+            try Transfer.check(soporte_setopt_pointer(easy, CURLOPT_SHARE, share), "SHARE")
         } catch {
-            return .failure(error.error)
+            t.finish(CURLE_OK, failure: error.error)
+            return
         }
-
-        let code = soporte_easy_perform(curl)
-        var status = 0
-        _ = soporte_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &status)
-        var requestSize = 0
-        _ = soporte_getinfo_long(curl, CURLINFO_REQUEST_SIZE, &requestSize)
-        var seconds = 0.0
-        _ = soporte_getinfo_double(curl, CURLINFO_TOTAL_TIME, &seconds)
-
-        if let s = stopped {
-            body = []
-            return .failure(TransportError(s.kind, s.message, requestSent: requestSize > 0))
+        let mc = soporte_multi_add(multi, easy)
+        guard mc == CURLM_OK else {
+            t.finish(CURLE_OK, failure: TransportError(.other, "libcurl refused the transfer: \(String(cString: soporte_multi_strerror(mc)))", requestSent: false))
+            return
         }
-        guard code == CURLE_OK else {
-            body = []
-            return .failure(mapError(code, url: r.url, timeout: r.timeout, sent: requestSize > 0))
-        }
-        let resp = HTTPResponse(status: status, headers: headers, body: body, seconds: seconds)
-        body = []
-        headers = []
-        return .success(resp)
+        running[easy] = t
     }
+}
 
-    private func configure(_ r: HTTPRequest, headers slist: UnsafeMutablePointer<curl_slist>?) throws(OptionFailed) {
-        let me = Unmanaged.passUnretained(self).toOpaque()
-        try set(soporte_setopt_string(curl, CURLOPT_URL, r.url), "the URL")
-        try set(soporte_setopt_long(curl, CURLOPT_NOSIGNAL, 1), "NOSIGNAL")
-        try set(soporte_setopt_string(curl, CURLOPT_PROTOCOLS_STR, "http,https"), "PROTOCOLS_STR")
-        try set(soporte_setopt_long(curl, CURLOPT_FOLLOWLOCATION, 0), "FOLLOWLOCATION")
-        try set(soporte_setopt_long(curl, CURLOPT_SSL_VERIFYPEER, 1), "SSL_VERIFYPEER")
-        try set(soporte_setopt_long(curl, CURLOPT_SSL_VERIFYHOST, 2), "SSL_VERIFYHOST")
-        if let ca = r.caBundle {
-            // Added trust: the bundle plus the system store.
-            try set(soporte_setopt_string(curl, CURLOPT_CAINFO, ca), "CAINFO")
-            try set(soporte_setopt_string(curl, CURLOPT_CAPATH, "/etc/ssl/certs"), "CAPATH")
-        }
-        try set(soporte_setopt_long(curl, CURLOPT_TIMEOUT_MS, Int(min(r.timeout, 86_400) * 1000)), "TIMEOUT_MS")
-        try set(soporte_setopt_long(curl, CURLOPT_CONNECTTIMEOUT_MS, Int(min(r.connectTimeout, 86_400) * 1000)), "CONNECTTIMEOUT_MS")
-        try set(soporte_setopt_string(curl, CURLOPT_ACCEPT_ENCODING, "gzip"), "ACCEPT_ENCODING")
-        try set(soporte_setopt_slist(curl, CURLOPT_HTTPHEADER, slist), "HTTPHEADER")
-        try set(soporte_setopt_long(curl, CURLOPT_TCP_KEEPALIVE, 1), "TCP_KEEPALIVE")
-        try set(soporte_setopt_pointer(curl, CURLOPT_ERRORBUFFER, errorBuffer), "ERRORBUFFER")
-        // An announced body over the cap is refused before it is read; one that grows
-        // past it is cut (the write callback) and refused.
-        try set(soporte_setopt_off(curl, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(r.maxBody)), "MAXFILESIZE_LARGE")
+/// The multi and share handles a loop needs, set up or not at all.
+private struct LibcurlHandles {
+    let multi: UnsafeMutableRawPointer
+    let share: UnsafeMutableRawPointer
 
-        switch r.method {
-        case "GET": try set(soporte_setopt_long(curl, CURLOPT_HTTPGET, 1), "HTTPGET")
-        case "HEAD": try set(soporte_setopt_long(curl, CURLOPT_NOBODY, 1), "NOBODY")
-        default: try set(soporte_setopt_string(curl, CURLOPT_CUSTOMREQUEST, r.method), "CUSTOMREQUEST")
+    static func make() -> Result<LibcurlHandles, TransportError> {
+        guard let m = soporte_multi_init() else {
+            return .failure(TransportError(.other, "libcurl could not make a multi handle", requestSent: false))
         }
-        if let b = r.body {
-            try set(soporte_setopt_off(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(b.count)), "POSTFIELDSIZE_LARGE")
-            var code = CURLE_OK
-            b.withUnsafeBufferPointer { p in
-                // COPYPOSTFIELDS copies the bytes; an empty array has no address, so give one.
-                code = soporte_setopt_pointer(curl, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: p.baseAddress ?? UnsafePointer(bitPattern: 1)!))
-            }
-            try set(code, "COPYPOSTFIELDS")
-        } else if r.method != "GET" && r.method != "HEAD" && r.method != "DELETE" {
-            try set(soporte_setopt_off(curl, CURLOPT_POSTFIELDSIZE_LARGE, 0), "POSTFIELDSIZE_LARGE")
-            try set(soporte_setopt_string(curl, CURLOPT_COPYPOSTFIELDS, ""), "COPYPOSTFIELDS")
+        guard let s = soporte_share_init() else {
+            _ = soporte_multi_cleanup(m)
+            return .failure(TransportError(.other, "libcurl could not make a share handle", requestSent: false))
         }
-
-        // The callbacks' user data is WRITEDATA/HEADERDATA, set to `me` below: never nil.
-        try set(soporte_setopt_data_cb(curl, CURLOPT_WRITEFUNCTION) { ptr, size, n, ud in
-            let h = Unmanaged<EasyHandle>.fromOpaque(ud!).takeUnretainedValue()
-            return h.received(ptr, size * n)
-        }, "WRITEFUNCTION")
-        try set(soporte_setopt_pointer(curl, CURLOPT_WRITEDATA, me), "WRITEDATA")
-        try set(soporte_setopt_data_cb(curl, CURLOPT_HEADERFUNCTION) { ptr, size, n, ud in
-            let h = Unmanaged<EasyHandle>.fromOpaque(ud!).takeUnretainedValue()
-            return h.header(ptr, size * n)
-        }, "HEADERFUNCTION")
-        try set(soporte_setopt_pointer(curl, CURLOPT_HEADERDATA, me), "HEADERDATA")
-    }
-
-    /// Body bytes: capped, charged to the allowance, grown at most to the cap.
-    func received(_ ptr: UnsafeMutablePointer<CChar>?, _ count: Int) -> Int {
-        guard let p = ptr, count > 0 else { return count }
-        if body.count + count > maxBody {
-            stopped = TransportError(.tooLarge, "the answer is larger than \(maxBody >> 20) MiB (the most one answer may take)", requestSent: true)
-            return 0
+        func refused(_ what: String, _ why: String) -> Result<LibcurlHandles, TransportError> {
+            _ = soporte_multi_cleanup(m)
+            _ = soporte_share_cleanup(s)
+            return .failure(TransportError(.other, "libcurl refused \(what): \(why)", requestSent: false))
         }
-        if let a = allowance {
-            switch a.take(count) {
-            case .taken: break
-            case .full:
-                stopped = TransportError(.noRoom, "no room yet for this answer among the pages read ahead; it is asked for again in its turn", requestSent: true)
-                return 0
-            case .refused:
-                stopped = TransportError(.other, "the walk ended before this page arrived", requestSent: true)
-                return 0
-            }
-        }
-        if body.capacity < body.count + count {
-            body.reserveCapacity(min(maxBody, max(body.count + count, body.capacity * 2, 16 << 10)))
-        }
-        p.withMemoryRebound(to: UInt8.self, capacity: count) { body.append(contentsOf: UnsafeBufferPointer(start: $0, count: count)) }
-        return count
-    }
-
-    /// One header line: kept by name; a Content-Length over the cap stops the transfer.
-    func header(_ ptr: UnsafeMutablePointer<CChar>?, _ count: Int) -> Int {
-        guard let p = ptr else { return count }
-        let line = p.withMemoryRebound(to: UInt8.self, capacity: count) { String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self) }
-        if line.hasPrefix("HTTP/") { headers = []; return count }
-        guard let colon = line.firstIndex(of: ":") else { return count }
-        let name = String(line[..<colon])
-        var value = Substring(line[line.index(after: colon)...])
-        while let f = value.first, f == " " || f == "\t" { value = value.dropFirst() }
-        while let l = value.last, l.isWhitespace { value = value.dropLast() }
-        if name.lowercased() == "content-length", let n = Int(value), n > maxBody {
-            stopped = TransportError(.tooLarge, "the answer announces \(n) bytes, more than the \(maxBody >> 20) MiB one answer may take", requestSent: true)
-            return 0
-        }
-        headers.append((name, String(value)))
-        return count
-    }
-
-    /// One switch from curl's codes to our kinds of network failure.
-    func mapError(_ code: CURLcode, url: String, timeout: Double, sent: Bool) -> TransportError {
-        let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: soporte_easy_strerror(code))
-        let host = URLParts(url).map { "\($0.host):\($0.port)" } ?? url
-        switch code {
-        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
-            return TransportError(.dns, "cannot resolve \(host): \(detail)", requestSent: false)
-        case CURLE_COULDNT_CONNECT:
-            return TransportError(.connect, "cannot connect to \(host): \(detail)", requestSent: false)
-        case CURLE_OPERATION_TIMEDOUT:
-            return TransportError(.timeout, "timed out after \(timeout) s talking to \(host)", requestSent: sent)
-        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM, CURLE_SSL_ISSUER_ERROR:
-            return TransportError(.tls, "TLS with \(host) failed: \(detail)", requestSent: false)
-        case CURLE_SEND_ERROR:
-            return TransportError(.send, "sending to \(host) failed: \(detail)", requestSent: sent)
-        case CURLE_FILESIZE_EXCEEDED:
-            return TransportError(.tooLarge, "the answer from \(host) is larger than the most one answer may take", requestSent: true)
-        case CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_BAD_CONTENT_ENCODING:
-            return TransportError(.receive, "connection to \(host) broke: \(detail)", requestSent: sent)
-        default:
-            return TransportError(.other, "request to \(host) failed: \(detail)", requestSent: sent)
-        }
+        // HTTP/2 streams share a connection (libcurl's default since 7.62; said anyway).
+        let mc = soporte_multi_setopt_long(m, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
+        if mc != CURLM_OK { return refused("PIPELINING", String(cString: soporte_multi_strerror(mc))) }
+        // A new connection resumes the TLS session of an earlier one (libcurl 7.88 keeps
+        // sessions per easy handle, and each request has its own).
+        let sc = soporte_share_setopt_long(s, CURLSHOPT_SHARE, Int(CURL_LOCK_DATA_SSL_SESSION.rawValue))
+        if sc != CURLSHE_OK { return refused("the TLS session share", String(cString: soporte_share_strerror(sc))) }
+        return .success(LibcurlHandles(multi: m, share: s))
     }
 }

@@ -11,8 +11,6 @@ int soporte_curl_load(char *error, size_t size);
 
 CURL *soporte_easy_init(void);
 void soporte_easy_cleanup(CURL *h);
-void soporte_easy_reset(CURL *h);
-CURLcode soporte_easy_perform(CURL *h);
 const char *soporte_easy_strerror(CURLcode c);
 struct curl_slist *soporte_slist_append(struct curl_slist *list, const char *s);
 void soporte_slist_free_all(struct curl_slist *list);
