@@ -8,7 +8,7 @@ import SoporteKit
 import SoporteSystem
 
 /// `HTTPTransport` over libcurl. Every transfer of a run goes through one multi handle
-/// (`TransferLoop`), so they share connections (HTTP/2 streams multiplexed on one
+/// (`MultiDriver`), so they share connections (HTTP/2 streams multiplexed on one
 /// connection, HTTP/1.1 connections kept alive), the DNS cache and TLS sessions.
 /// `perform` blocks its caller until its transfer is done. Thread-safe.
 public final class CurlTransport: HTTPTransport {
@@ -19,186 +19,264 @@ public final class CurlTransport: HTTPTransport {
         return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }()
 
-    private let loop = TransferLoop()
+    private let driver = MultiDriver()
 
     public init() {}
 
-    deinit { loop.close() }
+    deinit { driver.close() }
 
     public func perform(_ request: HTTPRequest) -> Result<HTTPResponse, TransportError> {
         if let why = CurlTransport.loadError {
             return .failure(TransportError(.other, why, requestSent: false))
         }
-        let t: Transfer
         switch Transfer.make(request) {
         case .failure(let e): return .failure(e)
-        case .success(let made): t = made
+        case .success(let t): return driver.run(t)
         }
-        if let e = loop.submit(t) { return .failure(e) }
-        t.done.wait { $0 ? () : nil }
-        return t.outcome()
     }
 }
 
-/// The one thread that drives libcurl for a transport: it makes the multi handle and the
-/// share handle and is the only thread that ever calls them, so neither needs libcurl's
-/// lock callbacks and neither pointer leaves it. Callers hand it transfers through
-/// `submit`, wake it through a pipe that its curl_multi_poll also waits on, and wait
-/// on each transfer's `done`.
+/// Runs transfers on one multi handle with no thread of its own: the callers take turns
+/// at driving it. A caller hands its transfer over, then waits until the transfer has
+/// ended or nobody drives the handle; then it drives (adds what was handed over, runs
+/// curl_multi_perform and curl_multi_poll, ends what finished) until its own transfer
+/// has ended, and gives the handle back, and a caller still waiting takes it. One
+/// request alone is driven by its own caller, as curl_easy_perform would; four pages in
+/// flight are driven by one of their four callers at a time.
 ///
-/// Why one thread and a multi handle: HTTP/2 streams share a connection only within one
-/// multi handle (libcurl does not multiplex across threads, and its connection cache
-/// shared between threads is documented as unsafe), and one thread keeps the multi
-/// handle's rule of one caller at a time without handing it around.
-final class TransferLoop: Sendable {
-    private struct Inbox {
+/// Why a multi handle: HTTP/2 streams share a connection only within one multi handle
+/// (libcurl does not multiplex across threads, and its connection cache shared between
+/// threads is documented as unsafe). Why no thread of its own: handing every transfer to
+/// another thread and back cost a thread at the first request and two wake-ups at each
+/// (measured in the commit that brought this in).
+final class MultiDriver: Sendable {
+    private struct State {
         /// Transfers handed over and not yet added to the multi handle.
         var arriving: [Transfer] = []
-        /// The write end of the pipe that wakes the loop, while it runs (written under
-        /// this lock, so the loop never closes it under a caller).
+        /// Transfers that ended, until their callers see it.
+        var ended: Set<ObjectIdentifier> = []
+        /// The handles while nobody drives them; nil while a caller does, before the
+        /// first request, and after they failed.
+        var engine: Engine?
+        var made = false
+        /// The write end of the engine's wake-up pipe, once there is one (written under
+        /// this lock, so it is never closed under a writer).
         var wake: Int32 = -1
-        var started = false
-        var closing = false
-        /// Why the loop could not set libcurl up; every later request fails with it.
+        /// Why the handles could not be made, or failed; every later request fails so.
         var broken: TransportError?
 
-        func wakeLoop() {
+        /// Wakes the driver's curl_multi_poll, if one waits there.
+        func wakeDriver() {
             guard wake >= 0 else { return }
-            // Non-blocking: a full pipe has woken the loop already.
+            // Non-blocking: a full pipe has woken the driver already.
             var one: UInt8 = 1
             _ = write(wake, &one, 1)
         }
     }
 
-    private let inbox = Mutex(Inbox())
+    private enum Turn {
+        case ended
+        case drive(Engine)
+    }
 
-    /// Hands `t` to the loop, starting the loop's thread on the first call. nil when
-    /// handed over; otherwise why the transfer cannot run.
-    func submit(_ t: Transfer) -> TransportError? {
-        let startNow = inbox.withLock { s -> Bool? in
-            if s.broken != nil { return nil }
+    private let gate = Gate(State())
+
+    /// Runs `t` to its end and says how it went.
+    func run(_ t: Transfer) -> Result<HTTPResponse, TransportError> {
+        let id = ObjectIdentifier(t)
+        let handedOver = gate.withLock { s -> Result<Bool, TransportError> in
+            if let e = s.broken { return .failure(e) }
             s.arriving.append(t)
-            s.wakeLoop()
-            defer { s.started = true }
-            return !s.started
+            s.wakeDriver()
+            defer { s.made = true }
+            return .success(!s.made)
         }
-        guard let start = startNow else {
-            return inbox.withLock { $0.broken }
+        switch handedOver {
+        case .failure(let e): return .failure(e)
+        case .success(let first): if first { makeEngine() }
         }
-        if start && !Threads.spawn({ [self] in run() }) {
-            inbox.withLock { s in
-                s.arriving.removeAll { $0 === t }
-                s.started = false
+        while true {
+            let turn = gate.wait { s -> Turn? in
+                if s.ended.remove(id) != nil { return .ended }
+                if let e = s.engine {
+                    s.engine = nil
+                    return .drive(e)
+                }
+                return nil
             }
-            return TransportError(.other, "cannot start a thread for libcurl's transfers", requestSent: false)
+            guard case .drive(let engine) = turn else { break }
+            if drive(engine, until: id) {
+                gate.withLock { $0.engine = engine }
+            }
         }
-        return nil
+        return t.outcome()
     }
 
-    /// The loop's thread leaves once nothing is left to do.
+    /// Frees the handles (no caller is left).
     func close() {
-        inbox.withLock { s in
-            s.closing = true
-            s.wakeLoop()
+        gate.withLock { s in
+            s.wake = -1
+            return s.engine.take()
+        }?.close()
+    }
+
+    private func makeEngine() {
+        switch Engine.make() {
+        case .failure(let e): fail(e)
+        case .success(let engine):
+            gate.withLock { s in
+                s.wake = engine.wake
+                s.engine = engine
+            }
         }
     }
 
-    // MARK: - On the loop's thread
-
-    private func run() {
-        let multi: UnsafeMutableRawPointer
-        let share: UnsafeMutableRawPointer
-        var pipeEnds: [Int32] = [-1, -1]
-        let piped = pipe(&pipeEnds) == 0
-        if piped {
-            for fd in pipeEnds {
-                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-                _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-            }
-        }
-        let (woke, wake) = (pipeEnds[0], pipeEnds[1])
-        switch piped ? LibcurlHandles.make() : .failure(TransportError(.other, "cannot make a pipe for libcurl's transfers", requestSent: false)) {
-        case .failure(let e):
-            if piped { Glibc.close(woke); Glibc.close(wake) }
-            refuseFromNowOn(e)
-            return
-        case .success(let h):
-            (multi, share) = (h.multi, h.share)
-        }
-        inbox.withLock { $0.wake = wake }
-
-        var running: [UnsafeMutableRawPointer: Transfer] = [:]
-        var failed = CURLM_OK
-        while failed == CURLM_OK {
-            let (arriving, closing) = inbox.withLock { s in
-                defer { s.arriving = [] }
-                return (s.arriving, s.closing)
-            }
-            for t in arriving { add(t, multi: multi, share: share, to: &running) }
-            if closing && running.isEmpty { break }
-
-            var still: Int32 = 0
-            failed = soporte_multi_perform(multi, &still)
-            if failed != CURLM_OK { break }
-            var easy: UnsafeMutableRawPointer?
-            var result = CURLE_OK
-            while soporte_multi_done(multi, &easy, &result) != 0 {
-                guard let e = easy, let t = running.removeValue(forKey: e) else { continue }
-                _ = soporte_multi_remove(multi, e)
-                t.finish(result)
-            }
-            // libcurl shortens the wait to its own next timeout; a submit or close wakes it.
-            var woken: Int32 = 0
-            failed = soporte_multi_poll(multi, woke, running.isEmpty ? 60_000 : 1_000, &woken)
-            if woken != 0 {
-                var drain = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-                while read(woke, &drain, 32) == 32 {}
-            }
-        }
-        if failed != CURLM_OK {
-            // The multi handle failed as a whole: its transfers end with that, and so does
-            // every later one (rather than a loop that fails at once, again and again).
-            let e = TransportError(.other, "libcurl's transfers failed: \(String(cString: soporte_multi_strerror(failed)))", requestSent: true)
-            for (easy, t) in running {
-                _ = soporte_multi_remove(multi, easy)
-                t.finish(CURLE_OK, failure: e)
-            }
-            refuseFromNowOn(e)
-        }
-        inbox.withLock { $0.wake = -1 }
-        Glibc.close(wake)
-        Glibc.close(woke)
-        _ = soporte_multi_cleanup(multi)
-        _ = soporte_share_cleanup(share)
-    }
-
-    /// Fails the transfers handed over and every later one with `e`.
-    private func refuseFromNowOn(_ e: TransportError) {
-        let left = inbox.withLock { s in
+    /// Ends the transfers handed over with `e`, and every later one.
+    private func fail(_ e: TransportError) {
+        let left = gate.withLock { s in
             s.broken = e
             defer { s.arriving = [] }
             return s.arriving
         }
         for t in left { t.finish(CURLE_OK, failure: e) }
+        gate.withLock { s in s.ended.formUnion(left.map(ObjectIdentifier.init)) }
     }
 
-    private func add(_ t: Transfer, multi: UnsafeMutableRawPointer, share: UnsafeMutableRawPointer,
-                     to running: inout [UnsafeMutableRawPointer: Transfer]) {
+    /// Drives the multi handle until the transfer `mine` has ended. False if the multi
+    /// handle failed as a whole: its transfers ended with that, and the engine is gone.
+    private func drive(_ e: Engine, until mine: ObjectIdentifier) -> Bool {
+        while true {
+            for t in gate.withLock({ s in defer { s.arriving = [] }; return s.arriving }) { e.add(t) }
+            var ended = e.endedAtAdd
+            e.endedAtAdd = []
+            var still: Int32 = 0
+            var failed = soporte_multi_perform(e.multi, &still)
+            if failed == CURLM_OK {
+                ended += e.collectFinished()
+                var woken: Int32 = 0
+                if !ended.contains(where: { ObjectIdentifier($0) == mine }) {
+                    // libcurl shortens the wait to its own next timeout; a new transfer
+                    // handed over wakes it.
+                    failed = soporte_multi_poll(e.multi, e.woke, e.running.isEmpty ? 60_000 : 1_000, &woken)
+                    if woken != 0 { e.drainWakeups() }
+                }
+            }
+            if failed != CURLM_OK {
+                let why = TransportError(.other, "libcurl's transfers failed: \(String(cString: soporte_multi_strerror(failed)))", requestSent: true)
+                ended += e.failAll(why)
+                gate.withLock { s in s.ended.formUnion(ended.map(ObjectIdentifier.init)) }
+                gate.withLock { $0.wake = -1 }
+                e.close()
+                fail(why)
+                return false
+            }
+            if !ended.isEmpty {
+                gate.withLock { s in s.ended.formUnion(ended.map(ObjectIdentifier.init)) }
+                if ended.contains(where: { ObjectIdentifier($0) == mine }) { return true }
+            }
+        }
+    }
+}
+
+/// The multi handle, the share handle, the wake-up pipe and the transfers running: what
+/// the caller who drives holds while it drives.
+///
+/// `@unchecked Sendable`: an engine is used by one thread at a time. It lives in
+/// `MultiDriver`'s gate while nobody drives; a caller takes it out under the gate's lock
+/// (leaving nil there, so no other caller can take it), uses it alone, and puts it back
+/// under the lock, or closes it. Each hand-over is a lock release followed by an
+/// acquire, so every use sees the one before. Only `wake` is written by others, through
+/// the copy of its descriptor in the gate's state.
+final class Engine: @unchecked Sendable {
+    let multi: UnsafeMutableRawPointer
+    let share: UnsafeMutableRawPointer
+    /// The pipe: curl_multi_poll also waits on `woke`; `wake` is written to wake it.
+    let woke: Int32
+    let wake: Int32
+    private(set) var running: [UnsafeMutableRawPointer: Transfer] = [:]
+    /// Transfers that ended as they were added (libcurl refused them).
+    var endedAtAdd: [Transfer] = []
+
+    private init(multi: UnsafeMutableRawPointer, share: UnsafeMutableRawPointer, woke: Int32, wake: Int32) {
+        self.multi = multi
+        self.share = share
+        self.woke = woke
+        self.wake = wake
+    }
+
+    static func make() -> Result<Engine, TransportError> {
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else {
+            return .failure(TransportError(.other, "cannot make a pipe for libcurl's transfers", requestSent: false))
+        }
+        for fd in ends {
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        }
+        switch LibcurlHandles.make() {
+        case .failure(let e):
+            Glibc.close(ends[0])
+            Glibc.close(ends[1])
+            return .failure(e)
+        case .success(let h):
+            return .success(Engine(multi: h.multi, share: h.share, woke: ends[0], wake: ends[1]))
+        }
+    }
+
+    func add(_ t: Transfer) {
         // `make` gave the transfer a handle, and only `finish` frees it.
         let easy = t.curl!
         do {
-            // Set here, on the one thread that uses the share handle.
             try Transfer.check(soporte_setopt_pointer(easy, CURLOPT_SHARE, share), "SHARE")
         } catch {
             t.finish(CURLE_OK, failure: error.error)
+            endedAtAdd.append(t)
             return
         }
         let mc = soporte_multi_add(multi, easy)
         guard mc == CURLM_OK else {
             t.finish(CURLE_OK, failure: TransportError(.other, "libcurl refused the transfer: \(String(cString: soporte_multi_strerror(mc)))", requestSent: false))
+            endedAtAdd.append(t)
             return
         }
         running[easy] = t
+    }
+
+    /// The transfers libcurl says are done, taken out of the multi handle and ended.
+    func collectFinished() -> [Transfer] {
+        var ended: [Transfer] = []
+        var easy: UnsafeMutableRawPointer?
+        var result = CURLE_OK
+        while soporte_multi_done(multi, &easy, &result) != 0 {
+            guard let h = easy, let t = running.removeValue(forKey: h) else { continue }
+            _ = soporte_multi_remove(multi, h)
+            t.finish(result)
+            ended.append(t)
+        }
+        return ended
+    }
+
+    func failAll(_ e: TransportError) -> [Transfer] {
+        let all = Array(running)
+        for (easy, t) in all {
+            _ = soporte_multi_remove(multi, easy)
+            t.finish(CURLE_OK, failure: e)
+        }
+        running = [:]
+        return all.map(\.value)
+    }
+
+    func drainWakeups() {
+        var drain = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        while read(woke, &drain, 32) == 32 {}
+    }
+
+    func close() {
+        _ = failAll(TransportError(.other, "the transport was closed", requestSent: true))
+        Glibc.close(wake)
+        Glibc.close(woke)
+        _ = soporte_multi_cleanup(multi)
+        _ = soporte_share_cleanup(share)
     }
 }
 

@@ -4,19 +4,19 @@ import Glibc
 import CCurl
 import CCurlShim
 import SoporteKit
-import SoporteSystem
 
 /// One request on its own curl easy handle, the buffers its callbacks fill, and what
 /// libcurl said when it ended. Callbacks capture nothing and find this object through
 /// WRITEDATA/HEADERDATA.
 ///
 /// `@unchecked Sendable`: a transfer has one owner at a time and is handed over only
-/// through a lock. The caller's thread makes and configures it; `TransferLoop.submit`
-/// hands it to the loop's thread under the inbox's mutex; from then on only that thread
-/// touches it (its callbacks run inside curl_multi_perform there), until it sets `done`
-/// under the gate's mutex; the caller reads the outcome only after waiting for `done`
-/// on that same gate. Each hand-over is a lock release followed by an acquire, so every
-/// write before it is seen after it.
+/// through a lock. The caller's thread makes and configures it and hands it to
+/// `MultiDriver` under the driver's gate; from then on only the thread that drives the
+/// multi handle touches it (its callbacks run inside curl_multi_perform there), and
+/// drivers take turns only through that same gate; the driver ends it and says so under
+/// the gate; the caller reads the outcome only after it has seen that under the gate.
+/// Each hand-over is a lock release followed by an acquire, so every write before it is
+/// seen after it.
 final class Transfer: @unchecked Sendable {
     /// nil once the loop has cleaned the handle up.
     private(set) var curl: UnsafeMutableRawPointer?
@@ -39,7 +39,6 @@ final class Transfer: @unchecked Sendable {
     private var seconds = 0.0
     /// Why the loop could not run the transfer at all, if it could not.
     private var failure: TransportError?
-    let done = Gate(false)
 
     /// A handle set up for `r`, or why libcurl would not take it.
     static func make(_ r: HTTPRequest) -> Result<Transfer, TransportError> {
@@ -143,10 +142,10 @@ final class Transfer: @unchecked Sendable {
         try set(soporte_setopt_pointer(curl, CURLOPT_HEADERDATA, me), "HEADERDATA")
     }
 
-    // MARK: - On the loop's thread
+    // MARK: - On the driving thread
 
-    /// The transfer ended (or never started: `failure`): keep what libcurl says of it,
-    /// free the handle, and wake the caller.
+    /// The transfer ended (or never started: `failure`): keep what libcurl says of it
+    /// and free the handle.
     func finish(_ result: CURLcode, failure: TransportError? = nil) {
         if let c = curl {
             code = result
@@ -157,7 +156,6 @@ final class Transfer: @unchecked Sendable {
             curl = nil
         }
         self.failure = failure
-        done.withLock { $0 = true }
     }
 
     /// Body bytes: capped, charged to the allowance, grown at most to the cap.
@@ -205,7 +203,7 @@ final class Transfer: @unchecked Sendable {
 
     // MARK: - Back on the caller's thread
 
-    /// The answer, or the failure, once `done`.
+    /// The answer, or the failure, once it ended.
     func outcome() -> Result<HTTPResponse, TransportError> {
         if let f = failure { return .failure(f) }
         if let s = stopped {

@@ -10,20 +10,7 @@ public enum Threads {
     /// Runs `body` on a new detached thread; if no thread can be had, runs it here
     /// rather than lose the work.
     public static func start(stackSize: Int? = nil, _ body: sending @escaping () -> Void) {
-        let box = Unmanaged.passRetained(ThreadBody(body))
-        if !create(box, stackSize: stackSize) { box.takeRetainedValue().body() }
-    }
-
-    /// Runs `body` on a new detached thread; false (and `body` dropped) if no thread can
-    /// be had, for work that must not run on the caller's thread.
-    public static func spawn(stackSize: Int? = nil, _ body: sending @escaping () -> Void) -> Bool {
-        let box = Unmanaged.passRetained(ThreadBody(body))
-        if create(box, stackSize: stackSize) { return true }
-        box.release()
-        return false
-    }
-
-    private static func create(_ box: Unmanaged<ThreadBody>, stackSize: Int?) -> Bool {
+        let box = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
         var attr = pthread_attr_t()
         pthread_attr_init(&attr)
         pthread_attr_setdetachstate(&attr, Int32(PTHREAD_CREATE_DETACHED))
@@ -33,9 +20,11 @@ public enum Threads {
             // pthread_create hands back the pointer given below, never nil.
             Unmanaged<ThreadBody>.fromOpaque(p!).takeRetainedValue().body()
             return nil
-        }, box.toOpaque())
+        }, box)
         pthread_attr_destroy(&attr)
-        return rc == 0
+        if rc != 0 {
+            Unmanaged<ThreadBody>.fromOpaque(box).takeRetainedValue().body()
+        }
     }
 }
 
