@@ -29,7 +29,7 @@ public final class CurlTransport: HTTPTransport {
         if let why = CurlTransport.loadError {
             return .failure(TransportError(.other, why, requestSent: false))
         }
-        switch Transfer.make(request) {
+        switch Transfer.make(request, pipeWait: driver.mayMultiplex(request.url)) {
         case .failure(let e): return .failure(e)
         case .success(let t): return driver.run(t)
         }
@@ -64,6 +64,10 @@ final class MultiDriver: Sendable {
         var wake: Int32 = -1
         /// Why the handles could not be made, or failed; every later request fails so.
         var broken: TransportError?
+        /// Origins whose last answer came over HTTP/1.x: a transfer to one of them does
+        /// not wait for a connection being set up (it would not take a second stream)
+        /// but opens its own at once.
+        var oneStreamOrigins: Set<String> = []
 
         /// Wakes the driver's curl_multi_poll, if one waits there.
         func wakeDriver() {
@@ -110,6 +114,15 @@ final class MultiDriver: Sendable {
             }
         }
         return t.outcome()
+    }
+
+    /// Whether a transfer to `url` should wait for a connection being set up to its
+    /// origin (CURLOPT_PIPEWAIT): yes until an answer from there came over HTTP/1.x.
+    /// Pages 3, 4 and 5 of a walk over HTTP/1.1 then open their connections at once
+    /// rather than one after another; bulk requests over HTTP/2 share one connection.
+    func mayMultiplex(_ url: String) -> Bool {
+        guard let origin = URLParts(url)?.origin else { return true }
+        return gate.withLock { !$0.oneStreamOrigins.contains(origin) }
     }
 
     /// Frees the handles (no caller is left).
@@ -171,7 +184,17 @@ final class MultiDriver: Sendable {
                 return false
             }
             if !ended.isEmpty {
-                gate.withLock { s in s.ended.formUnion(ended.map(ObjectIdentifier.init)) }
+                gate.withLock { s in
+                    s.ended.formUnion(ended.map(ObjectIdentifier.init))
+                    for t in ended where t.httpVersion != 0 {
+                        guard let origin = URLParts(t.url)?.origin else { continue }
+                        if t.httpVersion >= CURL_HTTP_VERSION_2_0 {
+                            s.oneStreamOrigins.remove(origin)
+                        } else {
+                            s.oneStreamOrigins.insert(origin)
+                        }
+                    }
+                }
                 if ended.contains(where: { ObjectIdentifier($0) == mine }) { return true }
             }
         }

@@ -37,17 +37,21 @@ final class Transfer: @unchecked Sendable {
     private var status = 0
     private var requestSize = 0
     private var seconds = 0.0
+    /// CURL_HTTP_VERSION_* of the answer, once it ended.
+    private(set) var httpVersion = 0
     /// Why the loop could not run the transfer at all, if it could not.
     private var failure: TransportError?
 
-    /// A handle set up for `r`, or why libcurl would not take it.
-    static func make(_ r: HTTPRequest) -> Result<Transfer, TransportError> {
+    /// A handle set up for `r`, or why libcurl would not take it. `pipeWait`: a transfer
+    /// that starts while a connection to its host is still being set up waits to learn
+    /// whether that one multiplexes (HTTP/2) rather than open another.
+    static func make(_ r: HTTPRequest, pipeWait: Bool) -> Result<Transfer, TransportError> {
         guard let c = soporte_easy_init() else {
             return .failure(TransportError(.other, "libcurl could not be initialised", requestSent: false))
         }
         let t = Transfer(curl: c, request: r)
         do {
-            try t.configure(r)
+            try t.configure(r, pipeWait: pipeWait)
         } catch {
             return .failure(error.error)
         }
@@ -82,7 +86,7 @@ final class Transfer: @unchecked Sendable {
         }
     }
 
-    private func configure(_ r: HTTPRequest) throws(OptionFailed) {
+    private func configure(_ r: HTTPRequest, pipeWait: Bool) throws(OptionFailed) {
         // Only called from `make`, before the handle is cleaned up.
         let curl = self.curl!
         func set(_ code: CURLcode, _ name: String) throws(OptionFailed) { try Transfer.check(code, name) }
@@ -103,9 +107,7 @@ final class Transfer: @unchecked Sendable {
         try set(soporte_setopt_string(curl, CURLOPT_ACCEPT_ENCODING, "gzip"), "ACCEPT_ENCODING")
         try set(soporte_setopt_slist(curl, CURLOPT_HTTPHEADER, headerList), "HTTPHEADER")
         try set(soporte_setopt_long(curl, CURLOPT_TCP_KEEPALIVE, 1), "TCP_KEEPALIVE")
-        // A transfer that starts while a connection to its host is still being set up
-        // waits to learn whether that one multiplexes (HTTP/2) rather than open another.
-        try set(soporte_setopt_long(curl, CURLOPT_PIPEWAIT, 1), "PIPEWAIT")
+        try set(soporte_setopt_long(curl, CURLOPT_PIPEWAIT, pipeWait ? 1 : 0), "PIPEWAIT")
         try set(soporte_setopt_pointer(curl, CURLOPT_ERRORBUFFER, errorBuffer), "ERRORBUFFER")
         // An announced body over the cap is refused before it is read; one that grows
         // past it is cut (the write callback) and refused.
@@ -152,6 +154,7 @@ final class Transfer: @unchecked Sendable {
             _ = soporte_getinfo_long(c, CURLINFO_RESPONSE_CODE, &status)
             _ = soporte_getinfo_long(c, CURLINFO_REQUEST_SIZE, &requestSize)
             _ = soporte_getinfo_double(c, CURLINFO_TOTAL_TIME, &seconds)
+            _ = soporte_getinfo_long(c, CURLINFO_HTTP_VERSION, &httpVersion)
             soporte_easy_cleanup(c)
             curl = nil
         }
