@@ -88,10 +88,13 @@ final class MultiDriver: Sendable {
     /// Runs `t` to its end and says how it went.
     func run(_ t: Transfer) -> Result<HTTPResponse, TransportError> {
         let id = ObjectIdentifier(t)
-        let handedOver = gate.withLock { s -> Result<Bool, TransportError> in
+        // Nobody waits on the gate for this: the driver is woken through its pipe.
+        let handedOver = gate.withLockQuietly { s -> Result<Bool, TransportError> in
             if let e = s.broken { return .failure(e) }
             s.arriving.append(t)
-            s.wakeDriver()
+            // A caller is driving (the engine is out): wake its poll. Otherwise this
+            // caller takes the engine itself.
+            if s.engine == nil { s.wakeDriver() }
             defer { s.made = true }
             return .success(!s.made)
         }
@@ -122,7 +125,7 @@ final class MultiDriver: Sendable {
     /// rather than one after another; bulk requests over HTTP/2 share one connection.
     func mayMultiplex(_ url: String) -> Bool {
         guard let origin = URLParts(url)?.origin else { return true }
-        return gate.withLock { !$0.oneStreamOrigins.contains(origin) }
+        return gate.withLockQuietly { !$0.oneStreamOrigins.contains(origin) }
     }
 
     /// Frees the handles (no caller is left).
@@ -159,7 +162,7 @@ final class MultiDriver: Sendable {
     /// handle failed as a whole: its transfers ended with that, and the engine is gone.
     private func drive(_ e: Engine, until mine: ObjectIdentifier) -> Bool {
         while true {
-            for t in gate.withLock({ s in defer { s.arriving = [] }; return s.arriving }) { e.add(t) }
+            for t in gate.withLockQuietly({ s in defer { s.arriving = [] }; return s.arriving }) { e.add(t) }
             var ended = e.endedAtAdd
             e.endedAtAdd = []
             var still: Int32 = 0
