@@ -25,7 +25,7 @@ let package = Package(
         // POSIX pieces both kits share: files, locks, threads, clocks, child processes.
         .target(name: "SoporteSystem"),
         .target(name: "SoporteKit", dependencies: ["SoporteJSON", "SoporteSystem"]),
-        .target(name: "SoporteCurl", dependencies: ["CCurl", "CCurlShim", "SoporteKit"]),
+        .target(name: "SoporteCurl", dependencies: ["CCurl", "CCurlShim", "SoporteKit", "SoporteSystem"]),
         // Swift 5 mode for this one file of top-level code: Swift 6 runs top-level code on
         // the main actor, which starts the concurrency runtime at every run (measured: 25
         // more page faults and 74,000 more instructions for `soporte --version`). A

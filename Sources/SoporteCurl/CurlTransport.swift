@@ -5,9 +5,12 @@ import Synchronization
 import CCurl
 import CCurlShim
 import SoporteKit
+import SoporteSystem
 
-/// `HTTPTransport` over libcurl easy handles. Handles are pooled and reused, so
-/// sequential and concurrent requests keep their connections alive. Thread-safe.
+/// `HTTPTransport` over libcurl. Every transfer of a run goes through one multi handle
+/// (`MultiDriver`), so they share connections (HTTP/2 streams multiplexed on one
+/// connection, HTTP/1.1 connections kept alive), the DNS cache and TLS sessions.
+/// `perform` blocks its caller until its transfer is done. Thread-safe.
 public final class CurlTransport: HTTPTransport {
     /// nil when libcurl loaded; otherwise why it did not.
     private static let loadError: String? = {
@@ -16,215 +19,318 @@ public final class CurlTransport: HTTPTransport {
         return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }()
 
-    private let idle = Mutex<[EasyHandle]>([])
+    private let driver = MultiDriver()
 
     public init() {}
+
+    deinit { driver.close() }
 
     public func perform(_ request: HTTPRequest) -> Result<HTTPResponse, TransportError> {
         if let why = CurlTransport.loadError {
             return .failure(TransportError(.other, why, requestSent: false))
         }
-        let pooled = idle.withLock { $0.popLast() }
-        guard let h = pooled ?? EasyHandle() else {
-            return .failure(TransportError(.other, "libcurl could not be initialised", requestSent: false))
+        switch Transfer.make(request, pipeWait: driver.mayMultiplex(request.url)) {
+        case .failure(let e): return .failure(e)
+        case .success(let t): return driver.run(t)
         }
-        let result = h.perform(request)
-        idle.withLock { $0.append(h) }
-        return result
     }
 }
 
-/// One curl easy handle and the buffers its callbacks fill. Callbacks capture nothing
-/// and find this object through WRITEDATA/HEADERDATA.
+/// Runs transfers on one multi handle with no thread of its own: the callers take turns
+/// at driving it. A caller hands its transfer over, then waits until the transfer has
+/// ended or nobody drives the handle; then it drives (adds what was handed over, runs
+/// curl_multi_perform and curl_multi_poll, ends what finished) until its own transfer
+/// has ended, and gives the handle back, and a caller still waiting takes it. One
+/// request alone is driven by its own caller, as curl_easy_perform would; four pages in
+/// flight are driven by one of their four callers at a time.
 ///
-/// `@unchecked Sendable`: a handle is used by one thread at a time. It is taken from the
-/// pool under the pool's lock, used by that thread alone, and put back under the lock;
-/// its callbacks run inside `curl_easy_perform` on that same thread.
-final class EasyHandle: @unchecked Sendable {
-    let curl: UnsafeMutableRawPointer
-    let errorBuffer: UnsafeMutablePointer<CChar>
-    var body: [UInt8] = []
-    var headers: [(String, String)] = []
-    /// Why a callback stopped the transfer, if one did.
-    var stopped: TransportError?
-    var maxBody = HTTPRequest.defaultMaxBody
-    var allowance: (any BodyAllowance)?
+/// Why a multi handle: HTTP/2 streams share a connection only within one multi handle
+/// (libcurl does not multiplex across threads, and its connection cache shared between
+/// threads is documented as unsafe). Why no thread of its own: handing every transfer to
+/// another thread and back cost a thread at the first request and two wake-ups at each
+/// (measured in the commit that brought this in).
+final class MultiDriver: Sendable {
+    private struct State {
+        /// Transfers handed over and not yet added to the multi handle.
+        var arriving: [Transfer] = []
+        /// Transfers that ended, until their callers see it.
+        var ended: Set<ObjectIdentifier> = []
+        /// The handles while nobody drives them; nil while a caller does, before the
+        /// first request, and after they failed.
+        var engine: Engine?
+        var made = false
+        /// The write end of the engine's wake-up pipe, once there is one (written under
+        /// this lock, so it is never closed under a writer).
+        var wake: Int32 = -1
+        /// Why the handles could not be made, or failed; every later request fails so.
+        var broken: TransportError?
+        /// Origins whose last answer came over HTTP/1.x: a transfer to one of them does
+        /// not wait for a connection being set up (it would not take a second stream)
+        /// but opens its own at once.
+        var oneStreamOrigins: Set<String> = []
 
-    init?() {
-        guard let c = soporte_easy_init() else { return nil }
-        curl = c
-        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
-        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-    }
-
-    deinit {
-        soporte_easy_cleanup(curl)
-        errorBuffer.deallocate()
-    }
-
-    /// A refused option is a failure of the request, not something to ignore.
-    struct OptionFailed: Error { let error: TransportError }
-
-    func set(_ code: CURLcode, _ name: String) throws(OptionFailed) {
-        guard code == CURLE_OK else {
-            throw OptionFailed(error: TransportError(.other, "libcurl refused \(name): \(String(cString: soporte_easy_strerror(code)))", requestSent: false))
+        /// Wakes the driver's curl_multi_poll, if one waits there.
+        func wakeDriver() {
+            guard wake >= 0 else { return }
+            // Non-blocking: a full pipe has woken the driver already.
+            var one: UInt8 = 1
+            _ = write(wake, &one, 1)
         }
     }
 
-    func perform(_ r: HTTPRequest) -> Result<HTTPResponse, TransportError> {
-        soporte_easy_reset(curl)  // keeps live connections, DNS and TLS session caches
-        body = []
-        headers = []
-        stopped = nil
-        maxBody = r.maxBody
-        allowance = r.allowance
-        errorBuffer[0] = 0
-        defer { allowance = nil }
-
-        var slist: UnsafeMutablePointer<curl_slist>? = nil
-        for (k, v) in r.headers { slist = soporte_slist_append(slist, "\(k): \(v)") }
-        // libcurl adds "Expect: 100-continue" to large bodies; the API does not need it.
-        slist = soporte_slist_append(slist, "Expect:")
-        defer { soporte_slist_free_all(slist) }
-        do {
-            try configure(r, headers: slist)
-        } catch {
-            return .failure(error.error)
-        }
-
-        let code = soporte_easy_perform(curl)
-        var status = 0
-        _ = soporte_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &status)
-        var requestSize = 0
-        _ = soporte_getinfo_long(curl, CURLINFO_REQUEST_SIZE, &requestSize)
-        var seconds = 0.0
-        _ = soporte_getinfo_double(curl, CURLINFO_TOTAL_TIME, &seconds)
-
-        if let s = stopped {
-            body = []
-            return .failure(TransportError(s.kind, s.message, requestSent: requestSize > 0))
-        }
-        guard code == CURLE_OK else {
-            body = []
-            return .failure(mapError(code, url: r.url, timeout: r.timeout, sent: requestSize > 0))
-        }
-        let resp = HTTPResponse(status: status, headers: headers, body: body, seconds: seconds)
-        body = []
-        headers = []
-        return .success(resp)
+    private enum Turn {
+        case ended
+        case drive(Engine)
     }
 
-    private func configure(_ r: HTTPRequest, headers slist: UnsafeMutablePointer<curl_slist>?) throws(OptionFailed) {
-        let me = Unmanaged.passUnretained(self).toOpaque()
-        try set(soporte_setopt_string(curl, CURLOPT_URL, r.url), "the URL")
-        try set(soporte_setopt_long(curl, CURLOPT_NOSIGNAL, 1), "NOSIGNAL")
-        try set(soporte_setopt_string(curl, CURLOPT_PROTOCOLS_STR, "http,https"), "PROTOCOLS_STR")
-        try set(soporte_setopt_long(curl, CURLOPT_FOLLOWLOCATION, 0), "FOLLOWLOCATION")
-        try set(soporte_setopt_long(curl, CURLOPT_SSL_VERIFYPEER, 1), "SSL_VERIFYPEER")
-        try set(soporte_setopt_long(curl, CURLOPT_SSL_VERIFYHOST, 2), "SSL_VERIFYHOST")
-        if let ca = r.caBundle {
-            // Added trust: the bundle plus the system store.
-            try set(soporte_setopt_string(curl, CURLOPT_CAINFO, ca), "CAINFO")
-            try set(soporte_setopt_string(curl, CURLOPT_CAPATH, "/etc/ssl/certs"), "CAPATH")
-        }
-        try set(soporte_setopt_long(curl, CURLOPT_TIMEOUT_MS, Int(min(r.timeout, 86_400) * 1000)), "TIMEOUT_MS")
-        try set(soporte_setopt_long(curl, CURLOPT_CONNECTTIMEOUT_MS, Int(min(r.connectTimeout, 86_400) * 1000)), "CONNECTTIMEOUT_MS")
-        try set(soporte_setopt_string(curl, CURLOPT_ACCEPT_ENCODING, "gzip"), "ACCEPT_ENCODING")
-        try set(soporte_setopt_slist(curl, CURLOPT_HTTPHEADER, slist), "HTTPHEADER")
-        try set(soporte_setopt_long(curl, CURLOPT_TCP_KEEPALIVE, 1), "TCP_KEEPALIVE")
-        try set(soporte_setopt_pointer(curl, CURLOPT_ERRORBUFFER, errorBuffer), "ERRORBUFFER")
-        // An announced body over the cap is refused before it is read; one that grows
-        // past it is cut (the write callback) and refused.
-        try set(soporte_setopt_off(curl, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(r.maxBody)), "MAXFILESIZE_LARGE")
+    private let gate = Gate(State())
 
-        switch r.method {
-        case "GET": try set(soporte_setopt_long(curl, CURLOPT_HTTPGET, 1), "HTTPGET")
-        case "HEAD": try set(soporte_setopt_long(curl, CURLOPT_NOBODY, 1), "NOBODY")
-        default: try set(soporte_setopt_string(curl, CURLOPT_CUSTOMREQUEST, r.method), "CUSTOMREQUEST")
+    /// Runs `t` to its end and says how it went.
+    func run(_ t: Transfer) -> Result<HTTPResponse, TransportError> {
+        let id = ObjectIdentifier(t)
+        // Nobody waits on the gate for this: the driver is woken through its pipe.
+        let handedOver = gate.withLockQuietly { s -> Result<Bool, TransportError> in
+            if let e = s.broken { return .failure(e) }
+            s.arriving.append(t)
+            // A caller is driving (the engine is out): wake its poll. Otherwise this
+            // caller takes the engine itself.
+            if s.engine == nil { s.wakeDriver() }
+            defer { s.made = true }
+            return .success(!s.made)
         }
-        if let b = r.body {
-            try set(soporte_setopt_off(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(b.count)), "POSTFIELDSIZE_LARGE")
-            var code = CURLE_OK
-            b.withUnsafeBufferPointer { p in
-                // COPYPOSTFIELDS copies the bytes; an empty array has no address, so give one.
-                code = soporte_setopt_pointer(curl, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: p.baseAddress ?? UnsafePointer(bitPattern: 1)!))
+        switch handedOver {
+        case .failure(let e): return .failure(e)
+        case .success(let first): if first { makeEngine() }
+        }
+        while true {
+            let turn = gate.wait { s -> Turn? in
+                if s.ended.remove(id) != nil { return .ended }
+                if let e = s.engine {
+                    s.engine = nil
+                    return .drive(e)
+                }
+                return nil
             }
-            try set(code, "COPYPOSTFIELDS")
-        } else if r.method != "GET" && r.method != "HEAD" && r.method != "DELETE" {
-            try set(soporte_setopt_off(curl, CURLOPT_POSTFIELDSIZE_LARGE, 0), "POSTFIELDSIZE_LARGE")
-            try set(soporte_setopt_string(curl, CURLOPT_COPYPOSTFIELDS, ""), "COPYPOSTFIELDS")
+            guard case .drive(let engine) = turn else { break }
+            if drive(engine, until: id) {
+                gate.withLock { $0.engine = engine }
+            }
         }
-
-        // The callbacks' user data is WRITEDATA/HEADERDATA, set to `me` below: never nil.
-        try set(soporte_setopt_data_cb(curl, CURLOPT_WRITEFUNCTION) { ptr, size, n, ud in
-            let h = Unmanaged<EasyHandle>.fromOpaque(ud!).takeUnretainedValue()
-            return h.received(ptr, size * n)
-        }, "WRITEFUNCTION")
-        try set(soporte_setopt_pointer(curl, CURLOPT_WRITEDATA, me), "WRITEDATA")
-        try set(soporte_setopt_data_cb(curl, CURLOPT_HEADERFUNCTION) { ptr, size, n, ud in
-            let h = Unmanaged<EasyHandle>.fromOpaque(ud!).takeUnretainedValue()
-            return h.header(ptr, size * n)
-        }, "HEADERFUNCTION")
-        try set(soporte_setopt_pointer(curl, CURLOPT_HEADERDATA, me), "HEADERDATA")
+        return t.outcome()
     }
 
-    /// Body bytes: capped, charged to the allowance, grown at most to the cap.
-    func received(_ ptr: UnsafeMutablePointer<CChar>?, _ count: Int) -> Int {
-        guard let p = ptr, count > 0 else { return count }
-        if body.count + count > maxBody {
-            stopped = TransportError(.tooLarge, "the answer is larger than \(maxBody >> 20) MiB (the most one answer may take)", requestSent: true)
-            return 0
-        }
-        if let a = allowance, !a.reserve(count) {
-            stopped = TransportError(.other, "the walk ended before this page arrived", requestSent: true)
-            return 0
-        }
-        if body.capacity < body.count + count {
-            body.reserveCapacity(min(maxBody, max(body.count + count, body.capacity * 2, 16 << 10)))
-        }
-        p.withMemoryRebound(to: UInt8.self, capacity: count) { body.append(contentsOf: UnsafeBufferPointer(start: $0, count: count)) }
-        return count
+    /// Whether a transfer to `url` should wait for a connection being set up to its
+    /// origin (CURLOPT_PIPEWAIT): yes until an answer from there came over HTTP/1.x.
+    /// Pages 3, 4 and 5 of a walk over HTTP/1.1 then open their connections at once
+    /// rather than one after another; bulk requests over HTTP/2 share one connection.
+    func mayMultiplex(_ url: String) -> Bool {
+        guard let origin = URLParts(url)?.origin else { return true }
+        return gate.withLockQuietly { !$0.oneStreamOrigins.contains(origin) }
     }
 
-    /// One header line: kept by name; a Content-Length over the cap stops the transfer.
-    func header(_ ptr: UnsafeMutablePointer<CChar>?, _ count: Int) -> Int {
-        guard let p = ptr else { return count }
-        let line = p.withMemoryRebound(to: UInt8.self, capacity: count) { String(decoding: UnsafeBufferPointer(start: $0, count: count), as: UTF8.self) }
-        if line.hasPrefix("HTTP/") { headers = []; return count }
-        guard let colon = line.firstIndex(of: ":") else { return count }
-        let name = String(line[..<colon])
-        var value = Substring(line[line.index(after: colon)...])
-        while let f = value.first, f == " " || f == "\t" { value = value.dropFirst() }
-        while let l = value.last, l.isWhitespace { value = value.dropLast() }
-        if name.lowercased() == "content-length", let n = Int(value), n > maxBody {
-            stopped = TransportError(.tooLarge, "the answer announces \(n) bytes, more than the \(maxBody >> 20) MiB one answer may take", requestSent: true)
-            return 0
-        }
-        headers.append((name, String(value)))
-        return count
+    /// Frees the handles (no caller is left).
+    func close() {
+        gate.withLock { s in
+            s.wake = -1
+            return s.engine.take()
+        }?.close()
     }
 
-    /// One switch from curl's codes to our kinds of network failure.
-    func mapError(_ code: CURLcode, url: String, timeout: Double, sent: Bool) -> TransportError {
-        let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: soporte_easy_strerror(code))
-        let host = URLParts(url).map { "\($0.host):\($0.port)" } ?? url
-        switch code {
-        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
-            return TransportError(.dns, "cannot resolve \(host): \(detail)", requestSent: false)
-        case CURLE_COULDNT_CONNECT:
-            return TransportError(.connect, "cannot connect to \(host): \(detail)", requestSent: false)
-        case CURLE_OPERATION_TIMEDOUT:
-            return TransportError(.timeout, "timed out after \(timeout) s talking to \(host)", requestSent: sent)
-        case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM, CURLE_SSL_ISSUER_ERROR:
-            return TransportError(.tls, "TLS with \(host) failed: \(detail)", requestSent: false)
-        case CURLE_SEND_ERROR:
-            return TransportError(.send, "sending to \(host) failed: \(detail)", requestSent: sent)
-        case CURLE_FILESIZE_EXCEEDED:
-            return TransportError(.tooLarge, "the answer from \(host) is larger than the most one answer may take", requestSent: true)
-        case CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_BAD_CONTENT_ENCODING:
-            return TransportError(.receive, "connection to \(host) broke: \(detail)", requestSent: sent)
-        default:
-            return TransportError(.other, "request to \(host) failed: \(detail)", requestSent: sent)
+    private func makeEngine() {
+        switch Engine.make() {
+        case .failure(let e): fail(e)
+        case .success(let engine):
+            gate.withLock { s in
+                s.wake = engine.wake
+                s.engine = engine
+            }
         }
+    }
+
+    /// Ends the transfers handed over with `e`, and every later one.
+    private func fail(_ e: TransportError) {
+        let left = gate.withLock { s in
+            s.broken = e
+            defer { s.arriving = [] }
+            return s.arriving
+        }
+        for t in left { t.finish(CURLE_OK, failure: e) }
+        gate.withLock { s in s.ended.formUnion(left.map(ObjectIdentifier.init)) }
+    }
+
+    /// Drives the multi handle until the transfer `mine` has ended. False if the multi
+    /// handle failed as a whole: its transfers ended with that, and the engine is gone.
+    private func drive(_ e: Engine, until mine: ObjectIdentifier) -> Bool {
+        while true {
+            for t in gate.withLockQuietly({ s in defer { s.arriving = [] }; return s.arriving }) { e.add(t) }
+            var ended = e.endedAtAdd
+            e.endedAtAdd = []
+            var still: Int32 = 0
+            var failed = soporte_multi_perform(e.multi, &still)
+            if failed == CURLM_OK {
+                ended += e.collectFinished()
+                var woken: Int32 = 0
+                if !ended.contains(where: { ObjectIdentifier($0) == mine }) {
+                    // libcurl shortens the wait to its own next timeout; a new transfer
+                    // handed over wakes it.
+                    failed = soporte_multi_poll(e.multi, e.woke, e.running.isEmpty ? 60_000 : 1_000, &woken)
+                    if woken != 0 { e.drainWakeups() }
+                }
+            }
+            if failed != CURLM_OK {
+                let why = TransportError(.other, "libcurl's transfers failed: \(String(cString: soporte_multi_strerror(failed)))", requestSent: true)
+                ended += e.failAll(why)
+                gate.withLock { s in s.ended.formUnion(ended.map(ObjectIdentifier.init)) }
+                gate.withLock { $0.wake = -1 }
+                e.close()
+                fail(why)
+                return false
+            }
+            if !ended.isEmpty {
+                gate.withLock { s in
+                    s.ended.formUnion(ended.map(ObjectIdentifier.init))
+                    for t in ended where t.httpVersion != 0 {
+                        guard let origin = URLParts(t.url)?.origin else { continue }
+                        if t.httpVersion >= CURL_HTTP_VERSION_2_0 {
+                            s.oneStreamOrigins.remove(origin)
+                        } else {
+                            s.oneStreamOrigins.insert(origin)
+                        }
+                    }
+                }
+                if ended.contains(where: { ObjectIdentifier($0) == mine }) { return true }
+            }
+        }
+    }
+}
+
+/// The multi handle, the share handle, the wake-up pipe and the transfers running: what
+/// the caller who drives holds while it drives.
+///
+/// `@unchecked Sendable`: an engine is used by one thread at a time. It lives in
+/// `MultiDriver`'s gate while nobody drives; a caller takes it out under the gate's lock
+/// (leaving nil there, so no other caller can take it), uses it alone, and puts it back
+/// under the lock, or closes it. Each hand-over is a lock release followed by an
+/// acquire, so every use sees the one before. Only `wake` is written by others, through
+/// the copy of its descriptor in the gate's state.
+final class Engine: @unchecked Sendable {
+    let multi: UnsafeMutableRawPointer
+    let share: UnsafeMutableRawPointer
+    /// The pipe: curl_multi_poll also waits on `woke`; `wake` is written to wake it.
+    let woke: Int32
+    let wake: Int32
+    private(set) var running: [UnsafeMutableRawPointer: Transfer] = [:]
+    /// Transfers that ended as they were added (libcurl refused them).
+    var endedAtAdd: [Transfer] = []
+
+    private init(multi: UnsafeMutableRawPointer, share: UnsafeMutableRawPointer, woke: Int32, wake: Int32) {
+        self.multi = multi
+        self.share = share
+        self.woke = woke
+        self.wake = wake
+    }
+
+    static func make() -> Result<Engine, TransportError> {
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else {
+            return .failure(TransportError(.other, "cannot make a pipe for libcurl's transfers", requestSent: false))
+        }
+        for fd in ends {
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        }
+        switch LibcurlHandles.make() {
+        case .failure(let e):
+            Glibc.close(ends[0])
+            Glibc.close(ends[1])
+            return .failure(e)
+        case .success(let h):
+            return .success(Engine(multi: h.multi, share: h.share, woke: ends[0], wake: ends[1]))
+        }
+    }
+
+    func add(_ t: Transfer) {
+        // `make` gave the transfer a handle, and only `finish` frees it.
+        let easy = t.curl!
+        do {
+            try Transfer.check(soporte_setopt_pointer(easy, CURLOPT_SHARE, share), "SHARE")
+        } catch {
+            t.finish(CURLE_OK, failure: error.error)
+            endedAtAdd.append(t)
+            return
+        }
+        let mc = soporte_multi_add(multi, easy)
+        guard mc == CURLM_OK else {
+            t.finish(CURLE_OK, failure: TransportError(.other, "libcurl refused the transfer: \(String(cString: soporte_multi_strerror(mc)))", requestSent: false))
+            endedAtAdd.append(t)
+            return
+        }
+        running[easy] = t
+    }
+
+    /// The transfers libcurl says are done, taken out of the multi handle and ended.
+    func collectFinished() -> [Transfer] {
+        var ended: [Transfer] = []
+        var easy: UnsafeMutableRawPointer?
+        var result = CURLE_OK
+        while soporte_multi_done(multi, &easy, &result) != 0 {
+            guard let h = easy, let t = running.removeValue(forKey: h) else { continue }
+            _ = soporte_multi_remove(multi, h)
+            t.finish(result)
+            ended.append(t)
+        }
+        return ended
+    }
+
+    func failAll(_ e: TransportError) -> [Transfer] {
+        let all = Array(running)
+        for (easy, t) in all {
+            _ = soporte_multi_remove(multi, easy)
+            t.finish(CURLE_OK, failure: e)
+        }
+        running = [:]
+        return all.map(\.value)
+    }
+
+    func drainWakeups() {
+        var drain = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        while read(woke, &drain, 32) == 32 {}
+    }
+
+    func close() {
+        _ = failAll(TransportError(.other, "the transport was closed", requestSent: true))
+        Glibc.close(wake)
+        Glibc.close(woke)
+        _ = soporte_multi_cleanup(multi)
+        _ = soporte_share_cleanup(share)
+    }
+}
+
+/// The multi and share handles a loop needs, set up or not at all.
+private struct LibcurlHandles {
+    let multi: UnsafeMutableRawPointer
+    let share: UnsafeMutableRawPointer
+
+    static func make() -> Result<LibcurlHandles, TransportError> {
+        guard let m = soporte_multi_init() else {
+            return .failure(TransportError(.other, "libcurl could not make a multi handle", requestSent: false))
+        }
+        guard let s = soporte_share_init() else {
+            _ = soporte_multi_cleanup(m)
+            return .failure(TransportError(.other, "libcurl could not make a share handle", requestSent: false))
+        }
+        func refused(_ what: String, _ why: String) -> Result<LibcurlHandles, TransportError> {
+            _ = soporte_multi_cleanup(m)
+            _ = soporte_share_cleanup(s)
+            return .failure(TransportError(.other, "libcurl refused \(what): \(why)", requestSent: false))
+        }
+        // HTTP/2 streams share a connection (libcurl's default since 7.62; said anyway).
+        let mc = soporte_multi_setopt_long(m, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
+        if mc != CURLM_OK { return refused("PIPELINING", String(cString: soporte_multi_strerror(mc))) }
+        // A new connection resumes the TLS session of an earlier one (libcurl 7.88 keeps
+        // sessions per easy handle, and each request has its own).
+        let sc = soporte_share_setopt_long(s, CURLSHOPT_SHARE, Int(CURL_LOCK_DATA_SSL_SESSION.rawValue))
+        if sc != CURLSHE_OK { return refused("the TLS session share", String(cString: soporte_share_strerror(sc))) }
+        return .success(LibcurlHandles(multi: m, share: s))
     }
 }

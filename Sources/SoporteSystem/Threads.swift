@@ -81,6 +81,15 @@ public final class Gate<State>: @unchecked Sendable {
         return try body(&state)
     }
 
+    /// Changes or reads the state without waking waiters: for what no waiter waits for
+    /// (each broadcast wakes every waiter to look again).
+    @discardableResult
+    public func withLockQuietly<R>(_ body: (inout State) throws -> R) rethrows -> R {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body(&state)
+    }
+
     /// Waits until `ready` returns a value, then returns it (still under the lock, so
     /// `ready` may also change the state).
     public func wait<R>(until ready: (inout State) -> R?) -> R {

@@ -120,6 +120,19 @@ final class SecretsTests: XCTestCase {
         XCTAssertEqual(JSONWriter.compact(decoded), #"{"msg":"token [redacted] bad","k":["[redacted]"]}"#)
     }
 
+    func testDecodedStringsAreSearchedByteForByte() {
+        XCTAssertTrue(Secrets.bytes(of: "sk_1", occurIn: "sk_1"))
+        XCTAssertTrue(Secrets.bytes(of: "sk_1", occurIn: "xx sk_sk_1"))
+        XCTAssertTrue(Secrets.bytes(of: "pässwörd", occurIn: "el pässwörd es"))
+        XCTAssertFalse(Secrets.bytes(of: "sk_1", occurIn: "sk_"))
+        XCTAssertFalse(Secrets.bytes(of: "sk_1", occurIn: "sk_2 s k_1"))
+        XCTAssertFalse(Secrets.bytes(of: "sk_1", occurIn: ""))
+        let s = Secrets()
+        s.add("tok_abc123", placeholder: "$T")
+        let v = JSONValue.object(JSONObject([("note tok_abc123", .array([.string("a tok_abc123 b"), .string("ñ tok_abc12")]))]))
+        XCTAssertEqual(JSONWriter.compact(s.redact(v)), #"{"note [redacted]":["a [redacted] b","ñ tok_abc12"]}"#)
+    }
+
     func testAStreamNeverShowsASecretCutAcrossChunks() throws {
         let secrets = Secrets()
         secrets.add("sk_live_0123456789", placeholder: "$T")

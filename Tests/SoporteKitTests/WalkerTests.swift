@@ -2,6 +2,10 @@ import XCTest
 @testable import SoporteKit
 import SoporteJSON
 import SoporteSystem
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Page walks through the stub registry.
 final class WalkerTests: XCTestCase {
@@ -38,6 +42,40 @@ final class WalkerTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.err)
         XCTAssertEqual(ids(r.out), Array(1...90))
         XCTAssertEqual(h.transport.maxInFlight, 4)
+        h.transport.verify()
+    }
+
+    func testAPageWithoutRoomIsAskedForAgainInItsTurnAndThatIsNoRetry() {
+        let h = Harness()
+        let rooms = Gate<[BodyRoom]>([])
+        let big = 40 << 20  // over the 32 MiB that pages read ahead may hold
+        for p in [1, 4] {
+            h.transport.json("GET", "/v1/whm/accounts", query: ["page": "\(p)"],
+                             Harness.page(p, of: 4, perPage: 10, total: 40, ids: (p - 1) * 10 + 1...p * 10))
+        }
+        // Page 2 (the one being written) is answered only once page 3 found no room.
+        let page2 = Harness.page(2, of: 4, perPage: 10, total: 40, ids: 11...20)
+        h.transport.stub("GET", "/v1/whm/accounts", query: ["page": "2"]) { _ in
+            rooms.wait { $0.isEmpty ? nil : () }
+            return .success(HTTPResponse(status: 200, headers: [], body: Array(page2.utf8)))
+        }
+        // Page 3: first as a transport that finds no room ahead of the writer, then in its turn.
+        h.transport.stub("GET", "/v1/whm/accounts", query: ["page": "3"]) { req in
+            let room = req.allowance?.take(big) ?? .refused
+            rooms.withLock { $0.append(room) }
+            return .failure(TransportError(.noRoom, "no room", requestSent: true))
+        }
+        let page3 = Harness.page(3, of: 4, perPage: 10, total: 40, ids: 21...30)
+        h.transport.stub("GET", "/v1/whm/accounts", query: ["page": "3"]) { req in
+            let room = req.allowance?.take(big) ?? .refused
+            rooms.withLock { $0.append(room) }
+            return .success(HTTPResponse(status: 200, headers: [], body: Array(page3.utf8)))
+        }
+        let r = h.run(["accounts", "list", "--per-page", "10", "-o", "ndjson", "--retries", "0"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(ids(r.out), Array(1...40))
+        XCTAssertEqual(rooms.withLock { $0 }, [.full, .taken])
+        XCTAssertEqual(h.clock.slept, [], "no backoff: asking again in its turn is not a retry")
         h.transport.verify()
     }
 
@@ -86,6 +124,34 @@ final class WalkerTests: XCTestCase {
         XCTAssertEqual(lines.last?["error"]?["exit_status"]?.intValue, 8)
         let stopped = lines.first { $0["warning"]?["code"]?.stringValue == "WALK_STOPPED" }?["warning"]?["message"]?.stringValue ?? ""
         XCTAssertTrue(stopped.hasSuffix("resume with: soporte accounts list --output json --sort -id --search 'a b' --from-page 2 --limit 140"), stopped)
+    }
+
+    /// What a Ctrl-C would print at the moment each page's items reach stdout: the page
+    /// is being written, so the count is of the pages before it and some of its items
+    /// may come again on resume (it used to claim the count was exact).
+    func testTheSignalNoteSaysAPageIsBeingWrittenWhileItIs() throws {
+        let h = Harness()
+        stubPages(h, last: 3, perPage: 10, total: 30)
+        var fds: [Int32] = [0, 0]
+        XCTAssertEqual(pipe(&fds), 0)
+        _ = fcntl(fds[0], F_SETFL, O_NONBLOCK)  // no note reads as nothing, not a hang
+        defer { close(fds[0]); close(fds[1]) }
+        let notes = Mutex<[String]>([])
+        let (r, w) = (fds[0], fds[1])
+        h.watchOut = { _ in
+            SignalNote.write(to: w)
+            var buf = [UInt8](repeating: 0, count: 8192)
+            let n = read(r, &buf, buf.count)
+            notes.withLock { $0.append(String(decoding: buf.prefix(max(0, n)), as: UTF8.self)) }
+        }
+        let run = h.run(["accounts", "list", "--per-page", "10", "-o", "ndjson"])
+        XCTAssertEqual(run.status, 0, run.err)
+        let seen = notes.withLock { $0 }
+        XCTAssertEqual(seen.count, 3, "one flush per page")
+        for (i, note) in seen.enumerated() {
+            XCTAssertTrue(note.contains("while writing page \(i + 1); \(i * 10) items were written before it"), note)
+            XCTAssertTrue(note.contains("--from-page \(i + 1)\"}}"), note)
+        }
     }
 
     func testOutOfOrderPagesEndTheWalk() {

@@ -116,7 +116,10 @@ def test_a_stopped_walk_says_how_to_resume_on_signals(fresh, sig, code):
     cmd = note["message"].split("resume with: ", 1)[1]
     written = len(out.splitlines())
     page = int(cmd.rsplit("--from-page ", 1)[1].split()[0])
-    assert written == (page - 1) * 10, (written, cmd)
+    if "while writing page" in note["message"]:  # stopped mid-page: part of it may be out
+        assert (page - 1) * 10 <= written <= page * 10, (written, note)
+    else:
+        assert written == (page - 1) * 10, (written, cmd)
 
 
 def test_memory_stays_bounded_whatever_the_bodies(fresh, tmp_path):

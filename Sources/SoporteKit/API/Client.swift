@@ -66,6 +66,9 @@ public final class APIClient: Sendable {
         case fail(SoporteError)
         case retry(after: Double, because: String)
         case follow
+        /// The body found no room among the pages read ahead: ask again when it is this
+        /// page's turn (not an attempt: nothing went wrong with the API).
+        case waitForRoom(TransportError)
     }
 
     /// Sends a call with retries; returns the parsed answer or throws a `SoporteError`.
@@ -90,6 +93,11 @@ public final class APIClient: Sendable {
                 allowance?.releaseAll()
                 try wait(d, because: reason, call: x.call, attempt: x.attempt)
                 x.attempt += 1
+            case .waitForRoom(let e):
+                allowance?.releaseAll()
+                guard allowance?.waitForTurn() == true else {
+                    throw transportFailure(e, call: x.call, requestID: x.requestID, attempts: x.attempt + 1)
+                }
             }
         }
     }
@@ -122,6 +130,7 @@ public final class APIClient: Sendable {
     func afterFailure(_ e: TransportError, _ x: inout Exchange, _ policy: RetryPolicy) -> Step {
         pacer.abandon()
         log(1, "\(x.call.method) \(x.url) -> \(e.message)")
+        if e.kind == .noRoom { return .waitForRoom(e) }
         if e.requestSent { x.lostAnswer = true }
         guard case .retry(let d) = policy.decide(method: x.call.method, attempt: x.attempt, outcome: .transport(e), random: random) else {
             return .fail(transportFailure(e, call: x.call, requestID: x.requestID, attempts: x.attempt + 1))

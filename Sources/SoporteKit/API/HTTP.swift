@@ -37,12 +37,27 @@ public struct HTTPRequest: Sendable {
     }
 }
 
-/// Lets a transport take memory for a body bit by bit. `reserve` may wait until memory
-/// is free; false means give up (the transfer is abandoned). The request's owner calls
-/// `releaseAll` when the body is gone (a failed attempt, or a page written out).
+/// Lets a transport take memory for a body bit by bit. `take` never waits: a transport
+/// drives several transfers on one thread (and HTTP/2 streams on one connection), so a
+/// transfer that waited there would stall the others, among them the page the walk is
+/// waiting for. A body that finds no room is dropped (`TransportError.Kind.noRoom`) and
+/// its request asked for again once `waitForTurn` returns, on the caller's own thread.
+/// The request's owner calls `releaseAll` when the body is gone (a failed attempt, or a
+/// page written out).
 public protocol BodyAllowance: Sendable {
-    func reserve(_ bytes: Int) -> Bool
+    func take(_ bytes: Int) -> BodyRoom
+    /// Waits until this body may take all it needs; false means give up.
+    func waitForTurn() -> Bool
     func releaseAll()
+}
+
+/// What `BodyAllowance.take` says.
+public enum BodyRoom: Sendable, Equatable {
+    case taken
+    /// Not now: drop the body and ask again after `waitForTurn`.
+    case full
+    /// Never: the body's owner is gone (the walk ended).
+    case refused
 }
 
 public struct HTTPResponse: Sendable {
@@ -68,7 +83,7 @@ public struct HTTPResponse: Sendable {
 /// A request that got no HTTP answer. `requestSent` tells whether the server may have
 /// acted on it (then a POST must not be repeated).
 public struct TransportError: Error, Sendable, Equatable {
-    public enum Kind: Sendable, Equatable { case dns, connect, timeout, tls, send, receive, tooLarge, other }
+    public enum Kind: Sendable, Equatable { case dns, connect, timeout, tls, send, receive, tooLarge, noRoom, other }
     public var kind: Kind
     public var message: String
     public var requestSent: Bool

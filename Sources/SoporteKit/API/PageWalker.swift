@@ -100,6 +100,7 @@ public final class PageWalker {
             }
             if let f = walker.onFirstPage { f((0..<first.count).map { first.value($0, escaped: walker.escaped) }) }
             let more: Bool
+            walker.publishResume(page: start, written: written, writing: true)
             do { more = try emit(first) } catch { try? writer.finish(complete: false); throw error }
             walker.publishResume(page: start + 1, written: written)
             return more
@@ -134,6 +135,7 @@ public final class PageWalker {
                 }
                 let items = try checked(fetchedPage, page: page)
                 let more: Bool
+                walker.publishResume(page: page, written: written, writing: true)
                 do { more = try emit(items) } catch let e as SoporteError { throw failed(e, page + 1) }
                 walker.publishResume(page: page + 1, written: written)
                 walker.io.progress("\(walker.label): page \(page)/\(plan.lastPage), \(written)" + (plan.total.map { "/\($0)" } ?? ""))
@@ -212,10 +214,14 @@ public final class PageWalker {
         return again
     }
 
-    func publishResume(page: Int, written: Int) {
+    /// What a signal prints (SignalNote): where the walk stands. `writing` says page `page`
+    /// is being written now, so some of its items may already be out and come again.
+    func publishResume(page: Int, written: Int, writing: Bool = false) {
         guard let r = resume else { return }
         let cmd = r.command(fromPage: page, written: written)
-        let message = "\(label): walk stopped before page \(page); \(written) items were written; resume with: \(cmd)"
+        let message = writing
+            ? "\(label): walk stopped while writing page \(page); \(written) items were written before it (some of page \(page)'s may have been written too and will come again); resume with: \(cmd)"
+            : "\(label): walk stopped before page \(page); \(written) items were written; resume with: \(cmd)"
         if io.style.json {
             SignalNote.set(JSONWriter.compact(.object(JSONObject([("warning", .object(JSONObject([
                 ("code", .string("WALK_STOPPED")), ("message", .string(message))])))]))) + "\n")

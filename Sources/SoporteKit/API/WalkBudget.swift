@@ -2,8 +2,9 @@ import Synchronization
 import SoporteSystem
 
 /// Bounds the memory that the bodies of a walk's pages hold together (SPEC §10.6): pages
-/// ahead of the one being written may take at most `limit` bytes between them and wait
-/// for room; the page being written (the head) never waits, so the walk always moves.
+/// ahead of the one being written may take at most `limit` bytes between them; one that
+/// finds no room is dropped and asked for again when its turn comes (`BodyAllowance`);
+/// the page being written (the head) always has room, so the walk always moves.
 /// Each page's own cap is the request's `maxBody`.
 public final class WalkBudget: Sendable {
     public let limit: Int
@@ -21,17 +22,26 @@ public final class WalkBudget: Sendable {
     /// The writer moved on to `page`.
     public func advance(head page: Int) { gate.withLock { $0.head = page } }
 
-    /// Wakes every waiting transfer and makes them give up (the walk is over).
+    /// Wakes every page waiting for its turn and makes them give up (the walk is over).
     public func abandon() { gate.withLock { $0.abandoned = true } }
 
-    func reserve(_ bytes: Int, page: Int) -> Bool {
-        gate.wait { s -> Bool? in
-            if s.abandoned { return false }
+    func take(_ bytes: Int, page: Int) -> BodyRoom {
+        gate.withLock { s in
+            if s.abandoned { return .refused }
             if page <= s.head || s.used + bytes <= limit {
                 s.used += bytes
-                return true
+                return .taken
             }
-            return nil
+            return .full
+        }
+    }
+
+    /// Waits until `page` is the one being written (the head never waits for room), or
+    /// the walk is over (false).
+    func waitForTurn(page: Int) -> Bool {
+        gate.wait { s -> Bool? in
+            if s.abandoned { return false }
+            return page <= s.head ? true : nil
         }
     }
 
@@ -54,11 +64,13 @@ public final class PageAllowance: BodyAllowance {
         self.budget = budget
     }
 
-    public func reserve(_ bytes: Int) -> Bool {
-        guard budget.reserve(bytes, page: page) else { return false }
-        held.withLock { $0 += bytes }
-        return true
+    public func take(_ bytes: Int) -> BodyRoom {
+        let room = budget.take(bytes, page: page)
+        if room == .taken { held.withLock { $0 += bytes } }
+        return room
     }
+
+    public func waitForTurn() -> Bool { budget.waitForTurn(page: page) }
 
     public func releaseAll() {
         budget.release(held.withLock { h in defer { h = 0 }; return h })

@@ -193,6 +193,7 @@ public enum ManPage {
     (and a
     .Fl \-limit
     lowered by what was written).
+    A signal that arrives while a page is being written says so: the resume command starts at that page, so some of its items may come twice.
     Under
     .Fl o Cm json
     or

@@ -72,7 +72,7 @@ public final class Secrets: Sendable {
         guard !values.isEmpty else { return v }
         func clean(_ s: String) -> String {
             var t = s
-            for secret in values where t.contains(secret) { t = t.replacingAll(secret, with: Secrets.mark) }
+            for secret in values where Secrets.bytes(of: secret, occurIn: t) { t = t.replacingAll(secret, with: Secrets.mark) }
             return t
         }
         func walk(_ v: JSONValue) -> JSONValue {
@@ -84,6 +84,29 @@ public final class Secrets: Sendable {
             }
         }
         return walk(v)
+    }
+
+    /// Whether `needle`'s UTF-8 bytes occur in `hay`'s: the test before `replacingAll`
+    /// for every string of every page. String.contains compares Characters and builds a
+    /// search table at each call, which was 84 % of a walk's CPU on pages with `\u`
+    /// escapes (perf, 5,000 accounts from the sandbox). A byte match is found wherever a
+    /// Character match is, so nothing that was redacted is missed.
+    static func bytes(of needle: String, occurIn hay: String) -> Bool {
+        var hay = hay, needle = needle  // withUTF8 may make a string contiguous first
+        return hay.withUTF8 { h in
+            needle.withUTF8 { n in
+                guard let nb = n.baseAddress, let hb = h.baseAddress, n.count > 0, h.count >= n.count else { return n.isEmpty }
+                var i = 0
+                let last = h.count - n.count
+                while i <= last {
+                    guard let p = memchr(hb + i, Int32(n[0]), last - i + 1) else { return false }
+                    let at = hb.distance(to: p.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(hb + at, nb, n.count) == 0 { return true }
+                    i = at + 1
+                }
+                return false
+            }
+        }
     }
 
     // MARK: - Forms

@@ -130,6 +130,16 @@ struct Run {
     let err: String
 }
 
+/// A sink that shows each write to `watch` before keeping it.
+struct WatchedSink: ByteSink {
+    let inner: BufferSink
+    let watch: @Sendable (UnsafeRawBufferPointer) -> Void
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        watch(bytes)
+        try inner.write(bytes)
+    }
+}
+
 final class Harness {
     let transport = StubTransport()
     let clock = FakeClock()
@@ -137,10 +147,12 @@ final class Harness {
     var env: [String: String] = ["SOPORTE_API_URL": "https://api.test/v1", "SOPORTE_API_TOKEN": "tok-unit-1234", "HOME": "/home/u"]
     var facts = TerminalFacts()
     var stdin: [UInt8] = []
+    /// Sees every write to stdout as it happens (besides the run's own buffer).
+    var watchOut: (@Sendable (UnsafeRawBufferPointer) -> Void)?
 
     func run(_ args: [String]) -> Run {
         let out = BufferSink(), err = BufferSink()
-        let io = IOStreams(out: out, err: err, facts: facts)
+        let io = IOStreams(out: watchOut.map { WatchedSink(inner: out, watch: $0) } ?? out, err: err, facts: facts)
         let t = transport
         let input = stdin
         let ctx = Context(io: io, env: env, fs: fs, clock: clock, prompter: NoPrompter(), runner: NoProcesses(),
