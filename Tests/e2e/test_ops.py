@@ -85,8 +85,12 @@ def test_prometheus_label_values_are_escaped(fresh):
     s = fresh()
     s.control("PUT", "/_sandbox/health", {"status": 'we"ird\\state\nx'})
     p = health(s, "prometheus", {})
+    assert p.returncode == 10 and "soporte_health_up 1" in p.stdout, p  # empty output would pass promtool
     check = subprocess.run(["promtool", "check", "metrics"], input=p.stdout, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
+    from prometheus_client.parser import text_string_to_metric_families
+    labels = [smp.labels for fam in text_string_to_metric_families(p.stdout) for smp in fam.samples]
+    assert any('we"ird\\state\nx' in v for l in labels for v in l.values()), labels
 
 
 def test_monitoring_formats_are_for_health_only(run, sb):
