@@ -13,6 +13,9 @@ public struct JSONTape: Sendable {
         /// A string holds raw bytes that JSON output must escape (C1, U+2028/2029, bidi
         /// overrides, DEL): see `JSONWriter.writeRawStringBody`.
         public var unsafe: Bool
+        /// A container whose bytes are already its compact output: no whitespace inside,
+        /// and no string with escapes or with bytes to escape. Copied whole.
+        public var verbatim = false
         /// Bytes: for a string its contents between the quotes, for a number its literal,
         /// for a container from its opening to its closing bracket.
         public var start: Int32
@@ -182,6 +185,9 @@ public struct JSONTape: Sendable {
         let maxValues: Int
         var i = 0
         var values = 0
+        /// Counts what keeps a container from being copied whole (whitespace, strings with
+        /// escapes or bytes to escape): unchanged across a container means verbatim.
+        var rewrites = 0
 
         init(buf: UnsafeBufferPointer<UInt8>, maxDepth: Int, maxValues: Int) {
             self.buf = buf
@@ -193,11 +199,13 @@ public struct JSONTape: Sendable {
 
         @inline(__always)
         mutating func skipSpace() {
+            let from = i
             while i < buf.count {
                 let b = buf[i]
-                guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { return }
+                guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { break }
                 i += 1
             }
+            if i != from { rewrites += 1 }
         }
 
         mutating func value(depth: Int, into t: inout [Token]) throws {
@@ -230,6 +238,7 @@ public struct JSONTape: Sendable {
             let me = t.count
             t.append(Token(kind: object ? .object : .array, escaped: false, unsafe: false, start: Int32(i), end: 0, next: 0, count: 0))
             let close = object ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            let rewritesBefore = rewrites
             i += 1
             skipSpace()
             var count: Int32 = 0
@@ -258,6 +267,7 @@ public struct JSONTape: Sendable {
             t[me].end = Int32(i)
             t[me].next = Int32(t.count)
             t[me].count = count
+            t[me].verbatim = rewrites == rewritesBefore
         }
 
         mutating func number(into t: inout [Token]) throws {
@@ -287,6 +297,7 @@ public struct JSONTape: Sendable {
                 let b = buf[i]
                 if b == UInt8(ascii: "\"") {
                     t.append(Token(kind: .string, escaped: escaped, unsafe: unsafe, start: Int32(start), end: Int32(i), next: Int32(t.count + 1), count: 0))
+                    if escaped || unsafe { rewrites += 1 }
                     i += 1
                     return
                 }
@@ -424,6 +435,10 @@ extension JSONWriter {
                 }
                 out.append(0x22)
             case .array, .object:
+                if indent == nil && t.verbatim {
+                    copy(t.start, t.end, into: &out)
+                    return
+                }
                 let object = t.kind == .object
                 if t.count == 0 { out.append(object ? 0x7B : 0x5B); out.append(object ? 0x7D : 0x5D); return }
                 out.append(object ? 0x7B : 0x5B)

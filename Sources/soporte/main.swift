@@ -9,6 +9,7 @@ import SoporteSystem
 // faulted in for every page: with glibc's default they are mmap'd above 128 KiB, which
 // cost a tenth of a 100,000-item walk in page faults.
 Allocator.keepLargeBlocksOnTheHeap(upTo: 32 << 20)
+Allocator.limitHeaps(to: 1)
 
 // No crash may write a secret to disk (SPEC §10.1).
 var noCore = rlimit(rlim_cur: 0, rlim_max: 0)

@@ -27,6 +27,17 @@ final class TapeTests: XCTestCase {
         XCTAssertEqual(write(t), "{\"x\":\"a\\u009bb\\u2028c\\u202ed\\u2066e\\u007ff\u{202F}\"}")
     }
 
+    /// A compact container with nothing to re-encode is copied whole; whitespace, an escape
+    /// or a byte to escape anywhere inside, at any depth, makes it go value by value.
+    func testOnlyContainersWithNothingToChangeAreCopiedWhole() throws {
+        let t = try tape("[{\"a\":[1,{\"b\":\"x\"}]}, {\"a\":[1, 2]}, {\"a\":{\"b\":\"\u{9B}\"}}, {\"a\":[\"\\n\"]}]")
+        let items = Array(t.elements(0))
+        XCTAssertEqual(items.map { t[$0].verbatim }, [true, false, false, false])
+        XCTAssertFalse(t[0].verbatim, "whitespace between the items")
+        XCTAssertEqual(items.map { write(t, $0) }, [#"{"a":[1,{"b":"x"}]}"#, #"{"a":[1,2]}"#, #"{"a":{"b":"\u009b"}}"#, #"{"a":["\n"]}"#])
+        XCTAssertEqual(write(t, items[0], indent: 2), "{\n  \"a\": [\n    1,\n    {\n      \"b\": \"x\"\n    }\n  ]\n}", "pretty output never copies")
+    }
+
     func testTheSameInputsAreRefusedAsByTheParser() {
         for bad in ["{\"a\":1,}", "[01]", "\"\\u12\"", "\"\\ud800\"", "\"a\u{01}\"", "[1 2]", "{\"a\" 1}", "tru", "1.", "-", "\"\\x\""] {
             var t = JSONTape()
