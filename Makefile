@@ -84,7 +84,7 @@ test: test-deps
 
 ## fuzz-smoke: every libFuzzer target for FUZZ_SECONDS each (CI); fuzz: a longer run.
 FUZZ_SECONDS ?= 20
-FUZZ_TARGETS = json args config
+FUZZ_TARGETS = json args config sandbox
 fuzz-build:
 	$(SWIFT) build --package-path fuzz -Xswiftc -sanitize=fuzzer,address
 

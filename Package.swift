@@ -10,6 +10,7 @@ let package = Package(
         // For the fuzz package (fuzz/), which builds against the logic only.
         .library(name: "SoporteKit", targets: ["SoporteKit"]),
         .library(name: "SoporteJSON", targets: ["SoporteJSON"]),
+        .library(name: "SandboxKit", targets: ["SandboxKit"]),
     ],
     targets: [
         // libcurl's headers (from libcurl4-openssl-dev). No pkgConfig: its `-lcurl` would

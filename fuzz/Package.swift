@@ -12,6 +12,7 @@ let package = Package(
         .executableTarget(name: "fuzz-json", dependencies: ["FuzzDriver", .product(name: "SoporteJSON", package: "soporte")]),
         .executableTarget(name: "fuzz-args", dependencies: ["FuzzDriver", .product(name: "SoporteKit", package: "soporte")]),
         .executableTarget(name: "fuzz-config", dependencies: ["FuzzDriver", .product(name: "SoporteKit", package: "soporte")]),
+        .executableTarget(name: "fuzz-sandbox", dependencies: ["FuzzDriver", .product(name: "SandboxKit", package: "soporte")]),
     ],
     swiftLanguageModes: [.v6]
 )

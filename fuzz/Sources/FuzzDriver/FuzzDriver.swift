@@ -18,11 +18,17 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
 }
 
 /// Hands control to libFuzzer, calling `body` with each input. A crash or a failed
-/// `precondition` in `body` is a finding.
-public func runFuzzer(_ body: @escaping ([UInt8]) -> Void) -> Never {
+/// `precondition` in `body` is a finding. `flags` go before the command line's own
+/// (which may override them).
+public func runFuzzer(flags: [String] = [], _ body: @escaping ([UInt8]) -> Void) -> Never {
     target = body
-    var argc = CommandLine.argc
-    var argv = CommandLine.unsafeArgv
+    let args = [CommandLine.arguments[0]] + flags + CommandLine.arguments.dropFirst()
+    // Kept for the life of the process: libFuzzer keeps pointers into argv.
+    let argvStorage = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: args.count + 1)
+    for (i, a) in args.enumerated() { argvStorage[i] = strdup(a) }
+    argvStorage[args.count] = nil
+    var argc = CInt(args.count)
+    var argv = argvStorage
     let rc = LLVMFuzzerRunDriver(&argc, &argv, fuzzOne)
     exit(rc)
 }
