@@ -46,43 +46,68 @@ final class ThreadBody {
     init(_ b: @escaping () -> Void) { body = b }
 }
 
-/// State guarded by a mutex, with a condition to wait on for it to change: the one
+/// State guarded by a mutex, that threads can wait on until it is as they need: the one
 /// place that uses pthread directly (`Synchronization.Mutex` has no condition wait).
 ///
-/// `@unchecked Sendable` is sound because `state` is only reached inside `withLock`
-/// and `wait(until:)`, both of which hold `mutex`; the pthread objects live in heap
-/// memory of their own that never moves, and are destroyed in `deinit` only.
+/// Each waiter sleeps on a condition of its own. Whoever changes the state (`withLock`,
+/// or a `wait` whose condition changed it) runs the waiting conditions itself, under
+/// the lock, oldest waiter first, and wakes only the waiters whose condition now holds:
+/// a page handed over wakes the one thread it is for, not every thread of the walk to
+/// look and sleep again (that was most of a walk's futex calls and context switches).
+/// A condition run for its waiter does exactly what the waiter would have done had it
+/// woken, taken the lock and looked, so the semantics are those of one condition
+/// variable with a broadcast after every change.
+///
+/// `@unchecked Sendable` is sound because `state` and `waiters` are only reached with
+/// `mutex` held; a waiter's condition runs only with `mutex` held and only while its
+/// thread is blocked in `wait`, which removes it from `waiters` before returning; the
+/// pthread objects live in heap memory of their own that never moves, and are destroyed
+/// only in `deinit` (a gate's) or when their `wait` returns (a waiter's).
 public final class Gate<State>: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private var state: State
+    private var waiters: [Waiter] = []
+
+    /// One thread blocked in `wait`: its condition, run by whoever changes the state.
+    private final class Waiter {
+        let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+        let ready: (inout State) -> Bool
+        var done = false
+
+        init(_ ready: @escaping (inout State) -> Bool) {
+            self.ready = ready
+            pthread_cond_init(cond, nil)
+        }
+
+        deinit {
+            pthread_cond_destroy(cond)
+            cond.deallocate()
+        }
+    }
 
     public init(_ initial: State) {
         state = initial
         pthread_mutex_init(mutex, nil)
-        pthread_cond_init(cond, nil)
     }
 
     deinit {
-        pthread_cond_destroy(cond)
         pthread_mutex_destroy(mutex)
-        cond.deallocate()
         mutex.deallocate()
     }
 
-    /// Changes or reads the state; waiters are woken afterwards.
+    /// Changes or reads the state; the waiters it made ready are woken afterwards.
     @discardableResult
     public func withLock<R>(_ body: (inout State) throws -> R) rethrows -> R {
         pthread_mutex_lock(mutex)
         defer {
-            pthread_cond_broadcast(cond)
+            wakeReady()
             pthread_mutex_unlock(mutex)
         }
         return try body(&state)
     }
 
-    /// Changes or reads the state without waking waiters: for what no waiter waits for
-    /// (each broadcast wakes every waiter to look again).
+    /// Changes or reads the state without looking at the waiters: for what no waiter
+    /// waits for.
     @discardableResult
     public func withLockQuietly<R>(_ body: (inout State) throws -> R) rethrows -> R {
         pthread_mutex_lock(mutex)
@@ -90,17 +115,50 @@ public final class Gate<State>: @unchecked Sendable {
         return try body(&state)
     }
 
-    /// Waits until `ready` returns a value, then returns it (still under the lock, so
-    /// `ready` may also change the state).
+    /// Waits until `ready` returns a value, then returns it (`ready` runs under the lock,
+    /// so it may also change the state; other waiters then look again).
     public func wait<R>(until ready: (inout State) -> R?) -> R {
         pthread_mutex_lock(mutex)
-        defer {
-            pthread_cond_broadcast(cond)
-            pthread_mutex_unlock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        if let r = ready(&state) {
+            wakeReady()
+            return r
         }
-        while true {
-            if let r = ready(&state) { return r }
-            pthread_cond_wait(cond, mutex)
+        var result: R?
+        // The condition outlives this call only in `waiters`, which it leaves before
+        // this call returns (`done` is set as it is taken out).
+        return withoutActuallyEscaping(ready) { ready in
+            let me = Waiter { s in
+                guard let r = ready(&s) else { return false }
+                result = r
+                return true
+            }
+            waiters.append(me)
+            while !me.done { pthread_cond_wait(me.cond, mutex) }
+            // `done` and `result` were set together, under the lock.
+            return result!
+        }
+    }
+
+    /// Runs the waiting conditions, oldest first, waking each waiter whose condition
+    /// holds; again while one of them changed something (it may have made another
+    /// ready). Called with the lock held.
+    private func wakeReady() {
+        var woke = true
+        while woke && !waiters.isEmpty {
+            woke = false
+            var k = 0
+            while k < waiters.count {
+                let w = waiters[k]
+                if w.ready(&state) {
+                    waiters.remove(at: k)
+                    w.done = true
+                    pthread_cond_signal(w.cond)
+                    woke = true
+                } else {
+                    k += 1
+                }
+            }
         }
     }
 }
