@@ -284,12 +284,15 @@ public struct JSONTape: Sendable {
             var escaped = false
             var unsafe = false
             while i < buf.count {
-                // Eight plain ASCII bytes at a time: none below 0x20, none of '"', '\\', DEL,
-                // none with the high bit set.
+                // Eight bytes at a time up to the first that is below 0x20, '"', '\\', DEL or
+                // not ASCII: the lowest flagged byte of a word is exact (see `special`).
                 if let base = buf.baseAddress {
                     while i + 8 <= buf.count {
-                        let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                        if Scanner.special(w) { break }
+                        let flags = Scanner.special(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                        if flags != 0 {
+                            i += flags.trailingZeroBitCount >> 3
+                            break
+                        }
                         i += 8
                     }
                 }
@@ -314,14 +317,17 @@ public struct JSONTape: Sendable {
             throw error("unterminated string")
         }
 
-        /// Whether any of the eight bytes of `w` is below 0x20, '"', '\\', DEL or not ASCII.
+        /// The high bit of each of the eight bytes of `w` (loaded little-endian) that is
+        /// below 0x20, '"', '\\', DEL or not ASCII; zero when none is. A borrow can flag a
+        /// byte above (later than) one truly flagged, never below it, so the lowest flag
+        /// is always a true one.
         @inline(__always)
-        static func special(_ w: UInt64) -> Bool {
+        static func special(_ w: UInt64) -> UInt64 {
             let ones: UInt64 = 0x0101_0101_0101_0101
             let highs: UInt64 = 0x8080_8080_8080_8080
             func zeroByte(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
             let below20 = (w &- ones &* 0x20) & ~w & highs
-            return (below20 | zeroByte(w ^ (ones &* 0x22)) | zeroByte(w ^ (ones &* 0x5C)) | zeroByte(w ^ (ones &* 0x7F)) | (w & highs)) != 0
+            return below20 | zeroByte(w ^ (ones &* 0x22)) | zeroByte(w ^ (ones &* 0x5C)) | zeroByte(w ^ (ones &* 0x7F)) | (w & highs)
         }
 
         mutating func escape() throws {

@@ -51,6 +51,38 @@ final class TapeTests: XCTestCase {
         }
     }
 
+    /// The scanner jumps eight bytes at a time to the first byte of a string that needs a
+    /// look: each such byte, at every offset of strings from 0 to 19 bytes, must end the
+    /// string where it ends, flag it as it must, or be refused, as the parser decides.
+    func testEveryByteThatNeedsALookIsSeenAtEveryOffset() throws {
+        let specials: [[UInt8]] = [[0x22], [0x5C, 0x6E], [0x5C, 0x75, 0x30, 0x30, 0x65, 0x39], [0x7F], [0xC2, 0x9B], [0xC3, 0xA9],
+                                   [0xE2, 0x80, 0xAE], [0xF0, 0x9F, 0x98, 0x80], [0x01], [0x1F], [0x80], [0xFF], [0x20], [0x21], [0x5B]]
+        for length in 0..<20 {
+            for at in 0...length {
+                for sp in specials {
+                    var body = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    body.insert(contentsOf: sp, at: at)
+                    let doc: [UInt8] = Array(#"{"k":""#.utf8) + body + Array(#"","z":1}"#.utf8)
+                    var t = JSONTape()
+                    let parsed = try? JSONParser.parse(doc)
+                    do {
+                        try t.parse(doc)
+                    } catch {
+                        XCTAssertNil(parsed, "the tape refused what the parser reads: \(doc)")
+                        continue
+                    }
+                    let v = try XCTUnwrap(parsed, "the tape read what the parser refuses: \(doc)")
+                    XCTAssertEqual(t.value(at: 0), v, "\(doc)")
+                    XCTAssertEqual(try JSONParser.parse(write(t)), v, "\(doc)")
+                    let k = try XCTUnwrap(t.member(0, "k"))
+                    XCTAssertEqual(t[k].escaped, sp.first == 0x5C, "\(doc)")
+                    XCTAssertEqual(t[k].unsafe, sp == [0x7F] || sp == [0xC2, 0x9B] || sp == [0xE2, 0x80, 0xAE], "\(doc)")
+                    XCTAssertNotNil(t.member(0, "z"), "\(doc)")
+                }
+            }
+        }
+    }
+
     func testMembersAndTheEscapedStringHook() throws {
         let t = try tape(#"{"data":[{"id":1,"k\u0065y":"s\u0065cret-123"},{"id":2}],"meta":{"total":2}}"#)
         let data = try XCTUnwrap(t.member(0, "data"))
