@@ -120,6 +120,39 @@ final class SecretsTests: XCTestCase {
         XCTAssertEqual(JSONWriter.compact(decoded), #"{"msg":"token [redacted] bad","k":["[redacted]"]}"#)
     }
 
+    /// The matcher against the plain definition: the earliest position where any form
+    /// starts, the longest form there. Random forms and texts over a small alphabet, so
+    /// that prefixes, overlaps and near misses are common; forms of one first byte that
+    /// share 1 to 4 bytes; matches at both ends of the text.
+    func testTheMatcherFindsWhatAPlainSearchFinds() {
+        var rng = SplitMix(seed: 17)
+        let alphabet: [UInt8] = Array("sk_ab\"'%".utf8)
+        func word(_ n: Int) -> [UInt8] { (0..<n).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] } }
+        for round in 0..<3000 {
+            var forms: [[UInt8]] = []
+            for _ in 0..<(1 + Int(rng.next() % 4)) {
+                var f = word(4 + Int(rng.next() % 6))
+                if let base = forms.first, rng.next() % 2 == 0 {
+                    let keep = 1 + Int(rng.next() % 4)
+                    f.replaceSubrange(0..<keep, with: base.prefix(keep))
+                }
+                forms.append(f)
+            }
+            let hay = word(Int(rng.next() % 60))
+            let m = SecretMatcher(forms: forms)
+            let start = hay.isEmpty ? 0 : Int(rng.next() % UInt64(hay.count))
+            var expected: (Int, Int)?
+            search: for at in start..<max(start, hay.count) {
+                for f in forms.sorted(by: { $0.count > $1.count }) where at + f.count <= hay.count && Array(hay[at..<(at + f.count)]) == f {
+                    expected = (at, f.count)
+                    break search
+                }
+            }
+            let got = m.firstMatch(in: hay, from: start)
+            XCTAssertTrue(got?.0 == expected?.0 && got?.1 == expected?.1, "round \(round): \(String(decoding: hay, as: UTF8.self)) forms \(forms.map { String(decoding: $0, as: UTF8.self) }) from \(start): \(String(describing: got)) vs \(String(describing: expected))")
+        }
+    }
+
     func testDecodedStringsAreSearchedByteForByte() {
         XCTAssertTrue(Secrets.bytes(of: "sk_1", occurIn: "sk_1"))
         XCTAssertTrue(Secrets.bytes(of: "sk_1", occurIn: "xx sk_sk_1"))
