@@ -39,6 +39,9 @@ public struct JSONTape: Sendable {
         var t: [Token] = []
         swap(&t, &tokens)
         t.removeAll(keepingCapacity: true)
+        // A token for every 16 bytes or so holds an API page without growing the array
+        // (each growth copies every token so far).
+        t.reserveCapacity(min(bytes.count / 16 + 16, 1 << 20))
         defer { tokens = t }
         try bytes.withUnsafeBufferPointer { buf in
             var s = Scanner(buf: buf, maxDepth: maxDepth, maxValues: maxValues)

@@ -8,16 +8,19 @@ public struct ResumeHint: Sendable {
     /// The command words and options, without --page, --from-page and --limit.
     public let words: [String]
     public let limit: Int?
+    /// `soporte` and the words, quoted once (a walk asks for the command twice a page).
+    private let quoted: String
 
     public init(words: [String], limit: Int?) {
         self.words = words
         self.limit = limit
+        quoted = (["soporte"] + words).map(ShellQuote.quote).joined(separator: " ")
     }
 
     public func command(fromPage page: Int, written: Int) -> String {
-        var w = ["soporte"] + words + ["--from-page", String(page)]
-        if let l = limit { w += ["--limit", String(max(1, l - written))] }
-        return w.map(ShellQuote.quote).joined(separator: " ")
+        var c = quoted + " --from-page " + String(page)
+        if let l = limit { c += " --limit " + String(max(1, l - written)) }
+        return c
     }
 }
 

@@ -173,13 +173,12 @@ public final class Secrets: Sendable {
 }
 
 /// Finds any of a set of byte strings in a buffer. The forms are grouped by first byte;
-/// each group is searched for the bytes all its forms begin with (Horspool: a mismatch
-/// skips ahead by up to the length of that prefix), then the forms are compared where
-/// it is found.
-/// A token's forms share a long prefix, so a page is passed over in large steps rather
-/// than stopped at every `s` of `status` (memchr on the first byte alone was 7 % of a
-/// walk's CPU). The forms live in one flat buffer, so a scan touches no reference count.
-/// Immutable, so readers share it freely.
+/// each group is searched for the bytes all its forms begin with, by memchr on the byte
+/// of that prefix least likely in API text (a `z` of a token rather than its `s`, which
+/// every `status` has), then the prefix and the forms are compared where it is found.
+/// memchr on the first byte alone stopped at every `s` of a page (7 % of a walk's CPU).
+/// The forms live in one flat buffer, so a scan touches no reference count. Immutable,
+/// so readers share it freely.
 final class SecretMatcher: Sendable {
     /// Every form, longest first, end to end.
     let flat: [UInt8]
@@ -188,11 +187,10 @@ final class SecretMatcher: Sendable {
     let firstBytes: [UInt8]
     /// For each first byte, the forms that start with it (indices into starts/lengths).
     let byFirst: [[Int]]
-    /// For each of `firstBytes`, the bytes every form of its group begins with, and
-    /// Horspool's table for them: how far to move when the byte under the prefix's last
-    /// position is `b`.
+    /// For each of `firstBytes`, the bytes every form of its group begins with, and the
+    /// offset in them of the byte that memchr looks for.
     let prefixes: [[UInt8]]
-    let skips: [[Int]]
+    let rare: [Int]
     let longest: Int
 
     init(forms: [[UInt8]]) {
@@ -219,12 +217,26 @@ final class SecretMatcher: Sendable {
             }
             return p
         }
-        skips = prefixes.map { p in
-            var t = Array(repeating: p.count, count: 256)
-            for (k, b) in p.dropLast().enumerated() { t[Int(b)] = p.count - 1 - k }
-            return t
-        }
+        rare = prefixes.map { p in p.indices.min { SecretMatcher.commonness(p[$0]) < SecretMatcher.commonness(p[$1]) } ?? 0 }
         longest = sorted.first?.count ?? 0
+    }
+
+    /// How often a byte shows in API answers and tables, roughly (higher: more often):
+    /// structure and digits, then lower-case letters by their frequency in English and
+    /// Spanish text, then the rest.
+    static func commonness(_ b: UInt8) -> Int {
+        switch b {
+        case UInt8(ascii: "\""), UInt8(ascii: ":"), UInt8(ascii: ","): return 100
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return 90
+        case UInt8(ascii: " "), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "."): return 70
+        case UInt8(ascii: "a")...UInt8(ascii: "z"):
+            let order = Array("eatoinsrlhdcumpgfbvywkxjqz".utf8)
+            return 89 - 2 * (order.firstIndex(of: b) ?? 25)
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): return 30
+        case 0x80...0xFF: return 25
+        case 0..<0x20: return 5
+        default: return 20
+        }
     }
 
     var isEmpty: Bool { lengths.isEmpty }
@@ -262,30 +274,21 @@ final class SecretMatcher: Sendable {
     }
 
     /// The first place at or after `from`, and before `before`, where group `g`'s prefix
-    /// is (Horspool).
+    /// is: memchr finds its rarest byte, then the rest is compared.
     @inline(__always)
     private func find(group g: Int, in buf: UnsafeBufferPointer<UInt8>, from: Int, before: Int) -> Int? {
-        prefixes[g].withUnsafeBufferPointer { p in
-            skips[g].withUnsafeBufferPointer { skip in
-                let m = p.count
-                if m == 1 {
-                    guard from < before, let hit = memchr(buf.baseAddress! + from, Int32(p[0]), before - from) else { return nil }
-                    return buf.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                }
-                let last = p[m - 1]
-                var at = from
-                let end = min(before, buf.count - m + 1)
-                while at < end {
-                    let b = buf[at + m - 1]
-                    if b == last {
-                        var k = 0
-                        while k < m - 1 && buf[at + k] == p[k] { k += 1 }
-                        if k == m - 1 { return at }
-                    }
-                    at += skip[Int(b)]
-                }
-                return nil
+        guard let base = buf.baseAddress else { return nil }
+        return prefixes[g].withUnsafeBufferPointer { p -> Int? in
+            let m = p.count, r = rare[g]
+            // Places where the prefix could start: from..<last.
+            let last = min(before, buf.count - m + 1)
+            var at = from
+            while at < last, let hit = memchr(base + at + r, Int32(p[r]), last - at) {
+                let start = base.distance(to: hit.assumingMemoryBound(to: UInt8.self)) - r
+                if memcmp(base + start, p.baseAddress!, m) == 0 { return start }
+                at = start + 1
             }
+            return nil
         }
     }
 
