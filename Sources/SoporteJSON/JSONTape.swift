@@ -91,11 +91,45 @@ public struct JSONTape: Sendable {
     public func decodedString(_ i: Int) -> String {
         let t = tokens[i]
         guard t.escaped else { return String(decoding: raw(i), as: UTF8.self) }
-        // The tape validated it; decoding reuses the parser's rules.
-        var quoted: [UInt8] = [0x22]
-        quoted.append(contentsOf: raw(i))
-        quoted.append(0x22)
-        return (try? JSONParser.parse(quoted, maxValues: 1))?.stringValue ?? ""
+        // The scan checked every escape (a `\u` high surrogate has its low one), so this
+        // only decodes: in one pass, into one buffer.
+        var out: [UInt8] = []
+        out.reserveCapacity(Int(t.end - t.start))
+        bytes.withUnsafeBufferPointer { b in
+            var k = Int(t.start)
+            let end = Int(t.end)
+            func hex4(_ at: Int) -> UInt32 {
+                var v: UInt32 = 0
+                for d in b[at..<(at + 4)] {
+                    v = v << 4 | UInt32(d <= 0x39 ? d &- 0x30 : (d | 0x20) &- 0x61 &+ 10)
+                }
+                return v
+            }
+            while k < end {
+                let c = b[k]
+                guard c == 0x5C else { out.append(c); k += 1; continue }
+                let e = b[k + 1]
+                k += 2
+                switch e {
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "u"):
+                    var v = hex4(k)
+                    k += 4
+                    if v >= 0xD800 && v < 0xDC00 {
+                        v = 0x10000 + ((v - 0xD800) << 10) + (hex4(k + 2) - 0xDC00)
+                        k += 6
+                    }
+                    // The scan refused lone surrogates; anything else is a scalar.
+                    UTF8.encode(Unicode.Scalar(v) ?? "\u{FFFD}") { out.append($0) }
+                default: out.append(e)  // '"', '\\', '/'
+                }
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The integer of a number token without fraction or exponent.

@@ -83,6 +83,19 @@ final class TapeTests: XCTestCase {
         }
     }
 
+    /// Escaped strings decode as the parser decodes them: every short escape, `\u` in
+    /// both cases of hex, surrogate pairs, and escapes at both ends.
+    func testEscapedStringsDecodeAsTheParserDecodesThem() throws {
+        let texts = [#"\"a\\b\/c\bd\fe\nf\rg\th"#, #"\u00e9\u00C9x\u20AC"#, #"\ud83d\ude00 y \uD83D\uDE00"#, #"\u0000\u001b[0m\u2028"#,
+                     #"\n"#, #"x\u0041"#, #"\u0041x"#, #"plain ñ \\"#]
+        for text in texts {
+            let doc = Array("[\"\(text)\"]".utf8)
+            var t = JSONTape()
+            try t.parse(doc)
+            XCTAssertEqual(t.decodedString(1), try JSONParser.parse(doc).arrayValue?.first?.stringValue, text)
+        }
+    }
+
     func testMembersAndTheEscapedStringHook() throws {
         let t = try tape(#"{"data":[{"id":1,"k\u0065y":"s\u0065cret-123"},{"id":2}],"meta":{"total":2}}"#)
         let data = try XCTUnwrap(t.member(0, "data"))
