@@ -29,7 +29,8 @@ public final class CurlTransport: HTTPTransport {
         if let why = CurlTransport.loadError {
             return .failure(TransportError(.other, why, requestSent: false))
         }
-        switch Transfer.make(request, pipeWait: driver.mayMultiplex(request.url)) {
+        let origin = URLParts(request.url)?.origin
+        switch Transfer.make(request, origin: origin, pipeWait: driver.mayMultiplex(origin)) {
         case .failure(let e): return .failure(e)
         case .success(let t): return driver.run(t)
         }
@@ -119,12 +120,12 @@ final class MultiDriver: Sendable {
         return t.outcome()
     }
 
-    /// Whether a transfer to `url` should wait for a connection being set up to its
+    /// Whether a transfer to `origin` should wait for a connection being set up to its
     /// origin (CURLOPT_PIPEWAIT): yes until an answer from there came over HTTP/1.x.
     /// Pages 3, 4 and 5 of a walk over HTTP/1.1 then open their connections at once
     /// rather than one after another; bulk requests over HTTP/2 share one connection.
-    func mayMultiplex(_ url: String) -> Bool {
-        guard let origin = URLParts(url)?.origin else { return true }
+    func mayMultiplex(_ origin: String?) -> Bool {
+        guard let origin else { return true }
         return gate.withLockQuietly { !$0.oneStreamOrigins.contains(origin) }
     }
 
@@ -190,7 +191,7 @@ final class MultiDriver: Sendable {
                 gate.withLock { s in
                     s.ended.formUnion(ended.map(ObjectIdentifier.init))
                     for t in ended where t.httpVersion != 0 {
-                        guard let origin = URLParts(t.url)?.origin else { continue }
+                        guard let origin = t.origin else { continue }
                         if t.httpVersion >= CURL_HTTP_VERSION_2_0 {
                             s.oneStreamOrigins.remove(origin)
                         } else {

@@ -24,6 +24,8 @@ final class Transfer: @unchecked Sendable {
     /// The request's header lines; libcurl reads them until the transfer ends.
     private var headerList: UnsafeMutablePointer<curl_slist>?
     let url: String
+    /// `scheme://host:port` of the URL (which connections it may share).
+    let origin: String?
     let timeout: Double
     let maxBody: Int
     let allowance: (any BodyAllowance)?
@@ -45,11 +47,11 @@ final class Transfer: @unchecked Sendable {
     /// A handle set up for `r`, or why libcurl would not take it. `pipeWait`: a transfer
     /// that starts while a connection to its host is still being set up waits to learn
     /// whether that one multiplexes (HTTP/2) rather than open another.
-    static func make(_ r: HTTPRequest, pipeWait: Bool) -> Result<Transfer, TransportError> {
+    static func make(_ r: HTTPRequest, origin: String?, pipeWait: Bool) -> Result<Transfer, TransportError> {
         guard let c = soporte_easy_init() else {
             return .failure(TransportError(.other, "libcurl could not be initialised", requestSent: false))
         }
-        let t = Transfer(curl: c, request: r)
+        let t = Transfer(curl: c, request: r, origin: origin)
         do {
             try t.configure(r, pipeWait: pipeWait)
         } catch {
@@ -58,9 +60,10 @@ final class Transfer: @unchecked Sendable {
         return .success(t)
     }
 
-    private init(curl: UnsafeMutableRawPointer, request r: HTTPRequest) {
+    private init(curl: UnsafeMutableRawPointer, request r: HTTPRequest, origin: String?) {
         self.curl = curl
         url = r.url
+        self.origin = origin
         timeout = r.timeout
         maxBody = r.maxBody
         allowance = r.allowance

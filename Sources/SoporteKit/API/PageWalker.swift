@@ -226,8 +226,12 @@ public final class PageWalker {
             ? "\(label): walk stopped while writing page \(page); \(written) items were written before it (some of page \(page)'s may have been written too and will come again); resume with: \(cmd)"
             : "\(label): walk stopped before page \(page); \(written) items were written; resume with: \(cmd)"
         if io.style.json {
-            SignalNote.set(JSONWriter.compact(.object(JSONObject([("warning", .object(JSONObject([
-                ("code", .string("WALK_STOPPED")), ("message", .string(message))])))]))) + "\n")
+            // The compact JSON of {"warning":{"code":..,"message":..}}, written directly
+            // (this runs twice a page).
+            var line = Array(#"{"warning":{"code":"WALK_STOPPED","message":"#.utf8)
+            JSONWriter.writeString(message, into: &line)
+            line += Array("}}\n".utf8)
+            SignalNote.set(String(decoding: line, as: UTF8.self))
         } else {
             SignalNote.set("\nsoporte: " + message + "\n")
         }

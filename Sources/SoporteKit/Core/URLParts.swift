@@ -7,10 +7,14 @@ public struct URLParts: Equatable, Sendable {
 
     /// Parses `scheme://host[:port]/path?query`; nil if it is not such a URL.
     public init?(_ url: String) {
-        guard let r = url.firstRange(of: "://") else { return nil }
-        scheme = url[..<r.lowerBound].lowercased()
+        // The scheme ends at the first ':' (an http or https one is all letters), which
+        // must begin "://"; found on the bytes (String's pattern search cost a walk 2 %).
+        let u = url.utf8
+        guard let colon = u.firstIndex(of: UInt8(ascii: ":")),
+              u[colon...].starts(with: "://".utf8) else { return nil }
+        scheme = url[..<colon].lowercased()
         guard scheme == "http" || scheme == "https" else { return nil }
-        var rest = url[r.upperBound...]
+        var rest = url[u.index(colon, offsetBy: 3)...]
         let endOfAuthority = rest.firstIndex(where: { (c: Character) -> Bool in c == "/" || c == "?" || c == "#" }) ?? rest.endIndex
         var authority = String(rest[..<endOfAuthority])
         rest = rest[endOfAuthority...]
