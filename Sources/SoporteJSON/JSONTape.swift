@@ -65,19 +65,22 @@ public struct JSONTape: Sendable {
     /// The value of key `key` (UTF-8, compared with its decoded text) in the object at `i`.
     public func member(_ i: Int, _ key: String) -> Int? {
         guard tokens[i].kind == .object else { return nil }
-        let k = Array(key.utf8)
-        var ki = i + 1
-        let end = Int(tokens[i].next)
-        while ki < end {
-            if keyEquals(ki, k) { return ki + 1 }
-            ki = Int(tokens[ki + 1].next)
+        var key = key
+        // A native string's bytes, read in place (an item's "id" is looked up per item).
+        return key.withUTF8 { k in
+            var ki = i + 1
+            let end = Int(tokens[i].next)
+            while ki < end {
+                if keyEquals(ki, k) { return ki + 1 }
+                ki = Int(tokens[ki + 1].next)
+            }
+            return nil
         }
-        return nil
     }
 
-    func keyEquals(_ ki: Int, _ k: [UInt8]) -> Bool {
+    func keyEquals(_ ki: Int, _ k: UnsafeBufferPointer<UInt8>) -> Bool {
         let t = tokens[ki]
-        if t.escaped { return Array(decodedString(ki).utf8) == k }
+        if t.escaped { return decodedString(ki).utf8.elementsEqual(k) }
         let n = Int(t.end - t.start)
         guard n == k.count else { return false }
         for j in 0..<n where bytes[Int(t.start) + j] != k[j] { return false }

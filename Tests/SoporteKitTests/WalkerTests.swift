@@ -273,4 +273,27 @@ final class BulkTests: XCTestCase {
         XCTAssertEqual(outcomes(1), [])
         h.transport.verify()
     }
+
+    /// Ids compare as text over the current and the previous page: "7" and 7 are one id,
+    /// "07", "-7" and "7.0" are others; an id two pages back may come again.
+    func testRecentIDsCompareTextOverTwoPages() {
+        var r = RecentIDs()
+        XCTAssertTrue(r.insert("7"))
+        XCTAssertFalse(r.insert("7"))
+        for other in ["07", "-7", "7.0", "x7", "", "0", "123456789012345678901234"] { XCTAssertTrue(r.insert(other), other) }
+        XCTAssertFalse(r.insert("07"))
+        XCTAssertFalse(r.insert("123456789012345678901234"))
+        r.endPage()
+        XCTAssertFalse(r.insert("7"), "the previous page's")
+        XCTAssertFalse(r.insert("07"), "the previous page's")
+        XCTAssertTrue(r.insert("8"))
+        r.endPage()
+        r.endPage()
+        XCTAssertTrue(r.insert("7"), "two pages back is not remembered")
+        XCTAssertTrue(r.insert("07"))
+        XCTAssertEqual(RecentIDs.integer("0"), 0)
+        XCTAssertNil(RecentIDs.integer("00"))
+        XCTAssertEqual(RecentIDs.integer("999999999999999999"), 999_999_999_999_999_999)
+        XCTAssertNil(RecentIDs.integer("9999999999999999999"))
+    }
 }
