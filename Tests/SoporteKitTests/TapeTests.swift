@@ -96,6 +96,24 @@ final class TapeTests: XCTestCase {
         }
     }
 
+    /// The tokens' first room is a token per 16 bytes; documents denser than that (the
+    /// densest JSON there is) grow it, and read the same.
+    func testDenseDocumentsGetRoomForEveryToken() throws {
+        let ones = "[" + Array(repeating: "1", count: 1000).joined(separator: ",") + "]"
+        let members = "{" + (0..<300).map { _ in #""":0"# }.joined(separator: ",") + "}"
+        let nested = String(repeating: "[", count: 60) + String(repeating: "]", count: 60)
+        let mixed = "[" + Array(repeating: #"{"":[0,[],{}]}"#, count: 200).joined(separator: ",") + "]"
+        for doc in [ones, members, nested, mixed, "1", "[]", #""""#, "[0]"] {
+            var t = JSONTape()
+            try t.parse(Array(doc.utf8))
+            XCTAssertEqual(t.value(at: 0), try JSONParser.parse(doc), String(doc.prefix(40)))
+            XCTAssertEqual(write(t), doc, String(doc.prefix(40)))
+            XCTAssertLessThanOrEqual(t.tokens.count, doc.utf8.count / 2 + 1)
+        }
+        var t = JSONTape()
+        XCTAssertThrowsError(try t.parse(Array(ones.utf8), maxValues: 500), "the value cap holds")
+    }
+
     func testMembersAndTheEscapedStringHook() throws {
         let t = try tape(#"{"data":[{"id":1,"k\u0065y":"s\u0065cret-123"},{"id":2}],"meta":{"total":2}}"#)
         let data = try XCTUnwrap(t.member(0, "data"))
