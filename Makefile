@@ -49,7 +49,10 @@ build: deps
 ## a little slower to start, the same program. No $ORIGIN run path (--disable-local-rpath):
 ## the Swift runtime is linked in, so nothing is loaded from the binary's own folder, and
 ## dlopen("libcurl.so.4") searches only the system's paths (Debian policy; lintian's
-## custom-library-search-path).
+## custom-library-search-path). Every symbol is bound at load, and the relocated data made
+## read-only after (-z now, -z relro: full RELRO, lintian's hardening-no-bindnow); with
+## libc and libm the only libraries at start it cost nothing measurable (hyperfine,
+## `--version` 300 runs: 1.01x +- 0.08).
 RELEASE_TOOLSET = $(CURDIR)/.build/release-toolset.json
 STATIC_LIBS = $(CURDIR)/.build/static-libs
 
@@ -62,7 +65,7 @@ release: deps
 	if [ -x "$$(dirname "$$(readlink -f "$$(command -v $(SWIFT))")")/ld.lld" ]; then lld='"-use-ld=lld", '; \
 	  if [ "$$(printf '2.36\n%s\n' "$$v" | sort -V | head -1)" = 2.36 ]; then relr='"-z", "pack-relative-relocs", '; fi; \
 	else echo "note: the Swift toolchain has no ld.lld; linking with its default linker"; fi; \
-	printf '{\n  "schemaVersion": "1.0",\n  "swiftCompiler": { "extraCLIOptions": [%s"-Xclang-linker", "-static-libgcc"] },\n  "linker": { "extraCLIOptions": [%s"-L$(STATIC_LIBS)"] }\n}\n' "$$lld" "$$relr" > $(RELEASE_TOOLSET).new; \
+	printf '{\n  "schemaVersion": "1.0",\n  "swiftCompiler": { "extraCLIOptions": [%s"-Xclang-linker", "-static-libgcc"] },\n  "linker": { "extraCLIOptions": [%s"-z", "now", "-z", "relro", "-L$(STATIC_LIBS)"] }\n}\n' "$$lld" "$$relr" > $(RELEASE_TOOLSET).new; \
 	if ! cmp -s $(RELEASE_TOOLSET).new $(RELEASE_TOOLSET); then \
 	  mv $(RELEASE_TOOLSET).new $(RELEASE_TOOLSET); rm -f $(RELEASE_BIN)/soporte $(RELEASE_BIN)/soporte-sandbox; \
 	else rm $(RELEASE_TOOLSET).new; fi
