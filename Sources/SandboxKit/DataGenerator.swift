@@ -1,21 +1,6 @@
 import SoporteJSON
 import SoporteSystem
 
-/// A small deterministic PRNG (SplitMix64): the same seed gives the same data everywhere.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func int(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
-    mutating func pick<T>(_ a: [T]) -> T { a[int(a.count)] }
-}
-
 /// Calendar arithmetic without Foundation: days since 1970-01-01 to Y-M-D and back.
 /// Builds the simulator's data for a seed: servers, packages, accounts, invoices and
 /// subscriptions, with the awkward values real data has (accents, CJK, emoji, quotes,

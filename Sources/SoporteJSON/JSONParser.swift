@@ -189,41 +189,10 @@ public struct JSONParser {
                 if b != UInt8(ascii: "\\") { out.append(b); i += 1; continue }
                 i += 1
                 guard i < buf.count else { break }
-                let e = buf[i]
-                i += 1
-                switch e {
-                case UInt8(ascii: "\""): out.append(0x22)
-                case UInt8(ascii: "\\"): out.append(0x5C)
-                case UInt8(ascii: "/"): out.append(0x2F)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "u"):
-                    var scalar = try hex4()
-                    if scalar >= 0xD800 && scalar < 0xDC00 {
-                        guard i + 1 < buf.count, buf[i] == UInt8(ascii: "\\"), buf[i + 1] == UInt8(ascii: "u") else {
-                            throw error("lone high surrogate")
-                        }
-                        i += 2
-                        let low = try hex4()
-                        guard low >= 0xDC00 && low < 0xE000 else { throw error("invalid low surrogate") }
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                    } else if scalar >= 0xDC00 && scalar < 0xE000 {
-                        throw error("lone low surrogate")
-                    }
-                    guard let u = Unicode.Scalar(scalar) else { throw error("invalid unicode escape") }
-                    out.append(contentsOf: Array(String(Character(u)).utf8))
-                default:
-                    i -= 1
-                    throw error("invalid escape")
-                }
+                try JSONGrammar.escape(buf, &i, into: &out, keep: true)
             }
             throw error("unterminated string")
         }
-
-        mutating func hex4() throws -> UInt32 { try JSONGrammar.hex4(buf, &i) }
 
         func makeString(_ a: Int, _ b: Int) throws -> String {
             let slice = UnsafeBufferPointer(rebasing: buf[a..<b])

@@ -101,35 +101,12 @@ public struct JSONTape: Sendable {
         bytes.withUnsafeBufferPointer { b in
             var k = Int(t.start)
             let end = Int(t.end)
-            func hex4(_ at: Int) -> UInt32 {
-                var v: UInt32 = 0
-                for d in b[at..<(at + 4)] {
-                    v = v << 4 | UInt32(d <= 0x39 ? d &- 0x30 : (d | 0x20) &- 0x61 &+ 10)
-                }
-                return v
-            }
             while k < end {
                 let c = b[k]
                 guard c == 0x5C else { out.append(c); k += 1; continue }
-                let e = b[k + 1]
-                k += 2
-                switch e {
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "u"):
-                    var v = hex4(k)
-                    k += 4
-                    if v >= 0xD800 && v < 0xDC00 {
-                        v = 0x10000 + ((v - 0xD800) << 10) + (hex4(k + 2) - 0xDC00)
-                        k += 6
-                    }
-                    // The scan refused lone surrogates; anything else is a scalar.
-                    UTF8.encode(Unicode.Scalar(v) ?? "\u{FFFD}") { out.append($0) }
-                default: out.append(e)  // '"', '\\', '/'
-                }
+                k += 1
+                // The scan checked it; should it fail anyway, the text stops there, marked.
+                do { try JSONGrammar.escape(b, &k, into: &out, keep: true) } catch { out += [0xEF, 0xBF, 0xBD]; break }
             }
         }
         return String(decoding: out, as: UTF8.self)
@@ -373,29 +350,9 @@ public struct JSONTape: Sendable {
         mutating func escape() throws {
             i += 1
             guard i < buf.count else { throw error("unterminated string") }
-            let e = buf[i]
-            i += 1
-            switch e {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-                 UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                return
-            case UInt8(ascii: "u"):
-                let v = try hex4()
-                if v >= 0xD800 && v < 0xDC00 {
-                    guard i + 1 < buf.count, buf[i] == UInt8(ascii: "\\"), buf[i + 1] == UInt8(ascii: "u") else { throw error("lone high surrogate") }
-                    i += 2
-                    let low = try hex4()
-                    guard low >= 0xDC00 && low < 0xE000 else { throw error("invalid low surrogate") }
-                } else if v >= 0xDC00 && v < 0xE000 {
-                    throw error("lone low surrogate")
-                }
-            default:
-                i -= 1
-                throw error("invalid escape")
-            }
+            var nothing: [UInt8] = []
+            try JSONGrammar.escape(buf, &i, into: &nothing, keep: false)
         }
-
-        mutating func hex4() throws -> UInt32 { try JSONGrammar.hex4(buf, &i) }
 
         /// One multi-byte UTF-8 sequence (well-formed per RFC 3629), flagging the ones
         /// JSON output escapes.

@@ -1,6 +1,7 @@
 import XCTest
 @testable import SoporteKit
 import SoporteJSON
+import SoporteSystem
 
 final class OutputTests: XCTestCase {
     func io(tty: Bool = false, width: Int? = nil, secrets: Secrets = Secrets()) -> (IOStreams, BufferSink, BufferSink) {
@@ -125,7 +126,7 @@ final class SecretsTests: XCTestCase {
     /// that prefixes, overlaps and near misses are common; forms of one first byte that
     /// share 1 to 4 bytes; matches at both ends of the text.
     func testTheMatcherFindsWhatAPlainSearchFinds() {
-        var rng = SplitMix(seed: 17)
+        var rng = SplitMix64(seed: 17)
         let alphabet: [UInt8] = Array("sk_ab\"'%".utf8)
         func word(_ n: Int) -> [UInt8] { (0..<n).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] } }
         for round in 0..<3000 {
