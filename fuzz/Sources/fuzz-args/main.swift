@@ -1,4 +1,5 @@
 import FuzzDriver
+import Synchronization
 import SoporteKit
 import SoporteSystem
 
@@ -22,11 +23,21 @@ struct Nothing: Prompter, ProcessRunner {
     func run(_ command: String, environment: [String: String], timeout: Double) -> ShellCommand.Outcome { .timedOut }
 }
 
-/// Time stands still, so no wait takes any.
-struct StillClock: Clock {
-    func now() -> Double { 1_800_000_000 }
-    func monotonic() -> Double { 0 }
-    func sleep(_ seconds: Double) {}
+/// No wait takes any real time, but a sleep moves this clock on by what it asked for: a
+/// clock that stood still kept the pacer's wait ahead for ever, and a bulk command paced
+/// by the echoed rate-limit headers spun (a hang of the harness, not of soporte, whose
+/// clock moves while it sleeps).
+final class SteppingClock: Clock {
+    private let time = Mutex((wall: 1_800_000_000.0, mono: 0.0))
+    func now() -> Double { time.withLock { $0.wall } }
+    func monotonic() -> Double { time.withLock { $0.mono } }
+    func sleep(_ seconds: Double) {
+        guard seconds.isFinite, seconds > 0 else { return }
+        time.withLock { t in
+            t.wall += seconds
+            t.mono += seconds
+        }
+    }
 }
 
 struct NoFiles: FileSystem {
@@ -66,7 +77,7 @@ runFuzzer { bytes in
                    ("X-RateLimit-Reset", String(decoding: body.dropFirst(8).prefix(12), as: UTF8.self))]
     let io = IOStreams(out: BufferSink(), err: BufferSink(), facts: TerminalFacts(stdoutIsTTY: first & 1 == 1, width: Int(first)))
     let ctx = Context(io: io, env: ["SOPORTE_API_URL": "https://api.fuzz/v1", "SOPORTE_API_TOKEN": "tok-fuzz-1", "HOME": "/nonexistent"],
-                      fs: NoFiles(), clock: StillClock(), prompter: Nothing(), runner: Nothing(),
+                      fs: NoFiles(), clock: SteppingClock(), prompter: Nothing(), runner: Nothing(),
                       makeTransport: { EchoTransport(body: body, headers: headers) }, readStdin: { body })
     let status = Runner.run(rawArguments: argv, ctx: ctx)
     precondition((0...143).contains(status), "exit status \(status)")
