@@ -9,8 +9,9 @@ seconds, is exact. Every answer it lets through carries X-RateLimit-Limit: LIMIT
 rounded up) and `retry_after`. Without --window it only counts (to count the 429s the
 sandbox's token bucket serves).
 
-Until the sandbox has its own fixed-window mode (`--rate-window LIMIT/SECONDS`, on
-another branch), this is how the bench gets a fixed-window server.
+The bench uses it to count (the limits are the sandbox's own: its token bucket, and its
+fixed window, `--rate-window LIMIT/SECONDS`); `--window` remains for trying soporte
+against a second fixed-window server that is not the sandbox.
 
     windowproxy.py --upstream 127.0.0.1:PORT [--window 50/10]
 

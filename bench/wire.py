@@ -260,7 +260,7 @@ def run(rb, soporte, binary, env, quick):
     # 5. Rate-limited walks (issue 13).
     out += ["## Rate-limited walks", "",
             "Pages of one account, so that every item is a request. The 429s are counted on the wire by "
-            "`bench/windowproxy.py` in front of the sandbox (it only counts in (a), and is the limit itself in (b)). "
+            "`bench/windowproxy.py` in front of the sandbox, which only counts them; the limits are the sandbox's own. "
             "Token `sk_test_user_123` (the authenticated tier).", "",
             "| server | requests | bound | soporte | × bound | 429s served | exit | items |", "|---|---|---|---|---|---|---|---|"]
     uenv = dict(env, SOPORTE_API_TOKEN=USER_TOKEN)
@@ -291,10 +291,10 @@ def run(rb, soporte, binary, env, quick):
     stop(wp)
     sb.stop()
 
-    # (b) a fixed window of LIMIT requests per S seconds, windows on the Unix clock.
+    # (b) the sandbox's fixed window: LIMIT requests per S seconds, windows on the Unix clock.
     n, wl, ws, phase = (60, 50, 10, 1.0) if quick else (120, 50, 10, 1.0)
-    sb = sandbox(rb, binary, "--accounts", str(n))
-    wp, purl = helper("windowproxy.py", "--upstream", sb.url.split("/")[2], "--window", f"{wl}/{ws}")
+    sb = sandbox(rb, binary, "--accounts", str(n), "--rate-limit", "on", "--rate-window", f"{wl}/{ws}")
+    wp, purl = helper("windowproxy.py", "--upstream", sb.url.split("/")[2])
     cmd = f"{soporte} accounts list --per-page 1 -o ndjson --api-url {purl}"
     # Start the walk `phase` seconds into a window, so that every run sees the same bound.
     time.sleep((phase - time.time() % ws) % ws)
@@ -307,20 +307,20 @@ def run(rb, soporte, binary, env, quick):
     bound = (math.ceil(n / wl) - 1) * ws - used
     n429 = stats["statuses"].get("429", 0)
     items = len(p.stdout.splitlines())
-    out.append(f"| (b) fixed window, {wl} per {ws} s | {n} | (ceil({n}/{wl}) − 1) × {ws} − {used:.1f} s already gone "
+    out.append(f"| (b) sandbox fixed window (`--rate-window {wl}/{ws}`) | {n} | (ceil({n}/{wl}) − 1) × {ws} − {used:.1f} s already gone "
                f"= {bound:.1f} s | {took:.1f} s | {took / bound:.2f}× | {n429} | {p.returncode} | {items} |")
-    rb.record("Rate-limited walk (b), fixed window", f"--accounts {n}",
-              [f"# {PY} bench/windowproxy.py --upstream 127.0.0.1:$SANDBOX_PORT --window {wl}/{ws}   # $URL is its address",
+    rb.record("Rate-limited walk (b), fixed window", f"--accounts {n} --rate-limit on --rate-window {wl}/{ws}",
+              [f"# {PY} bench/windowproxy.py --upstream 127.0.0.1:$SANDBOX_PORT   # counts; $URL is its address",
                f"# started {phase:.0f} s into a window", f"SOPORTE_API_TOKEN={USER_TOKEN} {cmd}"], url=purl, soporte=soporte)
     summary.append(("rate limit, fixed window: 429s", str(n429), "0", n429 == 0))
     summary.append(("rate limit, fixed window: time", f"{took / bound:.2f}× bound", "≤ 1.1× the bound", took / bound <= 1.1 and p.returncode == 0))
     stop(wp)
     sb.stop()
-    out += ["", "The fixed window is the bench's own proxy until the sandbox has `--rate-window`: it answers 429 with "
-            "`Retry-After` once the window's requests are spent and sets `X-RateLimit-Limit` (the window's LIMIT), "
-            "`-Remaining` and `-Reset` (the window's end, Unix seconds) on every answer. Its bound: the last window "
-            "the walk needs opens (ceil(N/LIMIT) − 1) windows after the one it starts in, less the part of that "
-            "first window already gone when it starts.", ""]
+    out += ["", "The fixed window is the sandbox's `--rate-window LIMIT/SECONDS`: windows aligned on the Unix clock, "
+            "`X-RateLimit-Limit` the window's LIMIT, `-Remaining`, and `-Reset` the window's end (Unix seconds) on every "
+            "answer, 429 with `Retry-After` once the window's requests are spent. Its bound: the last window the walk "
+            "needs opens (ceil(N/LIMIT) − 1) windows after the one it starts in, less the part of that first window "
+            "already gone when it starts.", ""]
 
     # 6. Memory against a hostile server: four 300 MB bodies at once.
     out += ["## Memory against hostile bodies", "",
