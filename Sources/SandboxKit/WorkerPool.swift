@@ -12,8 +12,9 @@ import SoporteSystem
 /// read or changed between `pthread_mutex_lock` and `pthread_mutex_unlock` of `mutex`
 /// (or inside `pthread_cond_wait`, which holds it again on return); the pthread objects
 /// live in heap memory of their own that never moves, and the pool is never freed (the
-/// server lives until the process ends). `Gate` in SoporteSystem wakes every waiter on
-/// every change; a pool wants to wake one worker per job.
+/// server lives until the process ends). `Gate` in SoporteSystem would wake only the
+/// worker that takes the job too, but it runs every waiting condition at every change:
+/// with hundreds of idle workers that is hundreds of calls per job, where this signals one.
 final class WorkerPool<Job: Sendable>: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
