@@ -210,19 +210,21 @@ final class Transfer: @unchecked Sendable {
             while to > from && ows(line[to - 1]) { to -= 1 }
             let name = UnsafeBufferPointer(rebasing: line[..<colon])
             let value = UnsafeBufferPointer(rebasing: line[from..<to])
-            if Transfer.isContentLength(name) {
-                // Digits only (libcurl refuses anything else itself); 19 or more is past any cap.
-                let digits = !value.isEmpty && value.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
-                var n = value.count >= 19 ? Int.max : 0
-                if digits && n == 0 { for d in value { n = n * 10 + Int(d - 0x30) } }
-                if digits && n > maxBody {
-                    stopped = TransportError(.tooLarge, "the answer announces \(n) bytes, more than the \(maxBody >> 20) MiB one answer may take", requestSent: true)
-                    return 0
-                }
+            if Transfer.isContentLength(name), let n = Transfer.decimal(value), n > maxBody {
+                stopped = TransportError(.tooLarge, "the answer announces \(n) bytes, more than the \(maxBody >> 20) MiB one answer may take", requestSent: true)
+                return 0
             }
             headers.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
             return count
         }
+    }
+
+    /// A length of digits only (libcurl refuses anything else itself); 19 digits or more
+    /// is past any cap, so it reads as Int.max rather than overflowing.
+    static func decimal(_ digits: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard !digits.isEmpty, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        guard digits.count < 19 else { return Int.max }
+        return digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
     }
 
     /// `Content-Length`, in any case.

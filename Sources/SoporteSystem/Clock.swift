@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
 
 /// Wall-clock and monotonic time, and sleeping.
 public enum SystemClock {
@@ -38,30 +37,12 @@ public enum SystemClock {
 
 /// Random identifiers.
 public enum Random {
-    /// Kernel randomness drawn 512 bytes at a time (one getrandom call for 32 request
-    /// ids rather than two for each), handed out under a lock so no bytes go twice.
-    private static let pool = Mutex<(bytes: [UInt8], used: Int)>(([], 0))
-
-    static func draw16() -> [UInt8] {
-        pool.withLock { p in
-            if p.used + 16 > p.bytes.count {
-                var g = SystemRandomNumberGenerator()
-                p.bytes = []
-                p.bytes.reserveCapacity(512)
-                for _ in 0..<64 {
-                    let x = g.next()
-                    for k in 0..<8 { p.bytes.append(UInt8(truncatingIfNeeded: x >> (UInt64(k) * 8))) }
-                }
-                p.used = 0
-            }
-            defer { p.used += 16 }
-            return Array(p.bytes[p.used..<(p.used + 16)])
-        }
-    }
-
     /// A random UUID (version 4) from the kernel's random source.
     public static func uuid() -> String {
-        var b = draw16()
+        // Two 64-bit draws: one getrandom call each, not one per byte.
+        var g = SystemRandomNumberGenerator()
+        let (x, y) = (g.next(), g.next())
+        var b = (0..<16).map { i in UInt8(truncatingIfNeeded: (i < 8 ? x : y) >> (UInt64(i % 8) * 8)) }
         b[6] = (b[6] & 0x0F) | 0x40
         b[8] = (b[8] & 0x3F) | 0x80
         let digits = Array("0123456789abcdef".utf8)

@@ -306,40 +306,19 @@ struct Page: Sendable {
     }
 }
 
-/// The ids written in the current and the previous page, compared as text. An id whose
-/// text is an integer written the usual way (no sign, no leading zero) is kept as that
-/// integer, which hashes faster and stands for exactly that one text.
+/// The ids written in the current and the previous page, compared as text.
 struct RecentIDs {
     private var previous = Set<String>()
     private var current = Set<String>()
-    private var previousInts = Set<Int>()
-    private var currentInts = Set<Int>()
 
     /// False when the id was already written in this page or the one before.
     mutating func insert(_ id: String) -> Bool {
-        if let n = RecentIDs.integer(id) {
-            if previousInts.contains(n) { return false }
-            return currentInts.insert(n).inserted
-        }
         if previous.contains(id) { return false }
         return current.insert(id).inserted
-    }
-
-    /// The integer whose decimal text `id` is, if it is one (1 to 18 digits, no leading 0).
-    static func integer(_ id: String) -> Int? {
-        var n = 0, count = 0
-        for b in id.utf8 {
-            guard b >= 0x30 && b <= 0x39, count < 18, !(count == 0 && b == 0x30 && id.utf8.count > 1) else { return nil }
-            n = n * 10 + Int(b - 0x30)
-            count += 1
-        }
-        return count > 0 ? n : nil
     }
 
     mutating func endPage() {
         swap(&previous, &current)
         current.removeAll(keepingCapacity: true)
-        swap(&previousInts, &currentInts)
-        currentInts.removeAll(keepingCapacity: true)
     }
 }
