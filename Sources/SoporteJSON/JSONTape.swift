@@ -8,13 +8,14 @@ public struct JSONTape: Sendable {
 
     public struct Token: Sendable {
         public var kind: Kind
-        /// A string holds `\` escapes.
+        /// A string holds `\` escapes; a container holds such a string, at any depth.
         public var escaped: Bool
         /// A string holds raw bytes that JSON output must escape (C1, U+2028/2029, bidi
         /// overrides, DEL): see `JSONWriter.writeRawStringBody`.
         public var unsafe: Bool
         /// A container whose bytes are already its compact output: no whitespace inside,
-        /// and no string with escapes or with bytes to escape. Copied whole.
+        /// and no string with bytes to escape. Copied whole (when it is also `escaped`,
+        /// once no string with escapes in it has a secret to replace).
         public var verbatim = false
         /// Bytes: for a string its contents between the quotes, for a number its literal,
         /// for a container from its opening to its closing bracket.
@@ -31,25 +32,44 @@ public struct JSONTape: Sendable {
 
     public init() {}
 
-    /// Parses `bytes` (RFC 8259, UTF-8 checked) into this tape, reusing its storage.
+    /// Parses `bytes` (RFC 8259, UTF-8 checked) into this tape.
     public mutating func parse(_ bytes: [UInt8], maxDepth: Int = JSONParser.defaultMaxDepth, maxValues: Int = Int.max) throws {
         self.bytes = bytes
+        tokens = []
         guard bytes.count < Int(Int32.max) else { throw JSONParseError(message: "document too large", offset: 0) }
-        // Scan into a local array that keeps this tape's capacity.
-        var t: [Token] = []
-        swap(&t, &tokens)
-        t.removeAll(keepingCapacity: true)
-        // A token for every 16 bytes or so holds an API page without growing the array
-        // (each growth copies every token so far).
-        t.reserveCapacity(min(bytes.count / 16 + 16, 1 << 20))
-        defer { tokens = t }
-        try bytes.withUnsafeBufferPointer { buf in
-            var s = Scanner(buf: buf, maxDepth: maxDepth, maxValues: maxValues)
-            s.skipSpace()
-            try s.value(depth: 0, into: &t)
-            s.skipSpace()
-            if s.i != buf.count { throw s.error("unexpected data after the JSON value") }
+        // Room for a token per 8 bytes first (an API page has one per 10 or so); a denser
+        // document is scanned again with room for the most it can hold: every token but
+        // the outermost takes at least 2 bytes (a 1-byte value and a comma).
+        if let t = try JSONTape.scan(bytes, room: bytes.count / 8 + 64, maxDepth: maxDepth, maxValues: maxValues) {
+            tokens = t
+        } else if let t = try JSONTape.scan(bytes, room: bytes.count / 2 + 2, maxDepth: maxDepth, maxValues: maxValues) {
+            tokens = t
+        } else {
+            throw JSONParseError(message: "more values than bytes", offset: 0)
         }
+    }
+
+    /// The tokens of `bytes`, written straight into an array of `room` (no check of
+    /// uniqueness or capacity per token); nil when they do not fit.
+    private static func scan(_ bytes: [UInt8], room: Int, maxDepth: Int, maxValues: Int) throws -> [Token]? {
+        var full = false
+        let t = try [Token](unsafeUninitializedCapacity: room) { out, count in
+            count = 0
+            try bytes.withUnsafeBufferPointer { buf in
+                var s = Scanner(buf: buf, out: out, maxDepth: maxDepth, maxValues: maxValues)
+                // Tokens are plain values: whatever was written stands, even on a throw.
+                defer { count = s.n }
+                do {
+                    s.skipSpace()
+                    try s.value(depth: 0)
+                    s.skipSpace()
+                    if s.i != buf.count { throw s.error("unexpected data after the JSON value") }
+                } catch is Scanner.OutOfRoom {
+                    full = true
+                }
+            }
+        }
+        return full ? nil : t
     }
 
     // MARK: - Navigation
@@ -198,21 +218,38 @@ public struct JSONTape: Sendable {
 
     private struct Scanner {
         let buf: UnsafeBufferPointer<UInt8>
+        /// Where tokens go, and how many there are so far.
+        let out: UnsafeMutableBufferPointer<Token>
+        var n = 0
         let maxDepth: Int
         let maxValues: Int
         var i = 0
         var values = 0
         /// Counts what keeps a container from being copied whole (whitespace, strings with
-        /// escapes or bytes to escape): unchanged across a container means verbatim.
+        /// bytes to escape): unchanged across a container means verbatim.
         var rewrites = 0
+        /// Counts strings with escapes: unchanged across a container means it has none.
+        var escapes = 0
 
-        init(buf: UnsafeBufferPointer<UInt8>, maxDepth: Int, maxValues: Int) {
+        struct OutOfRoom: Error {}
+
+        init(buf: UnsafeBufferPointer<UInt8>, out: UnsafeMutableBufferPointer<Token>, maxDepth: Int, maxValues: Int) {
             self.buf = buf
+            self.out = out
             self.maxDepth = maxDepth
             self.maxValues = maxValues
         }
 
         func error(_ m: String) -> JSONParseError { JSONParseError(message: m, offset: i) }
+
+        /// Appends a token; `next` is set to the index after it (containers set their own).
+        @inline(__always)
+        mutating func token(_ kind: Kind, escaped: Bool = false, unsafe: Bool = false, _ start: Int, _ end: Int) throws {
+            guard n < out.count else { throw OutOfRoom() }
+            out[n] = Token(kind: kind, escaped: escaped, unsafe: unsafe, start: Int32(truncatingIfNeeded: start), end: Int32(truncatingIfNeeded: end),
+                           next: Int32(truncatingIfNeeded: n + 1), count: 0)
+            n += 1
+        }
 
         @inline(__always)
         mutating func skipSpace() {
@@ -225,37 +262,37 @@ public struct JSONTape: Sendable {
             if i != from { rewrites += 1 }
         }
 
-        mutating func value(depth: Int, into t: inout [Token]) throws {
+        mutating func value(depth: Int) throws {
             guard i < buf.count else { throw error("unexpected end of input") }
             values += 1
             if values > maxValues { throw error("more than \(maxValues) values") }
             switch buf[i] {
-            case UInt8(ascii: "{"): try container(object: true, depth: depth + 1, into: &t)
-            case UInt8(ascii: "["): try container(object: false, depth: depth + 1, into: &t)
-            case UInt8(ascii: "\""): try string(into: &t)
-            case UInt8(ascii: "t"): try literal("true", .true, into: &t)
-            case UInt8(ascii: "f"): try literal("false", .false, into: &t)
-            case UInt8(ascii: "n"): try literal("null", .null, into: &t)
-            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try number(into: &t)
+            case UInt8(ascii: "{"): try container(object: true, depth: depth + 1)
+            case UInt8(ascii: "["): try container(object: false, depth: depth + 1)
+            case UInt8(ascii: "\""): try string()
+            case UInt8(ascii: "t"): try literal("true", .true)
+            case UInt8(ascii: "f"): try literal("false", .false)
+            case UInt8(ascii: "n"): try literal("null", .null)
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try number()
             default: throw error("unexpected character")
             }
         }
 
-        mutating func literal(_ word: StaticString, _ kind: Kind, into t: inout [Token]) throws {
-            let n = word.utf8CodeUnitCount
-            guard i + n <= buf.count else { throw error("unexpected end of input") }
+        mutating func literal(_ word: StaticString, _ kind: Kind) throws {
+            let len = word.utf8CodeUnitCount
+            guard i + len <= buf.count else { throw error("unexpected end of input") }
             let w = word.utf8Start
-            for k in 0..<n where buf[i + k] != w[k] { throw error("invalid literal") }
-            t.append(Token(kind: kind, escaped: false, unsafe: false, start: Int32(i), end: Int32(i + n), next: Int32(t.count + 1), count: 0))
-            i += n
+            for k in 0..<len where buf[i + k] != w[k] { throw error("invalid literal") }
+            try token(kind, i, i + len)
+            i += len
         }
 
-        mutating func container(object: Bool, depth: Int, into t: inout [Token]) throws {
+        mutating func container(object: Bool, depth: Int) throws {
             if depth > maxDepth { throw error("nesting deeper than \(maxDepth)") }
-            let me = t.count
-            t.append(Token(kind: object ? .object : .array, escaped: false, unsafe: false, start: Int32(i), end: 0, next: 0, count: 0))
+            let me = n
+            try token(object ? .object : .array, i, i)
             let close = object ? UInt8(ascii: "}") : UInt8(ascii: "]")
-            let rewritesBefore = rewrites
+            let (rewritesBefore, escapesBefore) = (rewrites, escapes)
             i += 1
             skipSpace()
             var count: Int32 = 0
@@ -266,13 +303,13 @@ public struct JSONTape: Sendable {
                     skipSpace()
                     if object {
                         guard i < buf.count, buf[i] == UInt8(ascii: "\"") else { throw error(i < buf.count ? "expected a string key" : "unexpected end of input") }
-                        try string(into: &t)
+                        try string()
                         skipSpace()
                         guard i < buf.count, buf[i] == UInt8(ascii: ":") else { throw error("expected ':'") }
                         i += 1
                         skipSpace()
                     }
-                    try value(depth: depth, into: &t)
+                    try value(depth: depth)
                     count += 1
                     skipSpace()
                     guard i < buf.count else { throw error("unexpected end of input") }
@@ -281,21 +318,22 @@ public struct JSONTape: Sendable {
                     throw error(object ? "expected ',' or '}'" : "expected ',' or ']'")
                 }
             }
-            t[me].end = Int32(i)
-            t[me].next = Int32(t.count)
-            t[me].count = count
-            t[me].verbatim = rewrites == rewritesBefore
+            out[me].end = Int32(truncatingIfNeeded: i)
+            out[me].next = Int32(truncatingIfNeeded: n)
+            out[me].count = count
+            out[me].verbatim = rewrites == rewritesBefore
+            out[me].escaped = escapes != escapesBefore
         }
 
-        mutating func number(into t: inout [Token]) throws {
+        mutating func number() throws {
             let start = i
             try JSONGrammar.number(buf, &i)
-            t.append(Token(kind: .number, escaped: false, unsafe: false, start: Int32(start), end: Int32(i), next: Int32(t.count + 1), count: 0))
+            try token(.number, start, i)
         }
 
         /// A string: escapes checked (a `\u` pair must make a valid scalar), raw bytes
         /// checked as UTF-8, and flagged when JSON output must escape some of them.
-        mutating func string(into t: inout [Token]) throws {
+        mutating func string() throws {
             i += 1
             let start = i
             var escaped = false
@@ -316,8 +354,9 @@ public struct JSONTape: Sendable {
                 guard i < buf.count else { break }
                 let b = buf[i]
                 if b == UInt8(ascii: "\"") {
-                    t.append(Token(kind: .string, escaped: escaped, unsafe: unsafe, start: Int32(start), end: Int32(i), next: Int32(t.count + 1), count: 0))
-                    if escaped || unsafe { rewrites += 1 }
+                    try token(.string, escaped: escaped, unsafe: unsafe, start, i)
+                    if unsafe { rewrites += 1 }
+                    if escaped { escapes += 1 }
                     i += 1
                     return
                 }
@@ -398,6 +437,13 @@ extension JSONWriter {
     /// decoded) and is asked only for strings that had escapes.
     public static func write(_ tape: JSONTape, _ index: Int, into out: inout [UInt8], indent: Int?, level: Int,
                              escapedString: ((String) -> String?)? = nil) {
+        // A container that is its own compact output (most items of a page): one copy,
+        // none of the recursion's set-up.
+        let t = tape.tokens[index]
+        if indent == nil && t.verbatim && !t.escaped {
+            out.append(contentsOf: tape.bytes[Int(t.start)..<Int(t.end)])
+            return
+        }
         tape.bytes.withUnsafeBufferPointer { bytes in
             tape.tokens.withUnsafeBufferPointer { tokens in
                 var w = TapeWriter(bytes: bytes, tokens: tokens, tape: tape, indent: indent, escapedString: escapedString)
@@ -414,6 +460,16 @@ extension JSONWriter {
         let tape: JSONTape
         let indent: Int?
         let escapedString: ((String) -> String?)?
+
+        /// No string with escapes in the container at `index` has its text replaced
+        /// (a container's tokens are the ones up to its `next`).
+        func keepsEveryString(_ index: Int) -> Bool {
+            guard let f = escapedString else { return true }
+            for k in index + 1..<Int(tokens[index].next) where tokens[k].kind == .string && tokens[k].escaped {
+                if f(tape.decodedString(k)) != nil { return false }
+            }
+            return true
+        }
 
         @inline(__always)
         func copy(_ start: Int32, _ end: Int32, into out: inout [UInt8]) {
@@ -438,7 +494,7 @@ extension JSONWriter {
                 }
                 out.append(0x22)
             case .array, .object:
-                if indent == nil && t.verbatim {
+                if indent == nil && t.verbatim && (!t.escaped || keepsEveryString(index)) {
                     copy(t.start, t.end, into: &out)
                     return
                 }

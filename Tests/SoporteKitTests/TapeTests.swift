@@ -27,12 +27,15 @@ final class TapeTests: XCTestCase {
         XCTAssertEqual(write(t), "{\"x\":\"a\\u009bb\\u2028c\\u202ed\\u2066e\\u007ff\u{202F}\"}")
     }
 
-    /// A compact container with nothing to re-encode is copied whole; whitespace, an escape
-    /// or a byte to escape anywhere inside, at any depth, makes it go value by value.
+    /// A compact container with nothing to re-encode is copied whole; whitespace or a byte
+    /// to escape anywhere inside, at any depth, makes it go value by value. Escapes are
+    /// kept as written, so a container with them is copied whole too, once no string
+    /// with escapes in it has a secret to replace.
     func testOnlyContainersWithNothingToChangeAreCopiedWhole() throws {
         let t = try tape("[{\"a\":[1,{\"b\":\"x\"}]}, {\"a\":[1, 2]}, {\"a\":{\"b\":\"\u{9B}\"}}, {\"a\":[\"\\n\"]}]")
         let items = Array(t.elements(0))
-        XCTAssertEqual(items.map { t[$0].verbatim }, [true, false, false, false])
+        XCTAssertEqual(items.map { t[$0].verbatim }, [true, false, false, true])
+        XCTAssertEqual(items.map { t[$0].escaped }, [false, false, false, true], "a container with a string with escapes, at any depth")
         XCTAssertFalse(t[0].verbatim, "whitespace between the items")
         XCTAssertEqual(items.map { write(t, $0) }, [#"{"a":[1,{"b":"x"}]}"#, #"{"a":[1,2]}"#, #"{"a":{"b":"\u009b"}}"#, #"{"a":["\n"]}"#])
         XCTAssertEqual(write(t, items[0], indent: 2), "{\n  \"a\": [\n    1,\n    {\n      \"b\": \"x\"\n    }\n  ]\n}", "pretty output never copies")
@@ -96,8 +99,9 @@ final class TapeTests: XCTestCase {
         }
     }
 
-    /// The tokens' first room is a token per 16 bytes; documents denser than that (the
-    /// densest JSON there is) grow it, and read the same.
+    /// The tokens' first room is a token per 8 bytes; documents denser than that (the
+    /// densest JSON there is) are scanned again with room for the most there can be, and
+    /// read the same.
     func testDenseDocumentsGetRoomForEveryToken() throws {
         let ones = "[" + Array(repeating: "1", count: 1000).joined(separator: ",") + "]"
         let members = "{" + (0..<300).map { _ in #""":0"# }.joined(separator: ",") + "}"
@@ -124,5 +128,19 @@ final class TapeTests: XCTestCase {
         secrets.add("secret-123", placeholder: "$X")
         let hook = AnswerReader(secrets: secrets).escapedStrings
         XCTAssertEqual(write(t, data + 1, hook: hook), #"{"id":1,"k\u0065y":"[redacted]"}"#)
+    }
+
+    /// A container copied whole must still have every secret spelt with escapes replaced,
+    /// at any depth, and strings with escapes but no secret kept exactly as written.
+    func testCopyingAContainerWholeStillReplacesEscapedSecrets() throws {
+        let secrets = Secrets()
+        secrets.add("secret-123", placeholder: "$X")
+        let hook = AnswerReader(secrets: secrets).escapedStrings
+        let deep = try tape(#"[{"a":{"b":["x","s\u0065cret-123"]},"c":"q\"d"},{"a":"tab\tand \"quotes\"","n":[1.50,-0]}]"#)
+        let items = Array(deep.elements(0))
+        XCTAssertEqual(items.map { deep[$0].verbatim && deep[$0].escaped }, [true, true])
+        XCTAssertEqual(write(deep, items[0], hook: hook), #"{"a":{"b":["x","[redacted]"]},"c":"q\"d"}"#)
+        XCTAssertEqual(write(deep, items[1], hook: hook), #"{"a":"tab\tand \"quotes\"","n":[1.50,-0]}"#, "copied as written")
+        XCTAssertEqual(write(deep, items[0]), #"{"a":{"b":["x","s\u0065cret-123"]},"c":"q\"d"}"#, "no hook: no secret known")
     }
 }

@@ -194,11 +194,10 @@ public final class DelimitedWriter: ItemWriter {
         self.csvSafe = csvSafe
     }
 
-    /// The columns' key paths as bytes, for matching a tape item's keys.
-    var columnPaths: [[[UInt8]]] = []
-    /// Kept between items (no allocation per row): the cells' token indices, the key path.
+    /// The keys the columns expect, for matching a tape item (made with the columns).
+    var layout: KeyLayout?
+    /// Kept between items (no allocation per row): the cells' token indices.
     var cellBuffer: [Int32] = []
-    var pathBuffer: [Int] = []
     var containerScratch: [UInt8] = []
 
     /// A tape's tokens and bytes, borrowed for one item: reads without reference counting
@@ -216,75 +215,39 @@ public final class DelimitedWriter: ItemWriter {
         }
     }
 
-    /// From a tape: an item laid out like the first one (the usual case) is walked once,
-    /// in order, its key paths checked against the columns, and its cells written from the
-    /// page's bytes; any other item goes through the value path.
+    /// From a tape: an item whose keys are laid out as the columns expect (the usual
+    /// case) is matched once, in order, and its cells written from the page's bytes; any
+    /// other item goes through the value path.
     public func write(_ tape: JSONTape, _ index: Int, escapedString: ((String) -> String?)?) throws {
-        if columns == nil || plan.requested != nil || tape[index].kind != .object {
+        guard let columns, plan.requested == nil, tape[index].kind == .object else {
             return try write(tape.value(at: index, escapedString: escapedString))
         }
-        if columnPaths.count != columns?.count ?? 0 {
-            columnPaths = (columns ?? []).map { $0.split(separator: ".", omittingEmptySubsequences: false).map { Array($0.utf8) } }
+        if layout == nil {
+            layout = KeyLayout(columns: columns)
+            cellBuffer = [Int32](repeating: 0, count: columns.count)
         }
-        var cells = cellBuffer, path = pathBuffer
+        let layout = layout!
+        var cells = cellBuffer
         cellBuffer = []
-        pathBuffer = []
-        defer {
-            cellBuffer = cells
-            pathBuffer = path
-        }
-        cells.removeAll(keepingCapacity: true)
-        path.removeAll(keepingCapacity: true)
+        defer { cellBuffer = cells }
         let separator: UInt8 = style == .csv ? 0x2C : 0x09
         let wrote: Bool = try tape.tokens.withUnsafeBufferPointer { tokens in
             try tape.bytes.withUnsafeBufferPointer { bytes in
-                let view = TapeView(tape: tape, tokens: tokens, bytes: bytes)
-                guard DelimitedWriter.flatCells(view, index, columns: columnPaths, path: &path, into: &cells), cells.count == columnPaths.count else {
-                    return false
-                }
-                try io.out { out in
-                    for (i, c) in cells.enumerated() {
-                        if i > 0 { out.append(separator) }
-                        cell(view, Int(c), escapedString, into: &out)
+                try cells.withUnsafeMutableBufferPointer { cells in
+                    guard layout.match(tape, tokens, bytes, object: index, into: cells) else { return false }
+                    let view = TapeView(tape: tape, tokens: tokens, bytes: bytes)
+                    try io.out { out in
+                        for (i, c) in cells.enumerated() {
+                            if i > 0 { out.append(separator) }
+                            cell(view, Int(c), escapedString, into: &out)
+                        }
+                        out.append(0x0A)
                     }
-                    out.append(0x0A)
+                    return true
                 }
-                return true
             }
         }
         if !wrote { try write(tape.value(at: index, escapedString: escapedString)) }
-    }
-
-    /// The item's leaves in flattening order (nested objects walked, as `flatColumns`
-    /// does), each checked against the expected column's key path; false on a mismatch.
-    static func flatCells(_ tape: TapeView, _ object: Int, columns: [[[UInt8]]], path: inout [Int], into cells: inout [Int32]) -> Bool {
-        var k = object + 1
-        let end = Int(tape[object].next)
-        while k < end {
-            let v = k + 1
-            path.append(k)
-            defer { path.removeLast() }
-            if tape[v].kind == .object && tape[v].count > 0 {
-                if !flatCells(tape, v, columns: columns, path: &path, into: &cells) { return false }
-            } else {
-                guard cells.count < columns.count, matches(tape, path, columns[cells.count]) else { return false }
-                cells.append(Int32(v))
-            }
-            k = Int(tape[v].next)
-        }
-        return true
-    }
-
-    static func matches(_ tape: TapeView, _ keys: [Int], _ column: [[UInt8]]) -> Bool {
-        guard keys.count == column.count else { return false }
-        for (ki, want) in zip(keys, column) {
-            if tape[ki].escaped { if !tape.tape.decodedString(ki).utf8.elementsEqual(want) { return false }; continue }
-            let raw = tape.raw(ki)
-            guard raw.count == want.count else { return false }
-            if want.isEmpty { continue }
-            guard want.withUnsafeBufferPointer({ memcmp($0.baseAddress!, raw.baseAddress!, want.count) }) == 0 else { return false }
-        }
-        return true
     }
 
     /// One cell from a tape value: a string's text (decoded only when it had escapes),

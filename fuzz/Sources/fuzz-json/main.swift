@@ -4,7 +4,7 @@ import SoporteJSON
 // Any input: the parser returns or throws, never traps; what it accepts re-serializes
 // to text that parses to the same value, compact and pretty. The tape (the walk's fast
 // path) accepts exactly what the parser accepts, builds the same value, and its writer's
-// output, compact and pretty, reads back as that value.
+// output, compact and pretty, reads back as that value, also with strings replaced.
 runFuzzer { bytes in
     let parsed = try? JSONParser.parse(bytes, maxDepth: 64)
     var tape = JSONTape()
@@ -24,4 +24,11 @@ runFuzzer { bytes in
         precondition(!s.unicodeScalars.contains { (0x80...0x9F).contains($0.value) || $0.value == 0x7F || $0 == "\u{2028}" || $0 == "\u{2029}" || (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value) },
                      "an unsafe character left raw")
     }
+    // Strings with escapes may be replaced (a secret spelt with them), wherever they are,
+    // also inside a container otherwise copied whole: the output reads as the value with
+    // exactly those strings replaced.
+    let hook: (String) -> String? = { $0.utf8.count % 2 == 1 ? "[r]" : nil }
+    var out: [UInt8] = []
+    JSONWriter.write(tape, 0, into: &out, indent: nil, level: 0, escapedString: hook)
+    precondition((try? JSONParser.parse(out, maxDepth: 64)) == tape.value(at: 0, escapedString: hook), "a string with escapes was not replaced")
 }
