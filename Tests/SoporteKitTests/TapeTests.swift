@@ -115,7 +115,15 @@ final class TapeTests: XCTestCase {
             XCTAssertLessThanOrEqual(t.tokens.count, doc.utf8.count / 2 + 1)
         }
         var t = JSONTape()
-        XCTAssertThrowsError(try t.parse(Array(ones.utf8), maxValues: 500), "the value cap holds")
+        XCTAssertThrowsError(try t.parse(Array(ones.utf8), maxValues: 500), "the value cap holds") { e in
+            XCTAssertEqual((e as? JSONParseError)?.message, "more than 500 values")
+        }
+        // The room is capped by the value cap (a token is a value or a key): a document
+        // at the cap, dense or with a key per value, still fits.
+        try t.parse(Array(ones.utf8), maxValues: 1001)
+        XCTAssertEqual(t.tokens.count, 1001)
+        try t.parse(Array(members.utf8), maxValues: 301)
+        XCTAssertEqual(t.tokens.count, 601)
     }
 
     func testMembersAndTheEscapedStringHook() throws {
