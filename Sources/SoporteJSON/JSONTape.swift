@@ -117,10 +117,28 @@ public struct JSONTape: Sendable {
     public func decodedString(_ i: Int) -> String {
         let t = tokens[i]
         guard t.escaped else { return String(decoding: raw(i), as: UTF8.self) }
-        // The scan checked every escape (a `\u` high surrogate has its low one), so this
-        // only decodes: in one pass, into one buffer.
         var out: [UInt8] = []
         out.reserveCapacity(Int(t.end - t.start))
+        decode(i, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The decoded text of every string with escapes (keys too), each followed by a NUL
+    /// (which no secret holds): what one search for secrets spelt with escapes needs to
+    /// look at, for a whole document.
+    public func escapedStringsDecoded() -> [UInt8] {
+        var out: [UInt8] = []
+        for i in tokens.indices where tokens[i].kind == .string && tokens[i].escaped {
+            decode(i, into: &out)
+            out.append(0)
+        }
+        return out
+    }
+
+    /// Appends a string token's decoded bytes. The scan checked every escape (a `\u` high
+    /// surrogate has its low one), so this only decodes, in one pass.
+    private func decode(_ i: Int, into out: inout [UInt8]) {
+        let t = tokens[i]
         bytes.withUnsafeBufferPointer { b in
             var k = Int(t.start)
             let end = Int(t.end)
@@ -132,7 +150,6 @@ public struct JSONTape: Sendable {
                 do { try JSONGrammar.escape(b, &k, into: &out, keep: true) } catch { out += [0xEF, 0xBF, 0xBD]; break }
             }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// The integer of a number token without fraction or exponent.

@@ -19,13 +19,16 @@ public enum SignalNote {
 
     /// Publishes `text` (cut to 8 KiB). Called from one thread at a time (the walk's).
     public static func set(_ text: String) {
-        let bytes = Array(text.utf8.prefix(capacity))
+        var text = text
         let current = published.load(ordering: .acquiring)
         let next = current == 0 ? 1 : 0
-        bytes.withUnsafeBufferPointer { src in
-            if let base = src.baseAddress { buffers[next].update(from: base, count: src.count) }
+        // The string's own bytes, copied once (a walk publishes twice a page).
+        let count = text.withUTF8 { src in
+            let n = min(src.count, capacity)
+            if n > 0, let base = src.baseAddress { buffers[next].update(from: base, count: n) }
+            return n
         }
-        if next == 0 { length0.store(bytes.count, ordering: .releasing) } else { length1.store(bytes.count, ordering: .releasing) }
+        if next == 0 { length0.store(count, ordering: .releasing) } else { length1.store(count, ordering: .releasing) }
         published.store(next, ordering: .releasing)
     }
 

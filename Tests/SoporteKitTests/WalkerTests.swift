@@ -21,6 +21,34 @@ final class WalkerTests: XCTestCase {
         }
     }
 
+    /// A secret spelt with escapes that no form of it covers (so the raw body shows none)
+    /// is found once the page's strings with escapes are decoded, on the first page and on
+    /// later ones, in a value, a nested value and a key, in every format; an item without
+    /// one is written with its escapes as the server wrote them.
+    func testASecretSpeltWithEscapesIsReplacedOnEveryPageInEveryFormat() throws {
+        let spelt = #"tok-unit-\u00312\u0033\u0034"#   // tok-unit-1234
+        for fmt in ["ndjson", "json", "csv", "tsv", "table"] {
+            let h = Harness()
+            h.facts = TerminalFacts(width: 400)
+            for p in 1...2 {
+                let items = [#"{"id":\#(p * 10 + 1),"domain":"a\"b","notes":"x \#(spelt) y","deep":{"k":["\#(spelt)"]}}"#,
+                             #"{"id":\#(p * 10 + 2),"domain":"q\/r","notes":"plain","deep":{"\#(spelt)":[1]}}"#,
+                             #"{"id":\#(p * 10 + 3),"domain":"s\tt","notes":"n","deep":{"k":[2]}}"#]
+                let body = #"{"data":[\#(items.joined(separator: ","))],"meta":{"current_page":\#(p),"last_page":2,"per_page":3,"total":6}}"#
+                h.transport.json("GET", "/v1/whm/accounts", query: ["page": "\(p)"], body)
+            }
+            let r = h.run(["accounts", "list", "--per-page", "3", "-o", fmt])
+            XCTAssertEqual(r.status, 0, "\(fmt): \(r.err)")
+            XCTAssertFalse(r.out.contains("1234") || r.out.contains(#"\u0031"#), "\(fmt): \(r.out)")
+            XCTAssertGreaterThanOrEqual(r.out.components(separatedBy: "[redacted]").count - 1, fmt == "table" ? 0 : ["csv", "tsv"].contains(fmt) ? 4 : 6, "\(fmt): \(r.out)")
+            if fmt == "ndjson" {
+                let lines = r.out.split(separator: "\n")
+                XCTAssertEqual(lines.count, 6)
+                XCTAssertEqual(String(lines[2]), #"{"id":13,"domain":"s\tt","notes":"n","deep":{"k":[2]}}"#, "escapes kept as written")
+            }
+        }
+    }
+
     func testAWalkWritesEveryPageInOrderWithFourInFlight() {
         let h = Harness()
         // Pages 2-5 block until the test opens the gate: all four must be in flight at once.

@@ -255,6 +255,9 @@ struct Page: Sendable {
     let values: [JSONValue]
     let meta: JSONValue?
     let requestID: String?
+    /// A string with escapes in the tape holds a secret once decoded: only then are the
+    /// writers given the hook that replaces them.
+    var escapedSecret = false
 
     var count: Int { tape == nil ? values.count : items.count }
 
@@ -280,7 +283,10 @@ struct Page: Sendable {
             e = Int(tape[e].next)
         }
         let meta = tape.member(0, "meta").map { tape.value(at: $0) }
-        return Page(tape: tape, items: items, values: [], meta: meta, requestID: a.requestID)
+        // Strings with escapes are decoded and searched once for the page: the writers ask
+        // about each of them only when a secret showed there (copying items whole otherwise).
+        let escapedSecret = !reader.secrets.entries.isEmpty && reader.secrets.contains(tape.escapedStringsDecoded())
+        return Page(tape: tape, items: items, values: [], meta: meta, requestID: a.requestID, escapedSecret: escapedSecret)
     }
 
     static func notJSON(_ e: JSONParseError, path: String, requestID: String?) -> SoporteError {
@@ -298,11 +304,11 @@ struct Page: Sendable {
     }
 
     func value(_ k: Int, escaped: ((String) -> String?)?) -> JSONValue {
-        tape.map { $0.value(at: Int(items[k]), escapedString: escaped) } ?? values[k]
+        tape.map { $0.value(at: Int(items[k]), escapedString: escapedSecret ? escaped : nil) } ?? values[k]
     }
 
     func write(_ k: Int, to writer: any ItemWriter, escaped: ((String) -> String?)?) throws {
-        if let tape { try writer.write(tape, Int(items[k]), escapedString: escaped) } else { try writer.write(values[k]) }
+        if let tape { try writer.write(tape, Int(items[k]), escapedString: escapedSecret ? escaped : nil) } else { try writer.write(values[k]) }
     }
 }
 

@@ -277,7 +277,7 @@ public final class DelimitedWriter: ItemWriter {
             var json = containerScratch
             containerScratch = []
             json.removeAll(keepingCapacity: true)
-            JSONWriter.write(tape.tape, i, into: &json, indent: nil, level: 0)
+            JSONWriter.write(tape.tape, i, into: &json, indent: nil, level: 0, escapedString: escapedString)
             json.withUnsafeBufferPointer { buf in
                 switch style {
                 case .csv: DelimitedWriter.appendCSV(buf, to: &out)
