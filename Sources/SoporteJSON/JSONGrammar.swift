@@ -3,6 +3,7 @@ enum JSONGrammar {
     @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
 
     /// Scans a number literal at `i` (RFC 8259), leaving `i` just past it.
+    @inline(__always)
     static func number(_ buf: UnsafeBufferPointer<UInt8>, _ i: inout Int) throws -> Void {
         func fail(_ m: String) -> JSONParseError { JSONParseError(message: m, offset: i) }
         if buf[i] == UInt8(ascii: "-") { i += 1 }

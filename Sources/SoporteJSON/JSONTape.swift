@@ -52,6 +52,13 @@ public struct JSONTape: Sendable {
         }
     }
 
+    /// The most memory the tokens of a document of `bytes` bytes can take (what `parse`
+    /// may reserve), for budgets that count a parsed page along with its bytes.
+    public static func mostTokenBytes(forBodyOf bytes: Int, maxValues: Int = Int.max) -> Int {
+        let most = maxValues < Int.max / 4 ? 2 * maxValues + 4 : Int.max
+        return min(bytes / 2 + 2, most) * MemoryLayout<Token>.stride
+    }
+
     /// The tokens of `bytes`, written straight into an array of `room` (no check of
     /// uniqueness or capacity per token); nil when they do not fit.
     private static func scan(_ bytes: [UInt8], room: Int, maxDepth: Int, maxValues: Int) throws -> [Token]? {
@@ -128,9 +135,22 @@ public struct JSONTape: Sendable {
     /// look at, for a whole document.
     public func escapedStringsDecoded() -> [UInt8] {
         var out: [UInt8] = []
-        for i in tokens.indices where tokens[i].kind == .string && tokens[i].escaped {
-            decode(i, into: &out)
-            out.append(0)
+        var i = 0
+        while i < tokens.count {
+            let t = tokens[i]
+            switch t.kind {
+            case .object, .array:
+                // A container with none inside is stepped over whole.
+                i = t.escaped ? i + 1 : Int(t.next)
+            case .string:
+                if t.escaped {
+                    decode(i, into: &out)
+                    out.append(0)
+                }
+                i += 1
+            default:
+                i += 1
+            }
         }
         return out
     }
@@ -273,6 +293,12 @@ public struct JSONTape: Sendable {
 
         @inline(__always)
         mutating func skipSpace() {
+            // Compact JSON has none: one comparison says so.
+            guard i < buf.count, buf[i] <= 0x20 else { return }
+            skipSomeSpace()
+        }
+
+        mutating func skipSomeSpace() {
             let from = i
             while i < buf.count {
                 let b = buf[i]
@@ -282,6 +308,7 @@ public struct JSONTape: Sendable {
             if i != from { rewrites += 1 }
         }
 
+        @inline(__always)
         mutating func value(depth: Int) throws {
             guard i < buf.count else { throw error("unexpected end of input") }
             values += 1
@@ -353,43 +380,52 @@ public struct JSONTape: Sendable {
 
         /// A string: escapes checked (a `\u` pair must make a valid scalar), raw bytes
         /// checked as UTF-8, and flagged when JSON output must escape some of them.
+        @inline(__always)
         mutating func string() throws {
-            i += 1
-            let start = i
+            // `j` stands for `i` in the loop (kept in a register; `i` is set before a call
+            // or a throw that reads it).
+            var j = i + 1
+            let start = j
+            let n = buf.count
             var escaped = false
             var unsafe = false
-            while i < buf.count {
+            // The opening quote was read, so the buffer has a base.
+            let base = buf.baseAddress!
+            while true {
                 // Eight bytes at a time up to the first that is below 0x20, '"', '\\', DEL or
                 // not ASCII: the lowest flagged byte of a word is exact (see `special`).
-                if let base = buf.baseAddress {
-                    while i + 8 <= buf.count {
-                        let flags = Scanner.special(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
-                        if flags != 0 {
-                            i += flags.trailingZeroBitCount >> 3
-                            break
-                        }
-                        i += 8
+                while j + 8 <= n {
+                    let flags = Scanner.special(UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self))
+                    if flags != 0 {
+                        j += flags.trailingZeroBitCount >> 3
+                        break
                     }
+                    j += 8
                 }
-                guard i < buf.count else { break }
-                let b = buf[i]
+                guard j < n else { break }
+                let b = base[j]
                 if b == UInt8(ascii: "\"") {
-                    try token(.string, escaped: escaped, unsafe: unsafe, start, i)
+                    try token(.string, escaped: escaped, unsafe: unsafe, start, j)
                     if unsafe { rewrites += 1 }
                     if escaped { escapes += 1 }
-                    i += 1
+                    i = j + 1
                     return
                 }
+                if b < 0x7F && b >= 0x20 && b != UInt8(ascii: "\\") { j += 1; continue }
+                i = j
                 if b < 0x20 { throw error("control character in a string") }
                 if b == UInt8(ascii: "\\") {
                     escaped = true
                     try escape()
-                    continue
+                } else if b == 0x7F {
+                    unsafe = true
+                    i += 1
+                } else {
+                    try utf8Scalar(&unsafe)
                 }
-                if b < 0x7F { i += 1; continue }
-                if b == 0x7F { unsafe = true; i += 1; continue }
-                try utf8Scalar(&unsafe)
+                j = i
             }
+            i = j
             throw error("unterminated string")
         }
 

@@ -151,4 +151,13 @@ final class TapeTests: XCTestCase {
         XCTAssertEqual(write(deep, items[1], hook: hook), #"{"a":"tab\tand \"quotes\"","n":[1.50,-0]}"#, "copied as written")
         XCTAssertEqual(write(deep, items[0]), #"{"a":{"b":["x","s\u0065cret-123"]},"c":"q\"d"}"#, "no hook: no secret known")
     }
+
+    /// Every string with escapes, keys too, at any depth, decoded in document order; the
+    /// containers without one are stepped over, never those with one.
+    func testEscapedStringsAreAllDecodedForOneSearch() throws {
+        let t = try tape(#"{"a":[1,{"b":"x"}],"k\u0065y":{"c":["p",{"d":"\"q\""}],"e":"plain"},"f":"\/r","g":[[],{}],"h":"s\tt"}"#)
+        XCTAssertEqual(t.escapedStringsDecoded(), Array("key\0\"q\"\0/r\0s\tt\0".utf8))
+        XCTAssertEqual(try tape(#"[{"a":"b"},[1,2],"c"]"#).escapedStringsDecoded(), [])
+        XCTAssertEqual(try tape(#""\u00e9""#).escapedStringsDecoded(), Array("é\0".utf8))
+    }
 }

@@ -134,6 +134,28 @@ def test_memory_stays_bounded_whatever_the_bodies(fresh, tmp_path):
     assert rss_kib < 100 * 1024, f"peak RSS {rss_kib} KiB"
 
 
+def test_dense_pages_read_ahead_count_their_parsed_form(fresh, tmp_path):
+    """A page of 440,000 zeros is 0.9 MB of bytes but 8.8 MB of parsed tokens. Pages read
+    ahead count both against the walk's 32 MiB, so with 16 in flight (32 read ahead) the
+    walk still stays under the documented 100 MiB; counted by their bytes alone, 32 such
+    pages ahead would hold 300 MB."""
+    s = fresh("--accounts", "400", "--rate-limit", "off")
+    zeros = ",".join(["0"] * 44_000)
+    for p in range(1, 41):
+        items = ",".join(f'{{"id":{(p - 1) * 10 + k},"z":[{zeros}]}}' for k in range(1, 11))
+        body = f'{{"data":[{items}],"meta":{{"current_page":{p},"last_page":40,"per_page":10,"total":400}}}}'
+        s.fault(match={"path": ACCT, "query": f"page={p}&"}, count=5, body=body)
+    config = tmp_path / "config"
+    config.write_text("concurrency = 16\n")
+    config.chmod(0o600)
+    t = subprocess.run(["/usr/bin/time", "-f", "%M", SOPORTE, "accounts", "list", "--per-page", "10", "-o", "ndjson"],
+                       env=env_for(s, SOPORTE_CONFIG=str(config)), capture_output=True, text=True, timeout=120)
+    rss_kib = int(t.stderr.strip().splitlines()[-1])
+    assert t.returncode == 0, t.stderr
+    assert [json.loads(l)["id"] for l in t.stdout.splitlines()] == list(range(1, 401))
+    assert rss_kib < 100 * 1024, f"peak RSS {rss_kib} KiB"
+
+
 # --- Bulk (SPEC §10.6) ------------------------------------------------------------------
 
 def test_a_delete_whose_answer_was_lost_is_done(run, fresh):

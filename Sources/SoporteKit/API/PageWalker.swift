@@ -114,11 +114,14 @@ public final class PageWalker {
             budget.advance(head: from)
             let budget = self.budget
             let (client, path, options) = (walker.client, walker.path, walker.options)
-            let workers = OrderedWorkers<Fetched>(count: last - from + 1, width: walker.concurrency, window: walker.concurrency) { i in
+            let workers = OrderedWorkers<Fetched>(count: last - from + 1, width: walker.concurrency, window: walker.concurrency * 2) { i in
                 let p = from + i
                 let allowance = budget.allowance(page: p)
                 do {
                     let a = try client.send(APICall("GET", path, query: options.query(page: p), decode: false), allowance: allowance)
+                    guard PageWalker.roomToParse(a.body.count, allowance) else {
+                        return Fetched(result: .failure(SoporteError(.unexpected, "the walk ended")), allowance: allowance)
+                    }
                     return Fetched(result: .success(try Page.read(a, page: p, path: path, reader: client.reader)), allowance: allowance)
                 } catch let e as SoporteError {
                     return Fetched(result: .failure(e), allowance: allowance)
@@ -189,6 +192,18 @@ public final class PageWalker {
                 err.details = ["\(written) items were written before the failure", resumeWith] + e.details
             }
             return err
+        }
+    }
+
+    /// A page read ahead counts its parsed form against the walk's memory as well as its
+    /// bytes (a dense page's tokens take up to ten times its bytes): when there is no room
+    /// for the most its tokens may take, it is parsed in its turn. False when the walk is over.
+    static func roomToParse(_ bodyBytes: Int, _ allowance: PageAllowance) -> Bool {
+        let need = JSONTape.mostTokenBytes(forBodyOf: bodyBytes, maxValues: AnswerReader.maxValues)
+        switch allowance.take(need) {
+        case .taken: return true
+        case .refused: return false
+        case .full: return allowance.waitForTurn() && allowance.take(need) == .taken
         }
     }
 
