@@ -31,6 +31,9 @@ final class Transfer: @unchecked Sendable {
     let allowance: (any BodyAllowance)?
 
     var body: [UInt8] = []
+    /// The Content-Length of the answer being read (within the cap), if it said one: the
+    /// body's room is made once (a page grew from 16 KiB by doubling, copied twice).
+    var announced = 0
     var headers: [(String, String)] = []
     /// Why a callback stopped the transfer, if one did.
     var stopped: TransportError?
@@ -186,7 +189,7 @@ final class Transfer: @unchecked Sendable {
             }
         }
         if body.capacity < body.count + count {
-            body.reserveCapacity(min(maxBody, max(body.count + count, body.capacity * 2, 16 << 10)))
+            body.reserveCapacity(min(maxBody, max(body.count + count, body.capacity * 2, 16 << 10, announced)))
         }
         p.withMemoryRebound(to: UInt8.self, capacity: count) { body.append(contentsOf: UnsafeBufferPointer(start: $0, count: count)) }
         return count
@@ -201,6 +204,7 @@ final class Transfer: @unchecked Sendable {
             let line = UnsafeBufferPointer(start: base, count: count)
             if count >= 5 && line[0] == 0x48 && line[1] == 0x54 && line[2] == 0x54 && line[3] == 0x50 && line[4] == 0x2F {  // "HTTP/"
                 headers = []
+                announced = 0
                 return count
             }
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return count }
@@ -210,9 +214,12 @@ final class Transfer: @unchecked Sendable {
             while to > from && ows(line[to - 1]) { to -= 1 }
             let name = UnsafeBufferPointer(rebasing: line[..<colon])
             let value = UnsafeBufferPointer(rebasing: line[from..<to])
-            if Transfer.isContentLength(name), let n = Transfer.decimal(value), n > maxBody {
-                stopped = TransportError(.tooLarge, "the answer announces \(n) bytes, more than the \(maxBody >> 20) MiB one answer may take", requestSent: true)
-                return 0
+            if Transfer.isContentLength(name), let n = Transfer.decimal(value) {
+                if n > maxBody {
+                    stopped = TransportError(.tooLarge, "the answer announces \(n) bytes, more than the \(maxBody >> 20) MiB one answer may take", requestSent: true)
+                    return 0
+                }
+                announced = n
             }
             headers.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
             return count

@@ -17,19 +17,24 @@ public enum SignalNote {
     static let length0 = Atomic<Int>(0)
     static let length1 = Atomic<Int>(0)
 
-    /// Publishes `text` (cut to 8 KiB). Called from one thread at a time (the walk's).
-    public static func set(_ text: String) {
-        var text = text
+    /// Publishes `bytes` (cut to 8 KiB). Called from one thread at a time (the walk's).
+    public static func set(bytes: [UInt8]) {
         let current = published.load(ordering: .acquiring)
         let next = current == 0 ? 1 : 0
-        // The string's own bytes, copied once (a walk publishes twice a page).
-        let count = text.withUTF8 { src in
-            let n = min(src.count, capacity)
-            if n > 0, let base = src.baseAddress { buffers[next].update(from: base, count: n) }
-            return n
+        let count = min(bytes.count, capacity)
+        bytes.withUnsafeBufferPointer { src in
+            if count > 0, let base = src.baseAddress { buffers[next].update(from: base, count: count) }
         }
         if next == 0 { length0.store(count, ordering: .releasing) } else { length1.store(count, ordering: .releasing) }
         published.store(next, ordering: .releasing)
+    }
+
+    /// The published bytes (for tests; not for the signal handler, which uses `write`).
+    public static func text() -> [UInt8] {
+        let which = published.load(ordering: .acquiring)
+        guard which >= 0 else { return [] }
+        let n = which == 0 ? length0.load(ordering: .acquiring) : length1.load(ordering: .acquiring)
+        return Array(UnsafeBufferPointer(start: buffers[which], count: n))
     }
 
     public static func clear() { published.store(-1, ordering: .releasing) }

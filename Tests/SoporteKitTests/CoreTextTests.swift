@@ -13,6 +13,11 @@ final class CoreTextTests: XCTestCase {
         XCTAssertEqual(URLParts("http://[::1]:9/p")?.origin, "http://[::1]:9")
         XCTAssertEqual(URLParts("http://user:pw@h/p")?.origin, "http://h:80")
         XCTAssertEqual(URLParts("https://h")?.origin, "https://h:443")
+        XCTAssertEqual(URLParts("http://h?a=/b")?.path, "", "the authority ends at a query")
+        XCTAssertEqual(URLParts("http://h#/x")?.origin, "http://h:80")
+        XCTAssertEqual(URLParts("http://h/ñ/é?x=/#y")?.path, "/ñ/é", "non-ASCII paths end at the query")
+        XCTAssertNil(URLParts("http://h/a\u{7F}"), "DEL anywhere")
+        XCTAssertNil(URLParts("http://h/a\tb"), "a tab anywhere")
         for bad in ["ftp://x/", "http:/x", "http//x", "a:b://x", "http://h:0/", "http://h:65536/", "http:///p", "http://h x/", "", "://x", "http:"] {
             XCTAssertNil(URLParts(bad), bad)
         }

@@ -171,6 +171,36 @@ final class WalkerTests: XCTestCase {
         XCTAssertTrue(stopped.hasSuffix("resume with: soporte accounts list --output json --sort -id --search 'a b' --from-page 2 --limit 140"), stopped)
     }
 
+    /// The notes a signal prints are assembled from parts escaped once: they must read
+    /// exactly as the whole message escaped at once would, in both styles, with a label and
+    /// words that need escaping and quoting, with and without --limit.
+    func testResumeNotesReadAsTheWholeMessageWould() throws {
+        for limit in [nil, 25] as [Int?] {
+            let hint = ResumeHint(words: ["accounts", "list", "--search", #"a "b" \ ñ"#, "--filter", "x=\u{1B}y"], limit: limit)
+            for json in [false, true] {
+                for (page, written, writing) in [(1, 0, true), (2, 10, false), (7, 60, true), (12, 110, false)] {
+                    let label = #"accounts "x" \ é"#
+                    let cmd = hint.command(fromPage: page, written: written)
+                    let message = writing
+                        ? "\(label): walk stopped while writing page \(page); \(written) items were written before it (some of page \(page)'s may have been written too and will come again); resume with: \(cmd)"
+                        : "\(label): walk stopped before page \(page); \(written) items were written; resume with: \(cmd)"
+                    var want: [UInt8]
+                    if json {
+                        want = Array(#"{"warning":{"code":"WALK_STOPPED","message":"#.utf8)
+                        JSONWriter.writeString(message, into: &want)
+                        want += Array("}}\n".utf8)
+                    } else {
+                        want = Array(("\nsoporte: " + message + "\n").utf8)
+                    }
+                    var notes = ResumeNotes(label: label, resume: hint, json: json)
+                    notes.publish(page: page, written: written, writing: writing)
+                    XCTAssertEqual(String(decoding: SignalNote.text(), as: UTF8.self), String(decoding: want, as: UTF8.self))
+                }
+            }
+        }
+        SignalNote.clear()
+    }
+
     /// What a Ctrl-C would print at the moment each page's items reach stdout: the page
     /// is being written, so the count is of the pages before it and some of its items
     /// may come again on resume (it used to claim the count was exact).

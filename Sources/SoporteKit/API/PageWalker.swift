@@ -9,7 +9,7 @@ public struct ResumeHint: Sendable {
     public let words: [String]
     public let limit: Int?
     /// `soporte` and the words, quoted once (a walk asks for the command twice a page).
-    private let quoted: String
+    let quoted: String
 
     public init(words: [String], limit: Int?) {
         self.words = words
@@ -39,6 +39,8 @@ public final class PageWalker {
     /// Called with the first page's items before they are written (for the checks of
     /// names asked for).
     public var onFirstPage: (([JSONValue]) -> Void)?
+    /// The signal notes' fixed parts, made at the first page.
+    var notes: ResumeNotes?
 
     public init(client: APIClient, io: IOStreams, path: String, options: ListOptions, label: String,
                 concurrency: Int, resume: ResumeHint?) {
@@ -236,20 +238,8 @@ public final class PageWalker {
     /// is being written now, so some of its items may already be out and come again.
     func publishResume(page: Int, written: Int, writing: Bool = false) {
         guard let r = resume else { return }
-        let cmd = r.command(fromPage: page, written: written)
-        let message = writing
-            ? "\(label): walk stopped while writing page \(page); \(written) items were written before it (some of page \(page)'s may have been written too and will come again); resume with: \(cmd)"
-            : "\(label): walk stopped before page \(page); \(written) items were written; resume with: \(cmd)"
-        if io.style.json {
-            // The compact JSON of {"warning":{"code":..,"message":..}}, written directly
-            // (this runs twice a page).
-            var line = Array(#"{"warning":{"code":"WALK_STOPPED","message":"#.utf8)
-            JSONWriter.writeString(message, into: &line)
-            line += Array("}}\n".utf8)
-            SignalNote.set(String(decoding: line, as: UTF8.self))
-        } else {
-            SignalNote.set("\nsoporte: " + message + "\n")
-        }
+        if notes == nil { notes = ResumeNotes(label: label, resume: r, json: io.style.json) }
+        notes?.publish(page: page, written: written, writing: writing)
     }
 
     func noteLimit(_ plan: WalkPlan, written: Int) {
@@ -257,6 +247,68 @@ public final class PageWalker {
         io.note("LIMIT", "showing the first \(written) of \(t) \(label) (--limit \(l))")
     }
 
+}
+
+/// The two notes a walk publishes for a signal (SignalNote) twice a page, made of parts
+/// written once (the label and the command escaped for the style): only the page and the
+/// counts change, and digits need no escaping.
+///   stopped while writing page P; W items were written before it (some of page P's may
+///   have been written too and will come again); resume with: CMD --from-page P
+///   stopped before page P; W items were written; resume with: CMD --from-page P
+/// (CMD also gets `--limit` lowered by W when the walk had one.)
+struct ResumeNotes {
+    private let head: [UInt8]
+    private let command: [UInt8]
+    private let tail: [UInt8]
+    private let limit: Int?
+    private var line: [UInt8] = []
+
+    init(label: String, resume: ResumeHint, json: Bool) {
+        func text(_ s: String) -> [UInt8] {
+            guard json else { return Array(s.utf8) }
+            var out: [UInt8] = []
+            var s = s
+            s.withUTF8 { JSONWriter.writeStringBody($0, into: &out) }
+            return out
+        }
+        head = (json ? Array(#"{"warning":{"code":"WALK_STOPPED","message":""#.utf8) : Array("\nsoporte: ".utf8)) + text(label)
+        command = text(resume.quoted)
+        tail = Array((json ? "\"}}\n" : "\n").utf8)
+        limit = resume.limit
+    }
+
+    mutating func publish(page: Int, written: Int, writing: Bool) {
+        line.removeAll(keepingCapacity: true)
+        line += head
+        if writing {
+            line += ": walk stopped while writing page ".utf8
+            digits(page)
+            line += "; ".utf8
+            digits(written)
+            line += " items were written before it (some of page ".utf8
+            digits(page)
+            line += "'s may have been written too and will come again); resume with: ".utf8
+        } else {
+            line += ": walk stopped before page ".utf8
+            digits(page)
+            line += "; ".utf8
+            digits(written)
+            line += " items were written; resume with: ".utf8
+        }
+        line += command
+        line += " --from-page ".utf8
+        digits(page)
+        if let l = limit {
+            line += " --limit ".utf8
+            digits(max(1, l - written))
+        }
+        line += tail
+        SignalNote.set(bytes: line)
+    }
+
+    private mutating func digits(_ n: Int) {
+        line += String(n).utf8
+    }
 }
 
 /// A page of a walk as it is held until written: a tape over its bytes (items copied

@@ -14,10 +14,10 @@ public struct URLParts: Equatable, Sendable {
               u[colon...].starts(with: "://".utf8) else { return nil }
         scheme = url[..<colon].lowercased()
         guard scheme == "http" || scheme == "https" else { return nil }
-        var rest = url[u.index(colon, offsetBy: 3)...]
-        let endOfAuthority = rest.firstIndex(where: { (c: Character) -> Bool in c == "/" || c == "?" || c == "#" }) ?? rest.endIndex
-        var authority = String(rest[..<endOfAuthority])
-        rest = rest[endOfAuthority...]
+        // The delimiters are ASCII: searched on the bytes, whose indices are the string's.
+        let afterScheme = u.index(colon, offsetBy: 3)
+        let endOfAuthority = u[afterScheme...].firstIndex(where: { $0 == 0x2F || $0 == 0x3F || $0 == 0x23 }) ?? u.endIndex
+        var authority = String(url[afterScheme..<endOfAuthority])
         if let at = authority.lastIndex(of: "@") { authority = String(authority[authority.index(after: at)...]) }
         var p = scheme == "https" ? 443 : 80
         if authority.hasPrefix("[") {
@@ -32,11 +32,12 @@ public struct URLParts: Equatable, Sendable {
         } else {
             host = authority.lowercased()
         }
-        guard !host.isEmpty, host.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F }),
-              url.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F }) else { return nil }
+        // No control character or space anywhere (bytes of a multi-byte scalar are all
+        // 0x80 or more, so this is the same test as on scalars).
+        guard !host.isEmpty, u.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else { return nil }
         port = p
-        let q = rest.firstIndex(where: { (c: Character) -> Bool in c == "?" || c == "#" }) ?? rest.endIndex
-        path = String(rest[..<q])
+        let q = u[endOfAuthority...].firstIndex(where: { $0 == 0x3F || $0 == 0x23 }) ?? u.endIndex
+        path = String(url[endOfAuthority..<q])
     }
 
     public var origin: String { "\(scheme)://\(host):\(port)" }
