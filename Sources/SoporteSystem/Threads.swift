@@ -56,13 +56,15 @@ final class ThreadBody {
 /// look and sleep again (that was most of a walk's futex calls and context switches).
 /// A condition run for its waiter does exactly what the waiter would have done had it
 /// woken, taken the lock and looked, so the semantics are those of one condition
-/// variable with a broadcast after every change.
+/// variable with a broadcast after every change. The waiters are signalled after the
+/// lock is let go, so that none wakes only to wait for it.
 ///
 /// `@unchecked Sendable` is sound because `state` and `waiters` are only reached with
 /// `mutex` held; a waiter's condition runs only with `mutex` held and only while its
 /// thread is blocked in `wait`, which removes it from `waiters` before returning; the
 /// pthread objects live in heap memory of their own that never moves, and are destroyed
-/// only in `deinit` (a gate's) or when their `wait` returns (a waiter's).
+/// only in `deinit` (a gate's) or when the last of the waiting thread and the thread
+/// that signals it lets go of it (a waiter's condition variable).
 public final class Gate<State>: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private var state: State
@@ -70,18 +72,24 @@ public final class Gate<State>: @unchecked Sendable {
 
     /// One thread blocked in `wait`: its condition, run by whoever changes the state.
     private final class Waiter {
-        let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+        let cond = Cond()
         let ready: (inout State) -> Bool
         var done = false
 
         init(_ ready: @escaping (inout State) -> Bool) {
             self.ready = ready
-            pthread_cond_init(cond, nil)
         }
+    }
 
+    /// A waiter's pthread condition variable, an object of its own: the thread that wakes
+    /// a waiter holds it (not the waiter, whose condition must not outlive `wait`) until
+    /// it has signalled it.
+    private final class Cond {
+        let c = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+        init() { pthread_cond_init(c, nil) }
         deinit {
-            pthread_cond_destroy(cond)
-            cond.deallocate()
+            pthread_cond_destroy(c)
+            c.deallocate()
         }
     }
 
@@ -99,9 +107,11 @@ public final class Gate<State>: @unchecked Sendable {
     @discardableResult
     public func withLock<R>(_ body: (inout State) throws -> R) rethrows -> R {
         pthread_mutex_lock(mutex)
+        var ready: [Cond] = []
         defer {
-            wakeReady()
+            ready = readyWaiters()
             pthread_mutex_unlock(mutex)
+            Gate.signal(ready)
         }
         return try body(&state)
     }
@@ -119,11 +129,13 @@ public final class Gate<State>: @unchecked Sendable {
     /// so it may also change the state; other waiters then look again).
     public func wait<R>(until ready: (inout State) -> R?) -> R {
         pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
         if let r = ready(&state) {
-            wakeReady()
+            let others = readyWaiters()
+            pthread_mutex_unlock(mutex)
+            Gate.signal(others)
             return r
         }
+        defer { pthread_mutex_unlock(mutex) }
         var result: R?
         // The condition outlives this call only in `waiters`, which it leaves before
         // this call returns (`done` is set as it is taken out).
@@ -134,16 +146,19 @@ public final class Gate<State>: @unchecked Sendable {
                 return true
             }
             waiters.append(me)
-            while !me.done { pthread_cond_wait(me.cond, mutex) }
+            while !me.done { pthread_cond_wait(me.cond.c, mutex) }
             // `done` and `result` were set together, under the lock.
             return result!
         }
     }
 
-    /// Runs the waiting conditions, oldest first, waking each waiter whose condition
-    /// holds; again while one of them changed something (it may have made another
-    /// ready). Called with the lock held.
-    private func wakeReady() {
+    /// Runs the waiting conditions, oldest first, marking done (and taking out) each
+    /// waiter whose condition holds; again while one of them changed something (it may
+    /// have made another ready). Called with the lock held; the caller signals them once
+    /// it has let go of the lock (`signal`): a waiter woken under it would only wake to
+    /// wait for the lock (a futex wait and a wake more, each hand-over).
+    private func readyWaiters() -> [Cond] {
+        var ready: [Cond] = []
         var woke = true
         while woke && !waiters.isEmpty {
             woke = false
@@ -153,12 +168,20 @@ public final class Gate<State>: @unchecked Sendable {
                 if w.ready(&state) {
                     waiters.remove(at: k)
                     w.done = true
-                    pthread_cond_signal(w.cond)
+                    ready.append(w.cond)
                     woke = true
                 } else {
                     k += 1
                 }
             }
         }
+        return ready
+    }
+
+    /// Signals waiters marked done, after the lock was let go. The references held here
+    /// keep each condition variable alive until it is signalled, even if its thread saw
+    /// `done` first (a spurious wake-up) and returned.
+    private static func signal(_ ready: [Cond]) {
+        for c in ready { pthread_cond_signal(c.c) }
     }
 }

@@ -19,4 +19,37 @@ final class OrderedWorkersTests: XCTestCase {
         XCTAssertEqual(finished.withLock { $0 }, [3, 2, 1, 0])
         XCTAssertEqual([w.next(), w.next(), w.next(), w.next(), w.next()], [0, 10, 20, 30, nil])
     }
+
+    /// A turn passed round a ring of threads, 30,000 times: each waits for its turn and
+    /// passes it on, half of them from inside their own condition (which the thread that
+    /// changed the state runs for them). Waiters are signalled after the lock is let go; a
+    /// lost wake-up would stop the ring, which the deadline turns into a failure.
+    func testAGateLosesNoWakeUpRoundARingOfThreads() {
+        let n = 6, rounds = 5000
+        let gate = Gate(0)
+        let finished = Gate(0)
+        for me in 0..<n {
+            Threads.start {
+                for _ in 0..<rounds {
+                    if me % 2 == 0 {
+                        gate.wait { t -> Void? in t == me ? () : nil }
+                        gate.withLock { $0 = (me + 1) % n }
+                    } else {
+                        gate.wait { t -> Void? in
+                            guard t == me else { return nil }
+                            t = (me + 1) % n
+                            return ()
+                        }
+                    }
+                }
+                finished.withLock { $0 += 1 }
+            }
+        }
+        let deadline = SystemClock.monotonic() + 30
+        while finished.withLock({ $0 }) < n {
+            guard SystemClock.monotonic() < deadline else { return XCTFail("the ring stopped: a wake-up was lost") }
+            SystemClock.sleep(0.005)
+        }
+        XCTAssertEqual(gate.withLock { $0 }, 0, "every turn was passed")
+    }
 }
