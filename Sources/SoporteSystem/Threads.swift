@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// Threads and the one condition-variable primitive the kits need. libcurl blocks in
+/// Threads and the one waiting primitive the kits need. libcurl blocks in
 /// its calls, so pages and bulk requests get threads of their own rather than tasks:
 /// the concurrency runtime costs start-up time (measured in bench/RESULTS.md), and
 /// Dispatch's pool on Linux kept only two of four pages in flight here.
@@ -49,22 +49,24 @@ final class ThreadBody {
 /// State guarded by a mutex, that threads can wait on until it is as they need: the one
 /// place that uses pthread directly (`Synchronization.Mutex` has no condition wait).
 ///
-/// Each waiter sleeps on a condition of its own. Whoever changes the state (`withLock`,
+/// Each waiter sleeps on a semaphore of its own. Whoever changes the state (`withLock`,
 /// or a `wait` whose condition changed it) runs the waiting conditions itself, under
 /// the lock, oldest waiter first, and wakes only the waiters whose condition now holds:
 /// a page handed over wakes the one thread it is for, not every thread of the walk to
 /// look and sleep again (that was most of a walk's futex calls and context switches).
 /// A condition run for its waiter does exactly what the waiter would have done had it
 /// woken, taken the lock and looked, so the semantics are those of one condition
-/// variable with a broadcast after every change. The waiters are signalled after the
-/// lock is let go, so that none wakes only to wait for it.
+/// variable with a broadcast after every change. The waiters are woken after the lock
+/// is let go, and do not take it again (their condition's result is in hand): none
+/// wakes only to wait for the lock.
 ///
 /// `@unchecked Sendable` is sound because `state` and `waiters` are only reached with
 /// `mutex` held; a waiter's condition runs only with `mutex` held and only while its
-/// thread is blocked in `wait`, which removes it from `waiters` before returning; the
-/// pthread objects live in heap memory of their own that never moves, and are destroyed
-/// only in `deinit` (a gate's) or when the last of the waiting thread and the thread
-/// that signals it lets go of it (a waiter's condition variable).
+/// thread is blocked in `wait`, and the thread that runs it and finds it held takes the
+/// waiter out of `waiters` before it lets go of the lock and posts the waiter's
+/// semaphore, which is what `wait` returns after; the pthread objects live in heap
+/// memory of their own that never moves, and are destroyed only in `deinit` (a gate's)
+/// or when both the waiting thread and the thread that posts it let go (a semaphore).
 public final class Gate<State>: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private var state: State
@@ -72,25 +74,27 @@ public final class Gate<State>: @unchecked Sendable {
 
     /// One thread blocked in `wait`: its condition, run by whoever changes the state.
     private final class Waiter {
-        let cond = Cond()
+        let wake = Wake()
         let ready: (inout State) -> Bool
-        var done = false
 
         init(_ ready: @escaping (inout State) -> Bool) {
             self.ready = ready
         }
     }
 
-    /// A waiter's pthread condition variable, an object of its own: the thread that wakes
-    /// a waiter holds it (not the waiter, whose condition must not outlive `wait`) until
-    /// it has signalled it.
-    private final class Cond {
-        let c = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-        init() { pthread_cond_init(c, nil) }
+    /// A waiter's semaphore, an object of its own: the thread that wakes a waiter holds it
+    /// (not the waiter, whose condition must not outlive `wait`) until it has posted it.
+    /// A semaphore rather than a condition variable: the woken thread need not take the
+    /// gate's lock again (which made every wake-up a futex call more).
+    private final class Wake {
+        let sem = UnsafeMutablePointer<sem_t>.allocate(capacity: 1)
+        init() { sem_init(sem, 0, 0) }
         deinit {
-            pthread_cond_destroy(c)
-            c.deallocate()
+            sem_destroy(sem)
+            sem.deallocate()
         }
+        func wait() { while sem_wait(sem) != 0 && errno == EINTR {} }
+        func post() { sem_post(sem) }
     }
 
     public init(_ initial: State) {
@@ -107,7 +111,7 @@ public final class Gate<State>: @unchecked Sendable {
     @discardableResult
     public func withLock<R>(_ body: (inout State) throws -> R) rethrows -> R {
         pthread_mutex_lock(mutex)
-        var ready: [Cond] = []
+        var ready: [Wake] = []
         defer {
             ready = readyWaiters()
             pthread_mutex_unlock(mutex)
@@ -135,10 +139,9 @@ public final class Gate<State>: @unchecked Sendable {
             Gate.signal(others)
             return r
         }
-        defer { pthread_mutex_unlock(mutex) }
         var result: R?
-        // The condition outlives this call only in `waiters`, which it leaves before
-        // this call returns (`done` is set as it is taken out).
+        // The condition outlives this call only in `waiters`, which it leaves (under the
+        // lock, as `result` is set) before its semaphore is posted.
         return withoutActuallyEscaping(ready) { ready in
             let me = Waiter { s in
                 guard let r = ready(&s) else { return false }
@@ -146,19 +149,22 @@ public final class Gate<State>: @unchecked Sendable {
                 return true
             }
             waiters.append(me)
-            while !me.done { pthread_cond_wait(me.cond.c, mutex) }
-            // `done` and `result` were set together, under the lock.
+            pthread_mutex_unlock(mutex)
+            // Woken once, by the thread that ran the condition and found it held: the
+            // result is in hand, so the lock is not taken again. The post comes after
+            // that thread let go of the lock, and orders what it wrote before this.
+            me.wake.wait()
             return result!
         }
     }
 
-    /// Runs the waiting conditions, oldest first, marking done (and taking out) each
-    /// waiter whose condition holds; again while one of them changed something (it may
+    /// Runs the waiting conditions, oldest first, taking out each waiter whose condition
+    /// holds; again while one of them changed something (it may
     /// have made another ready). Called with the lock held; the caller signals them once
     /// it has let go of the lock (`signal`): a waiter woken under it would only wake to
     /// wait for the lock (a futex wait and a wake more, each hand-over).
-    private func readyWaiters() -> [Cond] {
-        var ready: [Cond] = []
+    private func readyWaiters() -> [Wake] {
+        var ready: [Wake] = []
         var woke = true
         while woke && !waiters.isEmpty {
             woke = false
@@ -167,8 +173,7 @@ public final class Gate<State>: @unchecked Sendable {
                 let w = waiters[k]
                 if w.ready(&state) {
                     waiters.remove(at: k)
-                    w.done = true
-                    ready.append(w.cond)
+                    ready.append(w.wake)
                     woke = true
                 } else {
                     k += 1
@@ -178,10 +183,9 @@ public final class Gate<State>: @unchecked Sendable {
         return ready
     }
 
-    /// Signals waiters marked done, after the lock was let go. The references held here
-    /// keep each condition variable alive until it is signalled, even if its thread saw
-    /// `done` first (a spurious wake-up) and returned.
-    private static func signal(_ ready: [Cond]) {
-        for c in ready { pthread_cond_signal(c.c) }
+    /// Wakes the waiters taken out, after the lock was let go. The references held here
+    /// keep each semaphore alive until it is posted.
+    private static func signal(_ ready: [Wake]) {
+        for w in ready { w.post() }
     }
 }
