@@ -52,13 +52,6 @@ public struct JSONTape: Sendable {
         }
     }
 
-    /// The most memory the tokens of a document of `bytes` bytes can take (what `parse`
-    /// may reserve), for budgets that count a parsed page along with its bytes.
-    public static func mostTokenBytes(forBodyOf bytes: Int, maxValues: Int = Int.max) -> Int {
-        let most = maxValues < Int.max / 4 ? 2 * maxValues + 4 : Int.max
-        return min(bytes / 2 + 2, most) * MemoryLayout<Token>.stride
-    }
-
     /// The tokens of `bytes`, written straight into an array of `room` (no check of
     /// uniqueness or capacity per token); nil when they do not fit.
     private static func scan(_ bytes: [UInt8], room: Int, maxDepth: Int, maxValues: Int) throws -> [Token]? {

@@ -49,23 +49,6 @@ final class WalkerTests: XCTestCase {
         }
     }
 
-    /// A page read ahead takes room for the most its tokens may take, besides its bytes;
-    /// the page being written always has room; a walk that is over gives none.
-    func testAPageReadAheadCountsItsParsedFormAgainstTheBudget() {
-        let budget = WalkBudget(limit: 32 << 20, head: 1)
-        let ahead = budget.allowance(page: 2)
-        XCTAssertTrue(PageWalker.roomToParse(1_000_000, ahead))
-        XCTAssertEqual(budget.used, 500_002 * MemoryLayout<JSONTape.Token>.stride, "a token per 2 bytes at most")
-        let head = budget.allowance(page: 1)
-        XCTAssertTrue(PageWalker.roomToParse(16 << 20, head), "the head never waits")
-        XCTAssertEqual(budget.used, (500_002 + 1_000_004) * MemoryLayout<JSONTape.Token>.stride, "the value cap bounds a huge page's tokens")
-        ahead.releaseAll()
-        head.releaseAll()
-        XCTAssertEqual(budget.used, 0)
-        budget.abandon()
-        XCTAssertFalse(PageWalker.roomToParse(10, budget.allowance(page: 3)))
-    }
-
     func testAWalkWritesEveryPageInOrderWithFourInFlight() {
         let h = Harness()
         // Pages 2-5 block until the test opens the gate: all four must be in flight at once.

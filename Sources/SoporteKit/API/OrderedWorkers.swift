@@ -4,8 +4,8 @@ import SoporteSystem
 /// index order, as soon as each next one is there. Job i starts only when fewer than
 /// `window` results are waiting to be taken before it, so a slow consumer (or a slow
 /// job) never lets the rest run far ahead. Used by page walks (window = twice the width:
-/// pages stay in order, and a worker seldom waits for the writer; memory is bounded by
-/// the walk's budget) and bulk commands (results in input order).
+/// pages stay in order, a worker seldom waits for the writer, and the walk's budget
+/// bounds the bytes held) and bulk commands (results in input order).
 public final class OrderedWorkers<Result: Sendable>: Sendable {
     private struct State {
         var results: [Int: Result] = [:]

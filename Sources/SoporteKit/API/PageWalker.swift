@@ -54,7 +54,7 @@ public final class PageWalker {
     }
 
     struct Fetched: Sendable {
-        let result: Result<Page, SoporteError>
+        let result: Result<APIAnswer, SoporteError>
         let allowance: PageAllowance
     }
 
@@ -111,7 +111,9 @@ public final class PageWalker {
             return more
         }
 
-        /// Pages `from...to`, `concurrency` in flight, written in order.
+        /// Pages `from...to`, `concurrency` in flight, written in order. The workers only
+        /// fetch (each asks for its next page as soon as it has one); a page is parsed here,
+        /// in its turn, so pages read ahead hold their bytes only.
         mutating func rest(from: Int, to last: Int) throws {
             budget.advance(head: from)
             let budget = self.budget
@@ -121,10 +123,7 @@ public final class PageWalker {
                 let allowance = budget.allowance(page: p)
                 do {
                     let a = try client.send(APICall("GET", path, query: options.query(page: p), decode: false), allowance: allowance)
-                    guard PageWalker.roomToParse(a.body.count, allowance) else {
-                        return Fetched(result: .failure(SoporteError(.unexpected, "the walk ended")), allowance: allowance)
-                    }
-                    return Fetched(result: .success(try Page.read(a, page: p, path: path, reader: client.reader)), allowance: allowance)
+                    return Fetched(result: .success(a), allowance: allowance)
                 } catch let e as SoporteError {
                     return Fetched(result: .failure(e), allowance: allowance)
                 } catch {
@@ -139,7 +138,8 @@ public final class PageWalker {
                 let fetchedPage: Page
                 switch fetched.result {
                 case .failure(let e): throw failed(e, page)
-                case .success(let p): fetchedPage = p
+                case .success(let a):
+                    do { fetchedPage = try Page.read(a, page: page, path: walker.path, reader: walker.client.reader) } catch let e as SoporteError { throw failed(e, page) }
                 }
                 let items = try checked(fetchedPage, page: page)
                 let more: Bool
@@ -194,18 +194,6 @@ public final class PageWalker {
                 err.details = ["\(written) items were written before the failure", resumeWith] + e.details
             }
             return err
-        }
-    }
-
-    /// A page read ahead counts its parsed form against the walk's memory as well as its
-    /// bytes (a dense page's tokens take up to ten times its bytes): when there is no room
-    /// for the most its tokens may take, it is parsed in its turn. False when the walk is over.
-    static func roomToParse(_ bodyBytes: Int, _ allowance: PageAllowance) -> Bool {
-        let need = JSONTape.mostTokenBytes(forBodyOf: bodyBytes, maxValues: AnswerReader.maxValues)
-        switch allowance.take(need) {
-        case .taken: return true
-        case .refused: return false
-        case .full: return allowance.waitForTurn() && allowance.take(need) == .taken
         }
     }
 

@@ -202,7 +202,7 @@ public enum ManPage {
     .Li WALK_STOPPED
     warning line.
     .Pp
-    An answer larger than 16 MiB is refused with status 8 (one that announces more is refused before it is read), and pages waiting to be written may hold at most 32 MiB between them, their parsed form counted with their bytes (a page of bare numbers parses to ten times its size): a walk stays under 100 MiB whatever the server sends.
+    An answer larger than 16 MiB is refused with status 8 (one that announces more is refused before it is read), and pages waiting to be written may hold at most 32 MiB between them (a page is parsed only in its turn: a page of bare numbers parses to ten times its size): a walk stays under 100 MiB whatever the server sends.
     An answer of more than 500,000 JSON values is refused too.
     .Pp
     Filters:
