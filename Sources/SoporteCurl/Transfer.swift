@@ -31,8 +31,11 @@ final class Transfer: @unchecked Sendable {
     let allowance: (any BodyAllowance)?
 
     var body: [UInt8] = []
-    /// The Content-Length of the answer being read (within the cap), if it said one: the
-    /// body's room is made once (a page grew from 16 KiB by doubling, copied twice).
+    /// The Content-Length of the answer being read, up to 1 MiB, if it said one: the
+    /// body's room is made once (a page grew from 16 KiB by doubling, copied twice). No
+    /// more is trusted ahead of the bytes: a server may announce 16 MiB and send a few
+    /// (chunked, libcurl reads no Content-Length), and pages read ahead would each hold
+    /// that much room.
     var announced = 0
     var headers: [(String, String)] = []
     /// Why a callback stopped the transfer, if one did.
@@ -219,7 +222,7 @@ final class Transfer: @unchecked Sendable {
                     stopped = TransportError(.tooLarge, "the answer announces \(n) bytes, more than the \(maxBody >> 20) MiB one answer may take", requestSent: true)
                     return 0
                 }
-                announced = n
+                announced = min(n, 1 << 20)
             }
             headers.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
             return count

@@ -38,14 +38,14 @@ public struct JSONTape: Sendable {
         tokens = []
         guard bytes.count < Int(Int32.max) else { throw JSONParseError(message: "document too large", offset: 0) }
         // Room for a token per 8 bytes first (an API page has one per 10 or so); a denser
-        // document is scanned again with room for the most it can hold: every token but
-        // the outermost takes at least 2 bytes (a 1-byte value and a comma). Neither is
-        // more than the value cap allows (a token is a value or a key), so a huge body
-        // reserves no more than its values may fill.
+        // document is scanned again with room for a token per byte, which no document
+        // can outrun, valid or not (each token starts at a byte of its own), so its own
+        // error is the one reported. Neither is more than the value cap allows (a token
+        // is a value or a key), so a huge body reserves no more than its values may fill.
         let most = maxValues < Int.max / 4 ? 2 * maxValues + 4 : Int.max
         if let t = try JSONTape.scan(bytes, room: min(bytes.count / 8 + 64, most), maxDepth: maxDepth, maxValues: maxValues) {
             tokens = t
-        } else if let t = try JSONTape.scan(bytes, room: min(bytes.count / 2 + 2, most), maxDepth: maxDepth, maxValues: maxValues) {
+        } else if let t = try JSONTape.scan(bytes, room: min(bytes.count + 1, most), maxDepth: maxDepth, maxValues: maxValues) {
             tokens = t
         } else {
             throw JSONParseError(message: "more values than bytes", offset: 0)

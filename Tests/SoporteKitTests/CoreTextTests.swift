@@ -18,6 +18,9 @@ final class CoreTextTests: XCTestCase {
         XCTAssertEqual(URLParts("http://h/ñ/é?x=/#y")?.path, "/ñ/é", "non-ASCII paths end at the query")
         XCTAssertNil(URLParts("http://h/a\u{7F}"), "DEL anywhere")
         XCTAssertNil(URLParts("http://h/a\tb"), "a tab anywhere")
+        // A '/' with a combining mark after it is one Character but still ends the
+        // authority (libcurl cuts the host there): the origin is evil.example's.
+        XCTAssertEqual(URLParts("https://evil.example/\u{301}@api.example.com/v1")?.origin, "https://evil.example:443")
         for bad in ["ftp://x/", "http:/x", "http//x", "a:b://x", "http://h:0/", "http://h:65536/", "http:///p", "http://h x/", "", "://x", "http:"] {
             XCTAssertNil(URLParts(bad), bad)
         }

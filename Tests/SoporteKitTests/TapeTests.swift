@@ -124,6 +124,15 @@ final class TapeTests: XCTestCase {
         XCTAssertEqual(t.tokens.count, 1001)
         try t.parse(Array(members.utf8), maxValues: 301)
         XCTAssertEqual(t.tokens.count, 601)
+        // Documents that are not JSON and outrun any room for valid ones get their own
+        // error, as the parser gives it.
+        for bad in [String(repeating: "[", count: 1000), String(repeating: "[", count: 300), String(repeating: "[1,", count: 400), "[" + String(repeating: "{\"a\":[", count: 200)] {
+            var tapeError: String?, parserError: String?
+            do { try t.parse(Array(bad.utf8)) } catch { tapeError = (error as? JSONParseError)?.message }
+            do { _ = try JSONParser.parse(bad) } catch { parserError = (error as? JSONParseError)?.message }
+            XCTAssertNotNil(tapeError, String(bad.prefix(12)))
+            XCTAssertEqual(tapeError, parserError, String(bad.prefix(12)))
+        }
     }
 
     func testMembersAndTheEscapedStringHook() throws {

@@ -154,6 +154,31 @@ final class WalkerTests: XCTestCase {
         XCTAssertTrue(stopped.hasSuffix("resume with: soporte accounts list --output json --sort -id --search 'a b' --from-page 2 --limit 140"), stopped)
     }
 
+    /// Standard output fills up part-way through page 3: the walk resumes from page 3
+    /// (some of its items may come twice), never from page 4, and --limit is lowered by the
+    /// pages before it only; the two runs together hold every item up to the limit.
+    func testAnOutputThatFillsUpMidPageResumesFromThatPage() throws {
+        let h = Harness()
+        stubPages(h, last: 5, perPage: 10, total: 50)
+        // Room for items 1 to 25, as the stub writes them (items are copied as they are).
+        h.stdoutRoom = (1...25).map { "{\"id\":\($0),\"domain\":\"d\($0).example\",\"status\":\"active\"}\n".utf8.count }.reduce(0, +)
+        let r = h.run(["accounts", "list", "--per-page", "10", "-o", "ndjson", "--limit", "35"])
+        XCTAssertEqual(r.status, 1, r.err)
+        let lines = r.err.split(separator: "\n").compactMap { try? JSONParser.parse(String($0)) }
+        let stopped = try XCTUnwrap(lines.first { $0["warning"]?["code"]?.stringValue == "WALK_STOPPED" }?["warning"]?["message"]?.stringValue)
+        XCTAssertTrue(stopped.contains("walk stopped while writing page 3; 20 items were written before page 3"), stopped)
+        XCTAssertEqual(lines.last?["error"]?["exit_status"]?.intValue, 1)
+        let words = stopped.components(separatedBy: "resume with: soporte ")[1].split(separator: " ").map(String.init)
+        XCTAssertEqual(words, ["accounts", "list", "--per-page", "10", "--output", "ndjson", "--from-page", "3", "--limit", "15"])
+        let again = Harness()
+        stubPages(again, last: 5, perPage: 10, total: 50)
+        let rest = again.run(words)
+        XCTAssertEqual(rest.status, 0, rest.err)
+        let got = Set(ids(r.out) + ids(rest.out))
+        XCTAssertEqual(got, Set(1...35), "nothing lost between the two runs")
+        XCTAssertGreaterThan(ids(r.out).count, 20, "part of page 3 was out before the failure")
+    }
+
     /// The notes a signal prints are assembled from parts escaped once: they must read
     /// exactly as the whole message escaped at once would, in both styles, with a label and
     /// words that need escaping and quoting, with and without --limit.

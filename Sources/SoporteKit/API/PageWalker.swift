@@ -101,7 +101,7 @@ public final class PageWalker {
             var first = try walker.fetch(start, allowance: allowance)
             plan.first(meta: first.meta, itemCount: first.count)
             if walker.options.page == nil && plan.firstPageIsShort(itemCount: first.count) {
-                first = try walker.refetchShort(start, got: first.count, plan: plan, failed: failed)
+                first = try walker.refetchShort(start, got: first.count, plan: plan, failed: { failed($0, $1) })
             }
             if let f = walker.onFirstPage { f((0..<first.count).map { first.value($0, escaped: walker.escaped) }) }
             let more: Bool
@@ -144,7 +144,13 @@ public final class PageWalker {
                 let items = try checked(fetchedPage, page: page)
                 let more: Bool
                 walker.publishResume(page: page, written: written, writing: true)
-                do { more = try emit(items) } catch let e as SoporteError { throw failed(e, page + 1) }
+                let before = written
+                do { more = try emit(items) } catch let e as SoporteError {
+                    // Some of this page may be out already: the walk resumes from it, with
+                    // only the pages before it counted (as the signal note says).
+                    written = before
+                    throw failed(e, page, whileWriting: true)
+                }
                 walker.publishResume(page: page + 1, written: written)
                 walker.io.progress("\(walker.label): page \(page)/\(plan.lastPage), \(written)" + (plan.total.map { "/\($0)" } ?? ""))
                 if !more { break }
@@ -161,7 +167,7 @@ public final class PageWalker {
             case .outOfOrder(let got):
                 throw failed(SoporteError(.server, "asked for page \(page) and got page \(got) (the walk repeats or goes backwards)"), page)
             case .short(let got, _):
-                items = try walker.refetchShort(page, got: got, plan: plan, failed: failed)
+                items = try walker.refetchShort(page, got: got, plan: plan, failed: { failed($0, $1) })
             }
             return items
         }
@@ -180,18 +186,23 @@ public final class PageWalker {
         }
 
         /// The error of a walk stopped at `page`: what was written and how to go on.
-        func failed(_ e: SoporteError, _ page: Int) -> SoporteError {
+        /// `whileWriting`: it stopped part-way through writing `page` (an output error), so
+        /// some of its items may be out and come again on resume.
+        func failed(_ e: SoporteError, _ page: Int, whileWriting: Bool = false) -> SoporteError {
             try? writer.finish(complete: false)
             walker.io.clearProgress()
             if e.status == .brokenPipe { return e }
             var err = e
-            err.message = "\(walker.label): walk stopped at page \(page)" + (plan.lastPage > page ? " of \(plan.lastPage)" : "") + ": " + e.message
+            err.message = "\(walker.label): walk stopped \(whileWriting ? "while writing" : "at") page \(page)" + (plan.lastPage > page ? " of \(plan.lastPage)" : "") + ": " + e.message
             let resumeWith = "resume with: " + (walker.resume.map { $0.command(fromPage: page, written: written) } ?? "--from-page \(page)")
+            let count = whileWriting
+                ? "\(written) items were written before page \(page) (some of its items may have been written too and will come again)"
+                : "\(written) items were written"
             if walker.io.style.json {
                 // The error line keeps the API's own details; the way on is a line of its own.
-                walker.io.warn("WALK_STOPPED", "\(walker.label): walk stopped at page \(page); \(written) items were written; \(resumeWith)")
+                walker.io.warn("WALK_STOPPED", "\(walker.label): walk stopped \(whileWriting ? "while writing" : "at") page \(page); \(count); \(resumeWith)")
             } else {
-                err.details = ["\(written) items were written before the failure", resumeWith] + e.details
+                err.details = [whileWriting ? count : "\(written) items were written before the failure", resumeWith] + e.details
             }
             return err
         }

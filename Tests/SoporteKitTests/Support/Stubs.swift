@@ -130,9 +130,27 @@ struct Run {
     let err: String
 }
 
+/// A sink that keeps up to `room` bytes, then fails every write as a full disk does
+/// (what fits of the write that fills it is kept, as write(2) would).
+final class FullSink: ByteSink, @unchecked Sendable {
+    let inner: BufferSink
+    let room: Int
+    private let taken = Mutex(0)
+    init(inner: BufferSink, room: Int) { self.inner = inner; self.room = room }
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        let fits = taken.withLock { t -> Int in
+            let n = min(bytes.count, room - t)
+            t += n
+            return n
+        }
+        if fits > 0 { try inner.write(UnsafeRawBufferPointer(rebasing: bytes[0..<fits])) }
+        if fits < bytes.count { throw SoporteError(.unexpected, "cannot write to standard output: No space left on device") }
+    }
+}
+
 /// A sink that shows each write to `watch` before keeping it.
 struct WatchedSink: ByteSink {
-    let inner: BufferSink
+    let inner: any ByteSink
     let watch: @Sendable (UnsafeRawBufferPointer) -> Void
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         watch(bytes)
@@ -149,10 +167,13 @@ final class Harness {
     var stdin: [UInt8] = []
     /// Sees every write to stdout as it happens (besides the run's own buffer).
     var watchOut: (@Sendable (UnsafeRawBufferPointer) -> Void)?
+    /// Stdout takes this many bytes, then every write fails as a full disk does.
+    var stdoutRoom: Int?
 
     func run(_ args: [String]) -> Run {
         let out = BufferSink(), err = BufferSink()
-        let io = IOStreams(out: watchOut.map { WatchedSink(inner: out, watch: $0) } ?? out, err: err, facts: facts)
+        let sink: any ByteSink = stdoutRoom.map { FullSink(inner: out, room: $0) } ?? out
+        let io = IOStreams(out: watchOut.map { WatchedSink(inner: sink, watch: $0) } ?? sink, err: err, facts: facts)
         let t = transport
         let input = stdin
         let ctx = Context(io: io, env: env, fs: fs, clock: clock, prompter: NoPrompter(), runner: NoProcesses(),
