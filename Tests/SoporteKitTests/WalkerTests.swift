@@ -168,6 +168,7 @@ final class WalkerTests: XCTestCase {
         let stopped = try XCTUnwrap(lines.first { $0["warning"]?["code"]?.stringValue == "WALK_STOPPED" }?["warning"]?["message"]?.stringValue)
         XCTAssertTrue(stopped.contains("walk stopped while writing page 3; 20 items were written before page 3"), stopped)
         XCTAssertEqual(lines.last?["error"]?["exit_status"]?.intValue, 1)
+        XCTAssertTrue(lines.last?["error"]?["message"]?.stringValue?.contains("walk stopped while writing page 3 of 5") == true, r.err)
         let words = stopped.components(separatedBy: "resume with: soporte ")[1].split(separator: " ").map(String.init)
         XCTAssertEqual(words, ["accounts", "list", "--per-page", "10", "--output", "ndjson", "--from-page", "3", "--limit", "15"])
         let again = Harness()
@@ -177,6 +178,16 @@ final class WalkerTests: XCTestCase {
         let got = Set(ids(r.out) + ids(rest.out))
         XCTAssertEqual(got, Set(1...35), "nothing lost between the two runs")
         XCTAssertGreaterThan(ids(r.out).count, 20, "part of page 3 was out before the failure")
+
+        // In text (here TSV) the resume command is among the error's details, and the
+        // failed flush at the end must not take them away.
+        let t = Harness()
+        stubPages(t, last: 5, perPage: 10, total: 50)
+        t.stdoutRoom = "id\n".utf8.count + (1...25).map { "\($0)\n".utf8.count }.reduce(0, +)
+        let text = t.run(["accounts", "list", "--per-page", "10", "-o", "tsv", "--fields", "id", "--limit", "35"])
+        XCTAssertEqual(text.status, 1, text.err)
+        XCTAssertTrue(text.err.contains("walk stopped while writing page 3"), text.err)
+        XCTAssertTrue(text.err.contains("resume with: soporte accounts list --per-page 10 --output tsv --fields id --from-page 3 --limit 15"), text.err)
     }
 
     /// The notes a signal prints are assembled from parts escaped once: they must read

@@ -69,8 +69,12 @@ public enum Runner {
         var err = e
         do { try ctx.io.flush() } catch let w as SoporteError {
             if w.status == .brokenPipe { return ExitStatus.brokenPipe.rawValue }
-            // stdout is gone; that error comes first.
-            err = w
+            // stdout is gone; that error comes first, with what the run was doing when
+            // it went (a walk's resume command), unless the run's error already says it.
+            if !e.message.contains(w.message) {
+                err = w
+                err.details = [e.message] + e.details
+            }
         } catch {}
         ctx.io.report(err)
         return err.status.rawValue
