@@ -188,6 +188,16 @@ final class WalkerTests: XCTestCase {
         XCTAssertEqual(text.status, 1, text.err)
         XCTAssertTrue(text.err.contains("walk stopped while writing page 3"), text.err)
         XCTAssertTrue(text.err.contains("resume with: soporte accounts list --per-page 10 --output tsv --fields id --from-page 3 --limit 15"), text.err)
+
+        // --limit reached inside page 3 with the output full before its last item: that
+        // page's flush fails, and the walk says so and how to resume (it used to end with
+        // a bare "cannot write to standard output").
+        let l = Harness()
+        stubPages(l, last: 5, perPage: 10, total: 50)
+        l.stdoutRoom = "id\n".utf8.count + (1...22).map { "\($0)\n".utf8.count }.reduce(0, +)
+        let cut = l.run(["accounts", "list", "--per-page", "10", "-o", "tsv", "--fields", "id", "--limit", "25"])
+        XCTAssertEqual(cut.status, 1, cut.err)
+        XCTAssertTrue(cut.err.contains("resume with: soporte accounts list --per-page 10 --output tsv --fields id --from-page 3 --limit 5"), cut.err)
     }
 
     /// The notes a signal prints are assembled from parts escaped once: they must read

@@ -174,15 +174,18 @@ public final class PageWalker {
 
         mutating func emit(_ page: Page) throws -> Bool {
             let escaped = walker.escaped
+            var more = true
             for k in 0..<page.count {
-                if let l = walker.options.limit, written >= l { return false }
+                if let l = walker.options.limit, written >= l { more = false; break }
                 if let id = page.id(k), !seen.insert(id) { continue }
                 try page.write(k, to: writer, escaped: escaped)
                 written += 1
             }
             seen.endPage()
+            // The page is out before the walk goes on or ends (--limit reached in it too):
+            // an output error here is this page's, with its resume command.
             try walker.io.flush()
-            return true
+            return more
         }
 
         /// The error of a walk stopped at `page`: what was written and how to go on.
