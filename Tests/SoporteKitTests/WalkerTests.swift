@@ -180,24 +180,19 @@ final class WalkerTests: XCTestCase {
         XCTAssertGreaterThan(ids(r.out).count, 20, "part of page 3 was out before the failure")
 
         // In text (here TSV) the resume command is among the error's details, and the
-        // failed flush at the end must not take them away.
-        let t = Harness()
-        stubPages(t, last: 5, perPage: 10, total: 50)
-        t.stdoutRoom = "id\n".utf8.count + (1...25).map { "\($0)\n".utf8.count }.reduce(0, +)
-        let text = t.run(["accounts", "list", "--per-page", "10", "-o", "tsv", "--fields", "id", "--limit", "35"])
-        XCTAssertEqual(text.status, 1, text.err)
-        XCTAssertTrue(text.err.contains("walk stopped while writing page 3"), text.err)
-        XCTAssertTrue(text.err.contains("resume with: soporte accounts list --per-page 10 --output tsv --fields id --from-page 3 --limit 15"), text.err)
-
-        // --limit reached inside page 3 with the output full before its last item: that
-        // page's flush fails, and the walk says so and how to resume (it used to end with
-        // a bare "cannot write to standard output").
-        let l = Harness()
-        stubPages(l, last: 5, perPage: 10, total: 50)
-        l.stdoutRoom = "id\n".utf8.count + (1...22).map { "\($0)\n".utf8.count }.reduce(0, +)
-        let cut = l.run(["accounts", "list", "--per-page", "10", "-o", "tsv", "--fields", "id", "--limit", "25"])
-        XCTAssertEqual(cut.status, 1, cut.err)
-        XCTAssertTrue(cut.err.contains("resume with: soporte accounts list --per-page 10 --output tsv --fields id --from-page 3 --limit 5"), cut.err)
+        // failed flush at the end must not take them away. With --limit reached inside
+        // page 3 and the output full before its last item, that page's flush fails, and
+        // the walk says so and how to resume (it used to end with a bare "cannot write to
+        // standard output").
+        for (fits, limit, resume) in [(25, 35, "--from-page 3 --limit 15"), (22, 25, "--from-page 3 --limit 5")] {
+            let t = Harness()
+            stubPages(t, last: 5, perPage: 10, total: 50)
+            t.stdoutRoom = "id\n".utf8.count + (1...fits).map { "\($0)\n".utf8.count }.reduce(0, +)
+            let text = t.run(["accounts", "list", "--per-page", "10", "-o", "tsv", "--fields", "id", "--limit", "\(limit)"])
+            XCTAssertEqual(text.status, 1, text.err)
+            XCTAssertTrue(text.err.contains("walk stopped while writing page 3"), text.err)
+            XCTAssertTrue(text.err.contains("resume with: soporte accounts list --per-page 10 --output tsv --fields id " + resume), text.err)
+        }
     }
 
     /// The notes a signal prints are assembled from parts escaped once: they must read
