@@ -110,20 +110,41 @@ def sync(scratch):
 
 
 def run(cmd, cwd, timeout):
-    """(exit status or None on timeout, output). The command's process group is ended on
-    timeout, so a hung test binary does not outlive it."""
+    """(exit status or None on timeout, output). Every process of the command's session
+    is ended when it returns or times out, so a hung test binary does not outlive it:
+    `swift test` runs the tests in a process group of their own, and a mutant that
+    leaves threads blocked for ever (a lost wake-up) kept that binary alive after
+    `swift test` had returned."""
     p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         out, _ = p.communicate(timeout=timeout)
+        end_session(p.pid)
         return p.returncode, out.decode(errors="replace")
     except subprocess.TimeoutExpired:
-        os.killpg(p.pid, signal.SIGKILL)
+        end_session(p.pid)
         out, _ = p.communicate()
         return None, out.decode(errors="replace")
     except BaseException:
-        os.killpg(p.pid, signal.SIGKILL)
+        end_session(p.pid)
         p.wait()
         raise
+
+
+def end_session(sid):
+    """SIGKILL to every process whose session is `sid` (read from /proc)."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == sid:  # after the name: state, ppid, pgrp, session
+            try:
+                os.kill(int(entry), signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
 def failed_tests(output):
