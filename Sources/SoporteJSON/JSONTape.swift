@@ -379,7 +379,7 @@ public struct JSONTape: Sendable {
             // or a throw that reads it).
             var j = i + 1
             let start = j
-            let n = buf.count
+            let end = buf.count  // (`n` is the count of tokens)
             var escaped = false
             var unsafe = false
             // The opening quote was read, so the buffer has a base.
@@ -387,7 +387,7 @@ public struct JSONTape: Sendable {
             while true {
                 // Eight bytes at a time up to the first that is below 0x20, '"', '\\', DEL or
                 // not ASCII: the lowest flagged byte of a word is exact (see `special`).
-                while j + 8 <= n {
+                while j + 8 <= end {
                     let flags = Scanner.special(UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self))
                     if flags != 0 {
                         j += flags.trailingZeroBitCount >> 3
@@ -395,7 +395,7 @@ public struct JSONTape: Sendable {
                     }
                     j += 8
                 }
-                guard j < n else { break }
+                guard j < end else { break }
                 let b = base[j]
                 if b == UInt8(ascii: "\"") {
                     try token(.string, escaped: escaped, unsafe: unsafe, start, j)

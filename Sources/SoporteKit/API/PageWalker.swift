@@ -315,7 +315,7 @@ struct ResumeNotes {
 
 /// A page of a walk as it is held until written: a tape over its bytes (items copied
 /// out as they are), or, when a secret shows in its raw bytes, decoded values with every
-/// secret replaced. Read on the worker thread that fetched it.
+/// secret replaced. Read by the writer, in its turn (the workers only fetch).
 struct Page: Sendable {
     let tape: JSONTape?
     /// Tape indices of the items (fast path).
