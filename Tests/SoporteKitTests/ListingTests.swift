@@ -51,27 +51,63 @@ final class ListingTests: XCTestCase {
 
     func meta(_ s: String) -> JSONValue? { try? JSONParser.parse(s) }
 
-    func testWalkPlanLimitCannotOverflow() {
+    func testWalkPlanLimitCannotOverflow() throws {
         var p = WalkPlan(startPage: 1, limit: 250, perPage: 100)
-        p.first(meta: meta(#"{"last_page":10,"per_page":100,"total":937}"#), itemCount: 100)
+        try p.first(meta: meta(#"{"last_page":10,"per_page":100,"total":937}"#), itemCount: 100)
         XCTAssertEqual(p.lastPageNeeded, 3)
         var q = WalkPlan(startPage: 4, limit: 100, perPage: 100)
-        q.first(meta: meta(#"{"last_page":10,"per_page":100}"#), itemCount: 100)
+        try q.first(meta: meta(#"{"last_page":10,"per_page":100}"#), itemCount: 100)
         XCTAssertEqual(q.lastPageNeeded, 4)
         var huge = WalkPlan(startPage: Int.max - 1, limit: Int.max, perPage: 1)
-        huge.first(meta: meta(#"{"last_page":9223372036854775807,"per_page":1}"#), itemCount: 1)
-        XCTAssertEqual(huge.lastPageNeeded, Int.max - 1, "a last_page past any sane range is ignored")
+        XCTAssertThrowsError(try huge.first(meta: meta(#"{"last_page":9223372036854775807,"per_page":1}"#), itemCount: 1),
+                             "a last_page past any sane range is not believed")
+        XCTAssertEqual(huge.lastPageNeeded, Int.max - 1)
         var neg = WalkPlan(startPage: 1, limit: nil, perPage: 100)
-        neg.first(meta: meta(#"{"last_page":-5,"per_page":0,"total":-1}"#), itemCount: 3)
-        XCTAssertEqual(neg.lastPageNeeded, 1)
-        XCTAssertEqual(neg.perPage, 3)
-        XCTAssertNil(neg.total)
+        XCTAssertThrowsError(try neg.first(meta: meta(#"{"last_page":-5,"per_page":0,"total":-1}"#), itemCount: 3))
     }
 
-    func testWalkPlanChecks() {
+    func testWalkPlanReadsEveryIntegerSpellingOfPageCounts() throws {
+        for spelling in ["5", "5.0", "5e0", "5E+0", "50e-1", "0.5e1", "\"5\"", "5.000"] {
+            var p = WalkPlan(startPage: 1, limit: nil, perPage: 2)
+            try p.first(meta: meta(#"{"last_page":"# + spelling + #","per_page":2,"total":10}"#), itemCount: 2)
+            XCTAssertEqual(p.lastPage, 5, spelling)
+        }
+        for bad in ["2.5", "-5", "\"5.0\"", "\"05x\"", "true", "[5]", "1e400", "5e-1", "\"-1\""] {
+            var p = WalkPlan(startPage: 1, limit: nil, perPage: 2)
+            XCTAssertThrowsError(try p.first(meta: meta(#"{"last_page":"# + bad + #","per_page":2,"total":10}"#), itemCount: 2), bad) { e in
+                XCTAssertEqual((e as? SoporteError)?.status, .server, bad)
+            }
+            // The total shows the page holds every item: then the bad count does not matter.
+            var all = WalkPlan(startPage: 1, limit: nil, perPage: 2)
+            XCTAssertNoThrow(try all.first(meta: meta(#"{"last_page":"# + bad + #","per_page":2,"total":2}"#), itemCount: 2), bad)
+            XCTAssertEqual(all.lastPage, 1)
+        }
+        XCTAssertEqual(PageCount.whole("1000000000000"), 1_000_000_000_000)
+        XCTAssertNil(PageCount.whole("1000000000001"))
+        XCTAssertNil(PageCount.whole("99999999999999999999999999"))
+        XCTAssertEqual(PageCount.whole("-0"), 0)
+        XCTAssertEqual(PageCount.whole("0e99999"), 0)
+        XCTAssertNil(PageCount.whole("1e99999"))
+    }
+
+    func testWalkPlanShortfallAgainstTheTotal() throws {
         var p = WalkPlan(startPage: 1, limit: nil, perPage: 2)
-        p.first(meta: meta(#"{"last_page":4,"per_page":2,"total":8}"#), itemCount: 2)
+        try p.first(meta: meta(#"{"last_page":1,"per_page":2,"total":10}"#), itemCount: 2)
+        XCTAssertEqual(p.shortfall(itemsSeen: 2, limitReached: false), 10, "last_page 1 does not excuse 8 missing items")
+        XCTAssertNil(p.shortfall(itemsSeen: 2, limitReached: true))
+        XCTAssertNil(p.shortfall(itemsSeen: 10, limitReached: false))
+        var r = WalkPlan(startPage: 3, limit: nil, perPage: 2)
+        try r.first(meta: meta(#"{"last_page":5,"per_page":2,"total":10}"#), itemCount: 2)
+        XCTAssertNil(r.shortfall(itemsSeen: 6, limitReached: false), "from page 3: 6 items remain")
+        XCTAssertEqual(r.shortfall(itemsSeen: 5, limitReached: false), 6)
+    }
+
+    func testWalkPlanChecks() throws {
+        var p = WalkPlan(startPage: 1, limit: nil, perPage: 2)
+        try p.first(meta: meta(#"{"last_page":4,"per_page":2,"total":8}"#), itemCount: 2)
         XCTAssertEqual(p.check(page: 2, meta: meta(#"{"current_page":2,"total":8}"#), itemCount: 2), .ok)
+        XCTAssertEqual(p.check(page: 2, meta: meta(#"{"current_page":2.0,"total":"8"}"#), itemCount: 2), .ok)
+        XCTAssertEqual(p.check(page: 2, meta: meta(#"{"current_page":1.5,"total":8}"#), itemCount: 2), .invalid(key: "current_page", text: "1.5"))
         XCTAssertEqual(p.check(page: 3, meta: meta(#"{"current_page":3,"total":8}"#), itemCount: 1), .short(got: 1, expected: 2))
         XCTAssertEqual(p.check(page: 4, meta: meta(#"{"current_page":4,"total":8}"#), itemCount: 1), .ok, "the last page may be short")
         XCTAssertEqual(p.check(page: 3, meta: meta(#"{"current_page":2,"total":8}"#), itemCount: 2), .outOfOrder(got: 2))

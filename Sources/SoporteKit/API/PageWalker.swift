@@ -69,13 +69,14 @@ public final class PageWalker {
             walk.budget.abandon()
             SignalNote.clear()
         }
-        guard try walk.firstPage(start), options.page == nil, walk.plan.lastPageNeeded > start else {
-            try writer.finish(complete: true)
-            noteLimit(walk.plan, written: walk.written)
-            return walk.written
+        if try walk.firstPage(start), options.page == nil, walk.plan.lastPageNeeded > start {
+            try walk.rest(from: start + 1, to: walk.plan.lastPageNeeded)
+            io.clearProgress()
         }
-        try walk.rest(from: start + 1, to: walk.plan.lastPageNeeded)
-        io.clearProgress()
+        if options.page == nil, let expected = walk.plan.shortfall(itemsSeen: walk.itemsSeen, limitReached: options.limit.map { walk.written >= $0 } ?? false) {
+            let last = walk.plan.lastPageNeeded
+            throw walk.failed(SoporteError(.server, "meta.total said \(expected) items from page \(start) on, and pages \(start)-\(last) held \(walk.itemsSeen) (meta.last_page is \(walk.plan.lastPage)); items would be missing"), last + 1)
+        }
         try writer.finish(complete: true)
         noteLimit(walk.plan, written: walk.written)
         return walk.written
@@ -92,6 +93,8 @@ public final class PageWalker {
         // Ids of the last two pages: when the collection shifts during a walk, repeats
         // come from the neighbouring page, so this window catches them in constant memory.
         var seen = RecentIDs()
+        /// Items the pages held, repeats included (checked against `meta.total` at the end).
+        var itemsSeen = 0
 
         /// Page 1 alone (it tells how many there are); false when nothing more is wanted.
         mutating func firstPage(_ start: Int) throws -> Bool {
@@ -99,7 +102,10 @@ public final class PageWalker {
             defer { allowance.releaseAll() }
             // Nothing was written yet: a failure here is just the request's error.
             var first = try walker.fetch(start, allowance: allowance)
-            plan.first(meta: first.meta, itemCount: first.count)
+            // `--page N` is that page whatever its meta says; a walk must trust the counts.
+            do { try plan.first(meta: first.meta, itemCount: first.count) } catch let e as SoporteError where walker.options.page == nil {
+                throw SoporteError(e.status, "\(walker.label): \(e.message)", requestID: first.requestID)
+            } catch {}
             if walker.options.page == nil && plan.firstPageIsShort(itemCount: first.count) {
                 first = try walker.refetchShort(start, got: first.count, plan: plan, failed: { failed($0, $1) })
             }
@@ -168,6 +174,11 @@ public final class PageWalker {
                 throw failed(SoporteError(.server, "asked for page \(page) and got page \(got) (the walk repeats or goes backwards)"), page)
             case .short(let got, _):
                 items = try walker.refetchShort(page, got: got, plan: plan, failed: { failed($0, $1) })
+            case .invalid(let key, let text):
+                // Believable only when the total shows this page ends the collection.
+                guard let t = plan.total, itemsSeen + items.count >= t else {
+                    throw failed(SoporteError(.server, WalkPlan.invalid((key, text), page: page).message, requestID: items.requestID), page)
+                }
             }
             return items
         }
@@ -177,6 +188,7 @@ public final class PageWalker {
             var more = true
             for k in 0..<page.count {
                 if let l = walker.options.limit, written >= l { more = false; break }
+                itemsSeen += 1
                 if let id = page.id(k), !seen.insert(id) { continue }
                 try page.write(k, to: writer, escaped: escaped)
                 written += 1
@@ -226,7 +238,7 @@ public final class PageWalker {
         defer { allowance.releaseAll() }
         let again: Page
         do { again = try fetch(page, allowance: allowance) } catch let e as SoporteError { throw failed(e, page) }
-        if let t = again.meta?["total"]?.intValue, let old = plan.total, t != old {
+        if case .count(let t) = PageCount.read(again.meta?["total"]), let old = plan.total, t != old {
             return again  // the collection changed: not a short page after all
         }
         if page < plan.lastPage && again.count < plan.perPage {

@@ -49,12 +49,9 @@ enum AccountsCreate: Command {
         var body = JSONObject()
         for (k, v) in o.fields { body[k] = .string(v) }
         if let s = o.server {
-            if IDs.isNumeric(s) {
-                body["server_id"] = .number(try IDs.word(s))
-            } else if inv.settings.dryRun {
-                body["server_id"] = .string(s)
-            } else {
-                body["server_id"] = .number(try IDs(inv: inv, resource: .servers).resolve(try IDs.word(s), with: inv.client()))
+            switch try IDs(inv: inv, resource: .servers).resolveOne(s, client: inv.client()) {
+            case .id(let id): body["server_id"] = id.json
+            case .standIn(let name): body["server_id"] = .string("{id-of-\(name)}")
             }
         }
         // The password, or under --dry-run without one a stand-in that the curl line
@@ -117,8 +114,8 @@ enum AccountsUpdate: Command {
     }
 
     static func run(_ o: Options, _ inv: Invocation) throws {
-        guard let id = try IDs(inv: inv, resource: .accounts).resolveOne(o.id) else { return }
-        let call = APICall("PATCH", "\(Resource.accounts.path)/\(Percent.encode(id))", body: Array(JSONWriter.compact(.object(o.body)).utf8))
+        let id = try IDs(inv: inv, resource: .accounts).resolveOne(o.id, client: inv.client())
+        let call = APICall("PATCH", "\(Resource.accounts.path)/\(id.segment)", body: Array(JSONWriter.compact(.object(o.body)).utf8))
         guard let a = try inv.sendOrPrint(call) else { return }
         try inv.printObject(a.json["data"] ?? a.json, resource: .accounts)
     }

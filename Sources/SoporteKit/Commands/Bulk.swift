@@ -20,8 +20,8 @@ enum Bulk {
         }
         var method: String { self == .delete ? "DELETE" : "POST" }
         var destructive: Bool { self != .unsuspend }
-        func path(_ id: String) -> String {
-            let base = "\(resource.path)/\(Percent.encode(id))"
+        func path(_ id: PathID) -> String {
+            let base = "\(resource.path)/\(id.segment)"
             return self == .delete ? base : base + "/" + rawValue
         }
         /// The status an item has once the action is done (to check an unknown outcome).
@@ -61,8 +61,8 @@ enum Bulk {
     /// One ID's result.
     struct Outcome: Sendable {
         enum Kind: String, Sendable { case done, skipped, failed, unknown }
-        var given: String
-        var id: String?
+        var given: GivenID
+        var id: ResourceID?
         var kind: Kind
         var note: String?
         var error: SoporteError?
@@ -76,7 +76,7 @@ enum Bulk {
         let body: [UInt8]? = try inv.options.value(reason).map { Array(JSONWriter.compact(.object(JSONObject([("reason", .string($0))]))).utf8) }
         let client = try inv.client()
         if a.destructive && !inv.settings.yes && !inv.settings.dryRun {
-            let what = words.count == 1 ? "\(a.resource.singular) \(words[0])" : "\(words.count) \(a.resource.plural)"
+            let what = words.count == 1 ? "\(a.resource.singular) \(words[0].text)" : "\(words.count) \(a.resource.plural)"
             guard inv.io.stderrIsTTY else {
                 throw SoporteError.usage("refusing to \(a.rawValue) \(what) without confirmation: no terminal to ask on; pass --yes")
             }
@@ -87,7 +87,7 @@ enum Bulk {
         let ids = IDs(inv: inv, resource: a.resource)
         if inv.settings.dryRun {
             for w in words {
-                guard let id = try ids.resolveOne(w) else { continue }
+                let id = try ids.resolveOne(w.text, client: client)
                 try inv.io.out(client.curlLine(for: APICall(a.method, a.path(id), body: body)) + "\n")
             }
             return
@@ -117,12 +117,12 @@ enum Bulk {
     }
 
     /// Does one ID's work (on a worker thread).
-    static func act(_ a: Action, given: String, body: [UInt8]?, ids: IDs, client: APIClient, journal: Journal?) -> Outcome {
+    static func act(_ a: Action, given: GivenID, body: [UInt8]?, ids: IDs, client: APIClient, journal: Journal?) -> Outcome {
         var o = Outcome(given: given, id: nil, kind: .failed)
         do {
-            let id = IDs.isNumeric(given) ? given : try ids.resolve(given, with: client)
+            let id = try ids.id(of: given, with: client)
             o.id = id
-            switch journal?.state(of: given) {
+            switch journal?.state(of: given.text) {
             case .done?:
                 o.kind = .skipped
                 o.note = "done, journal"
@@ -137,7 +137,7 @@ enum Bulk {
             default: break
             }
             journal?.sending(given)
-            let answer = try client.send(APICall(a.method, a.path(id), body: body))
+            let answer = try client.send(APICall(a.method, a.path(.id(id)), body: body))
             o.kind = .done
             o.httpStatus = answer.status
             o.requestID = answer.requestID
@@ -163,9 +163,9 @@ enum Bulk {
     }
 
     /// Whether the item is already in the state the action leads to.
-    static func isDone(_ a: Action, id: String, client: APIClient) throws -> Bool {
+    static func isDone(_ a: Action, id: ResourceID, client: APIClient) throws -> Bool {
         do {
-            let answer = try client.send(APICall("GET", "\(a.resource.path)/\(Percent.encode(id))"))
+            let answer = try client.send(APICall("GET", "\(a.resource.path)/\(id)"))
             guard let want = a.doneStatus else { return false }
             return answer.json["data"]?["status"]?.stringValue == want
         } catch let e as SoporteError where e.status == .notFound {
@@ -174,8 +174,8 @@ enum Bulk {
     }
 
     /// IDs from the arguments; `-` reads stdin, one per line, first whitespace field.
-    static func collectIDs(_ inv: Invocation) throws -> [String] {
-        var ids: [String] = []
+    static func collectIDs(_ inv: Invocation) throws -> [GivenID] {
+        var ids: [GivenID] = []
         for a in inv.args {
             if a == "-" {
                 let bytes = try inv.ctx.readStdin()
@@ -214,7 +214,7 @@ struct ResultPrinter {
             let v = ResultPrinter.json(o, action: action)
             if let a = array { try a.write(v) } else { try io.out(JSONWriter.compact(v) + "\n") }
         case .table, .csv, .tsv, .nagios, .prometheus:
-            let shown = Sanitizer.forTerminal(o.given)
+            let shown = Sanitizer.forTerminal(o.given.text)
             switch o.kind {
             case .done: try io.out("\(action.pastTense) \(shown)" + (o.note.map { " (\($0))" } ?? "") + "\n")
             case .skipped: try io.out("skipped \(shown) (\(o.note ?? "journal"))\n")
@@ -229,9 +229,8 @@ struct ResultPrinter {
     /// `{"id", "action", "outcome", "note", "http_status", "request_id", "error"}`; an id of
     /// digits is a JSON number.
     static func json(_ o: Bulk.Outcome, action: Bulk.Action) -> JSONValue {
-        func idValue(_ s: String) -> JSONValue { IDs.isNumeric(s) ? .number(s) : .string(s) }
-        var obj = JSONObject([("id", idValue(o.given))])
-        if let id = o.id, id != o.given { obj["resolved_id"] = idValue(id) }
+        var obj = JSONObject([("id", o.given.json)])
+        if let id = o.id, o.given != .id(id) { obj["resolved_id"] = id.json }
         obj["action"] = .string(action.rawValue)
         obj["outcome"] = .string(o.kind == .done ? action.pastTense : o.kind.rawValue)
         obj["note"] = o.note.map { .string($0) } ?? .null

@@ -59,7 +59,7 @@ final class Journal: Sendable {
     func state(of id: String) -> State? { states[id] }
 
     /// Notes that the request for `id` is about to leave (synced before it does).
-    func sending(_ id: String) {
+    func sending(_ id: GivenID) {
         write(id: id, outcome: "sending", httpStatus: nil, requestID: nil)
     }
 
@@ -75,9 +75,9 @@ final class Journal: Sendable {
         write(id: o.given, outcome: outcome, httpStatus: o.httpStatus, requestID: o.requestID)
     }
 
-    private func write(id: String, outcome: String, httpStatus: Int?, requestID: String?) {
+    private func write(id: GivenID, outcome: String, httpStatus: Int?, requestID: String?) {
         let line = JSONValue.object(JSONObject([
-            ("id", IDs.isNumeric(id) ? .number(id) : .string(id)),
+            ("id", id.json),
             ("action", .string(action)),
             ("outcome", .string(outcome)),
             ("http_status", httpStatus.map { .int($0) } ?? .null),

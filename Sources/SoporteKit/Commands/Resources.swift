@@ -97,12 +97,12 @@ enum ResourceGet {
 
     static func run(_ r: Resource, _ inv: Invocation) throws {
         let include = try inv.options.value(ListKeys.include)
-        guard let id = try IDs(inv: inv, resource: r).resolveOne(inv.args[0]) else { return }
+        let id = try IDs(inv: inv, resource: r).resolveOne(inv.args[0], client: inv.client())
         var q = Query()
         if let i = include { q.add("include", i) }
-        guard let a = try inv.sendOrPrint(APICall("GET", "\(r.path)/\(Percent.encode(id))", query: q)) else { return }
+        guard let a = try inv.sendOrPrint(APICall("GET", "\(r.path)/\(id.segment)", query: q)) else { return }
         guard let data = a.json["data"], data.objectValue != nil else {
-            throw SoporteError(.server, "the answer for \(r.singular) \(id) has no 'data' object (not the API's shape)", requestID: a.requestID)
+            throw SoporteError(.server, "the answer for \(r.singular) \(id.segment) has no 'data' object (not the API's shape)", requestID: a.requestID)
         }
         var asked = (inv.settings.fields ?? []).map { (option: "--fields", name: $0) }
         asked += (include ?? "").split(separator: ",").map { (option: "--include", name: String($0)) }
