@@ -153,10 +153,16 @@ final class ListingTests: XCTestCase {
     func testRedirectPolicy() {
         var r = RedirectPolicy(origin: "https://api.test:443")
         XCTAssertEqual(r.decide(status: 200, location: "/x", currentURL: "https://api.test/v1/a", method: "GET"), .none)
-        XCTAssertEqual(r.decide(status: 302, location: "/v1/b", currentURL: "https://api.test/v1/a", method: "POST"),
-                       .follow(url: "https://api.test/v1/b", method: "POST", dropBody: false))
-        XCTAssertEqual(r.decide(status: 303, location: "https://api.test/v1/c", currentURL: "https://api.test/v1/a", method: "POST"),
+        XCTAssertEqual(r.decide(status: 302, location: "/v1/b", currentURL: "https://api.test/v1/a", method: "PUT"),
+                       .follow(url: "https://api.test/v1/b", method: "PUT", dropBody: false))
+        XCTAssertEqual(r.decide(status: 303, location: "https://api.test/v1/c", currentURL: "https://api.test/v1/a", method: "PUT"),
                        .follow(url: "https://api.test/v1/c", method: "GET", dropBody: true))
+        for method in ["POST", "PATCH", "DELETE"] {
+            for status in [301, 302, 303, 307, 308] {
+                XCTAssertEqual(r.decide(status: status, location: "/v1/b", currentURL: "https://api.test/v1/a", method: method),
+                               .refuseChange(location: "/v1/b"), "\(method) \(status): a change is never redirected")
+            }
+        }
         for other in ["https://evil.test/v1/a", "http://api.test/v1/a", "https://api.test:8443/v1/a", "//evil.test/x", "relative"] {
             XCTAssertEqual(r.decide(status: 301, location: other, currentURL: "https://api.test/v1/a", method: "GET"), .refuseOtherOrigin(location: other), other)
         }

@@ -156,6 +156,9 @@ public final class APIClient: Sendable {
         case .refuseOtherOrigin(let loc):
             return .fail(SoporteError(.server, "the API redirected \(x.call.method) \(x.call.path) to another origin (\(Sanitizer.forTerminal(loc))); not followed, the token stays with \(base.origin)",
                                       requestID: rid, httpStatus: resp.status))
+        case .refuseChange(let loc):
+            return .fail(SoporteError(.server, "the API redirected \(x.call.method) \(x.call.path) (HTTP \(resp.status)) to \(Sanitizer.forTerminal(loc)); a change is not sent again elsewhere, so it was not done",
+                                      requestID: rid, httpStatus: resp.status))
         case .tooMany:
             return .fail(SoporteError(.server, "too many redirects for \(x.call.method) \(x.call.path)", requestID: rid, httpStatus: resp.status))
         }

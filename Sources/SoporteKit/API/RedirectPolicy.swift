@@ -1,5 +1,6 @@
 /// Redirect decisions (SPEC §8): followed only within the API's origin, so that the
-/// token never leaves it; at most `maxHops`; a 303 turns the request into a GET.
+/// token never leaves it; at most `maxHops`; a 303 turns the request into a GET; a
+/// change (POST, PATCH, DELETE) is never redirected.
 /// A pure value: `decide` takes what the answer said and returns what to do.
 public struct RedirectPolicy: Sendable, Equatable {
     public let origin: String
@@ -16,11 +17,18 @@ public struct RedirectPolicy: Sendable, Equatable {
         case none
         case follow(url: String, method: String, dropBody: Bool)
         case refuseOtherOrigin(location: String)
+        /// A change (POST, PATCH, DELETE) answered with a redirect: it is not sent again
+        /// elsewhere, and it was not done where it was sent.
+        case refuseChange(location: String)
         case tooMany
     }
 
+    /// Methods whose redirect is not followed (docs/BOUNDARIES.md, "Redirects").
+    static let notFollowed: Set<String> = ["POST", "PATCH", "DELETE"]
+
     public mutating func decide(status: Int, location: String?, currentURL: String, method: String) -> Decision {
         guard [301, 302, 303, 307, 308].contains(status), let loc = location, !loc.isEmpty else { return .none }
+        if RedirectPolicy.notFollowed.contains(method) { return .refuseChange(location: loc) }
         guard let target = RedirectPolicy.resolve(loc, against: currentURL), let tp = URLParts(target), tp.origin == origin else {
             return .refuseOtherOrigin(location: loc)
         }

@@ -74,7 +74,7 @@ extension Opt {
 /// refused outside their range with a message that names it.
 public enum IntegerArgument {
     public static func parse(_ s: String, name: String, range: ClosedRange<Int>) throws -> Int {
-        guard s.utf8.count <= 20, let v = Int(s), range.contains(v) else {
+        guard s.utf8.count <= 20, PlainDecimal.isWhole(s), let v = Int(s), range.contains(v) else {
             throw SoporteError.usage("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(Sanitizer.forTerminal(String(s.prefix(40))))'")
         }
         return v

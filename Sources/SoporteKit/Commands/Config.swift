@@ -42,14 +42,14 @@ enum ConfigCommands {
     }
 
     static func list(_ inv: Invocation) throws {
-        let entries = inv.configFile?.sections[inv.settings.profile] ?? []
+        let entries = inv.configFile?.sections[inv.settings.profile.name] ?? []
         for e in entries { try inv.io.out("\(e.key) = \(shown(e.key, e.value))\n") }
         if entries.isEmpty { inv.io.note("EMPTY", "nothing is set in profile '\(inv.settings.profile)' of \(inv.settings.configPath)") }
     }
 
     static func get(_ inv: Invocation) throws {
         let key = try checkKey(inv.args[0])
-        if let v = inv.configFile?.value(key.name, in: inv.settings.profile) {
+        if let v = inv.configFile?.value(key.name, in: inv.settings.profile.name) {
             try inv.io.out(shown(key.name, v) + "\n")
         } else if let d = key.defaultText {
             try inv.io.out(d + "\n")
@@ -76,7 +76,7 @@ enum ConfigCommands {
 
     static func unset(_ inv: Invocation) throws {
         let key = try checkKey(inv.args[0])
-        guard inv.configFile?.value(key.name, in: inv.settings.profile) != nil else {
+        guard inv.configFile?.value(key.name, in: inv.settings.profile.name) != nil else {
             inv.io.note("NOT_SET", "\(key.name) was not set in profile '\(inv.settings.profile)'")
             return
         }
@@ -87,9 +87,9 @@ enum ConfigCommands {
     static func profiles(_ inv: Invocation) throws {
         var names = inv.configFile?.sectionOrder ?? []
         if !names.contains("default") { names.insert("default", at: 0) }
-        if !names.contains(inv.settings.profile) { names.append(inv.settings.profile) }
+        if !names.contains(inv.settings.profile.name) { names.append(inv.settings.profile.name) }
         for n in names {
-            let mark = n == inv.settings.profile ? "* " : "  "
+            let mark = n == inv.settings.profile.name ? "* " : "  "
             let missing = n != "default" && inv.configFile?.sections[n] == nil ? " (no section yet)" : ""
             try inv.io.out(mark + Sanitizer.forTerminal(n) + missing + "\n")
         }

@@ -1,7 +1,10 @@
 /// The options every command takes (SPEC §4), as typed keys.
 public enum Global {
-    static let profile = Opt.text("profile", value: "NAME", help: "Config profile to use (env SOPORTE_PROFILE).",
-                                  default: "default", completion: .profiles)
+    static let profile = Opt<ProfileName>(OptionSpec("profile", value: "NAME", help: "Config profile to use (env SOPORTE_PROFILE).",
+                                                     default: "default", completion: .profiles)) { v, _ in
+        guard let p = ProfileName(v) else { throw SoporteError.usage(ProfileName.problem(v, source: "--profile")) }
+        return p
+    }
     static let apiURL = Opt.text("api-url", value: "URL", help: "API base URL (env SOPORTE_API_URL).", default: Settings.productionURL)
     static let sandbox = Flag("sandbox", help: "Use \(Settings.sandboxURL).")
     static let tokenFile = Opt.text("token-file", value: "PATH", help: "Read the API token from this file (mode 0600).", completion: .file)

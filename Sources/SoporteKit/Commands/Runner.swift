@@ -108,6 +108,8 @@ public enum Runner {
         if let bad = ctx.invalidEnvironment.first(where: { $0.hasPrefix("SOPORTE_") || $0 == "XDG_CONFIG_HOME" || $0 == "HOME" }) {
             throw SoporteError.config("the environment variable \(bad) is not valid UTF-8")
         }
+        // The profile is a name before any file is read or written (it may become a section).
+        if flags.profile == nil { _ = try ProfileName.chosen(env: ctx.env) }
         let path = Settings.configPath(flag: flags.config, env: ctx.env)
         if handler.needs == .nothing {
             var s = Settings()

@@ -71,7 +71,8 @@ public struct NumberRange: Sendable {
 
     /// The value, or nil when it is not a number in range.
     public func parse(_ s: String) -> Double? {
-        guard s.utf8.count <= 32, let v = Double(s), v.isFinite, v >= lower, v <= upper else { return nil }
+        guard s.utf8.count <= 32, integer ? PlainDecimal.isWhole(s) : PlainDecimal.isDecimal(s),
+              let v = Double(s), v.isFinite, v >= lower, v <= upper else { return nil }
         if integer && v.rounded() != v { return nil }
         return v
     }

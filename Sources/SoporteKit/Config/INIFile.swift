@@ -64,7 +64,8 @@ public struct INIFile: Equatable, Sendable {
     /// Text with `key` in `section` set to `value`: the existing line is replaced in place,
     /// or the key is added at the end of its section (created at the end if missing).
     /// Every other line, comment and blank is kept byte for byte.
-    public static func setting(_ key: String, to value: String, in section: String, text: String) -> String {
+    public static func setting(_ key: String, to value: String, in profile: ProfileName, text: String) -> String {
+        let section = profile.name
         let eol = text.contains("\r\n") ? "\r\n" : "\n"
         var lines = text.isEmpty ? [] : text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         if lines.last == "" { lines.removeLast() }
@@ -102,7 +103,8 @@ public struct INIFile: Equatable, Sendable {
     }
 
     /// Text without any `key` line in `section`; every other line is kept byte for byte.
-    public static func removing(_ key: String, in section: String, text: String) -> String {
+    public static func removing(_ key: String, in profile: ProfileName, text: String) -> String {
+        let section = profile.name
         let eol = text.contains("\r\n") ? "\r\n" : "\n"
         var lines = text.isEmpty ? [] : text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         if lines.last == "" { lines.removeLast() }

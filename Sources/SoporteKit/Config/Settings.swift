@@ -18,7 +18,7 @@ public enum TokenSource: Equatable, Sendable {
 /// The global options as typed on the command line, already checked by the parser.
 /// A plain value, so that settings are resolved without knowing about the CLI.
 public struct GlobalFlags: Sendable, Equatable {
-    public var profile: String?
+    public var profile: ProfileName?
     public var apiURL: String?
     public var sandbox = false
     public var tokenFile: String?
@@ -43,7 +43,7 @@ public struct GlobalFlags: Sendable, Equatable {
 /// Everything a command needs to know from flags, environment and config file,
 /// resolved with precedence flag > environment > profile > default.
 public struct Settings: Equatable, Sendable {
-    public var profile = "default"
+    public var profile = ProfileName.standard
     /// False when the profile was named but has no section (config commands create it).
     public var profileExists = true
     public var configPath = ""
@@ -95,10 +95,10 @@ public struct Settings: Equatable, Sendable {
                                strictness: Strictness = .strict) throws -> Settings {
         var s = Settings()
         s.configPath = configPath
-        let profileGiven = flags.profile ?? env["SOPORTE_PROFILE"].flatMap { $0.isEmpty ? nil : $0 }
-        s.profile = profileGiven ?? "default"
+        let profileGiven = try flags.profile ?? ProfileName.chosen(env: env)
+        s.profile = profileGiven ?? .standard
         let f = file ?? INIFile()
-        if let given = profileGiven, given != "default", f.sections[given] == nil {
+        if let given = profileGiven, given != .standard, f.sections[given.name] == nil {
             guard strictness == .lenient else {
                 throw SoporteError.config("profile '\(given)' not found in \(configPath) (create it with: soporte --profile \(given) config set KEY VALUE)")
             }
@@ -113,7 +113,7 @@ public struct Settings: Equatable, Sendable {
 
         /// The profile's value of `key`, checked as `config set` checks it.
         func conf(_ key: String) throws -> String? {
-            guard let e = f.entry(key, in: s.profile) else { return nil }
+            guard let e = f.entry(key, in: s.profile.name) else { return nil }
             if let why = ConfigKey.named(key)?.problem(e.value) {
                 guard strictness == .lenient else { throw SoporteError.config("\(configPath):\(e.line): \(key) \(why)") }
                 s.warnings.append("\(configPath):\(e.line): \(key) \(why) (ignored)")
