@@ -204,9 +204,9 @@ public final class AppendFile: Sendable {
 
     /// Opens (creating with `mode`) and locks `path`; fails with EWOULDBLOCK at once when
     /// another process holds it.
+    /// A symbolic link is refused (ELOOP), and so is anything but a regular file.
     public init(path: String, mode: mode_t) throws(SystemError) {
-        let f = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, mode)
-        guard f >= 0 else { throw SystemError("open", path) }
+        let f = try Files.openRegular(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, mode: mode)
         while flock(f, LOCK_EX | LOCK_NB) != 0 {
             if errno == EINTR { continue }
             let e = SystemError("lock", path)
@@ -242,17 +242,26 @@ extension Files {
     /// an exclusive lock, so lines never interleave; when the file has grown past `keep`
     /// by a tenth, it is rewritten atomically with its newest `keep` lines. A process that
     /// waited for the lock of a file replaced meanwhile opens the new one and tries again.
-    public static func appendKeepingLast(_ path: String, _ line: [UInt8], keep: Int, mode: mode_t) throws(SystemError) {
+    ///
+    /// The log is never written through a symbolic link or when it is not a regular file,
+    /// and never appended to (or trimmed) when its first line does not pass `isOurs`: it
+    /// is then some other file under our name.
+    public static func appendKeepingLast(_ path: String, _ line: [UInt8], keep: Int, mode: mode_t,
+                                         isOurs: ([UInt8]) -> Bool) throws(SystemError) {
         for _ in 0..<10 {
-            let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, mode)
-            guard fd >= 0 else { throw SystemError("open", path) }
+            let fd = try openRegular(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, mode: mode)
             defer { close(fd) }
             while flock(fd, LOCK_EX) != 0 {
                 if errno != EINTR { throw SystemError("lock", path) }
             }
             var mine = stat(), named = stat()
-            guard fstat(fd, &mine) == 0, stat(path, &named) == 0, mine.st_ino == named.st_ino, mine.st_dev == named.st_dev else {
+            guard fstat(fd, &mine) == 0, lstat(path, &named) == 0, mine.st_ino == named.st_ino, mine.st_dev == named.st_dev else {
                 continue  // replaced while we waited: open the new one
+            }
+            if mine.st_size > 0 {
+                let head = try readAll(fd: fd, name: path, limit: 1 << 30, from: 0, upTo: 4096)
+                let first = head.split(separator: 0x0A, maxSplits: 1, omittingEmptySubsequences: false).first.map(Array.init) ?? []
+                guard isOurs(first) else { throw SystemError("append to", path, code: EINVAL, reason: "it is not soporte's (its first line is not a record); left as it is") }
             }
             try writeAll(fd: fd, line, name: path)
             // Rough line count from the size first; read only when it may be over.
@@ -268,18 +277,38 @@ extension Files {
         throw SystemError("append to", path, code: EAGAIN, reason: "it keeps being replaced")
     }
 
-    /// Reads a descriptor from `offset` to its end without moving its position.
-    static func readAll(fd: Int32, name: String, limit: Int, from offset: off_t) throws(SystemError) -> [UInt8] {
+    /// Opens `path` without following a symbolic link at its end, and refuses anything
+    /// but a regular file (a FIFO is opened without blocking, then refused).
+    public static func openRegular(_ path: String, _ flags: Int32, mode: mode_t) throws(SystemError) -> Int32 {
+        let fd = open(path, flags | O_NOFOLLOW | O_NONBLOCK, mode)
+        guard fd >= 0 else {
+            if errno == ELOOP { throw SystemError("open", path, code: ELOOP, reason: "it is a symbolic link; give the file itself") }
+            throw SystemError("open", path)
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { let e = SystemError("open", path); close(fd); throw e }
+        guard st.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            throw SystemError("open", path, code: EINVAL, reason: "it is not a regular file")
+        }
+        // Back to blocking writes for a regular file (O_NONBLOCK only kept a FIFO from hanging).
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        return fd
+    }
+
+    /// Reads a descriptor from `offset` to its end (or `upTo` bytes) without moving its position.
+    static func readAll(fd: Int32, name: String, limit: Int, from offset: off_t, upTo: Int = Int.max) throws(SystemError) -> [UInt8] {
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         var at = offset
-        while true {
-            let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 65536, at) }
+        while out.count < upTo {
+            let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, min(65536, upTo - out.count), at) }
             if n < 0 { if errno == EINTR { continue }; throw SystemError("read", name) }
             if n == 0 { return out }
             out.append(contentsOf: chunk[0..<n])
             at += off_t(n)
             if out.count > limit { throw SystemError("read", name, code: EFBIG, reason: "too large") }
         }
+        return out
     }
 }

@@ -39,8 +39,10 @@ signal(SIGTERM) { _ in
     SignalNote.write(to: 2)
     _exit(143)
 }
-// A closed pipe shows up as EPIPE from write(2), which ends the run quietly.
+// A closed pipe shows up as EPIPE from write(2), which ends the run quietly; a file past
+// the size limit (ulimit -f) as EFBIG, an error with its message, not a kill.
 signal(SIGPIPE, SIG_IGN)
+signal(SIGXFSZ, SIG_IGN)
 
 // Arguments as bytes: they are not always UTF-8, and the runner says which is not.
 var rawArguments: [[UInt8]] = []

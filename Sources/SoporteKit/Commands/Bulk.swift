@@ -68,6 +68,8 @@ enum Bulk {
         var error: SoporteError?
         var httpStatus: Int?
         var requestID: String?
+        /// Not sent because the journal could not be written.
+        var notSent = false
     }
 
     static func run(_ a: Action, _ inv: Invocation) throws {
@@ -95,13 +97,15 @@ enum Bulk {
         let journal = try inv.options.value(journal).map { try Journal(path: $0, action: a.rawValue, fs: inv.ctx.fs, clock: inv.ctx.clock) }
         let workers = OrderedWorkers<Outcome>(count: words.count, width: inv.settings.concurrency, window: words.count) { i in
             let outcome = act(a, given: words[i], body: body, ids: ids, client: client, journal: journal)
-            journal?.record(outcome)
+            if !outcome.notSent { journal?.record(outcome) }
             return outcome
         }
         let printer = ResultPrinter(io: inv.io, format: inv.settings.output, action: a)
         var firstFailure: SoporteError?
         var failed = 0
+        var notSent = 0
         while let o = workers.next() {
+            if o.notSent { notSent += 1 }
             if o.kind == .failed || o.kind == .unknown {
                 failed += 1
                 if firstFailure == nil { firstFailure = o.error }
@@ -109,7 +113,7 @@ enum Bulk {
             try printer.print(o)
         }
         try printer.finish()
-        if let jerr = journal?.writeError { throw jerr }
+        if let j = journal, let stopped = j.stoppedRun(notSent: notSent) { throw stopped }
         if let f = firstFailure {
             throw SoporteError(f.status, "\(failed) of \(words.count) failed; first failure: \(f.message)", requestID: f.requestID,
                                apiCode: f.apiCode, httpStatus: f.httpStatus)
@@ -136,7 +140,11 @@ enum Bulk {
                 }
             default: break
             }
-            journal?.sending(given)
+            do { try journal?.sending(given) } catch let e as SoporteError {
+                o.error = e
+                o.notSent = true
+                return o
+            }
             let answer = try client.send(APICall(a.method, a.path(.id(id)), body: body))
             o.kind = .done
             o.httpStatus = answer.status

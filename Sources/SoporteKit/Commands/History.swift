@@ -42,10 +42,17 @@ struct History: RequestRecorder {
         let bytes = io.secrets.redact(Array((JSONWriter.compact(line) + "\n").utf8))
         do {
             try fs.makeDirectories(Files.folder(of: path), mode: 0o700)
-            try fs.appendKeepingLast(path, bytes, keep: History.keep, mode: 0o600)
+            try fs.appendKeepingLast(path, bytes, keep: History.keep, mode: 0o600, isOurs: History.isRecord)
         } catch {
             io.warn("HISTORY", "could not record the request in \(path): \(error.reason)")
         }
+    }
+
+    /// Whether a line is one of ours: a JSON object with the keys every record has. A
+    /// history file whose first line is not one is someone else's file, never trimmed.
+    static func isRecord(_ line: [UInt8]) -> Bool {
+        guard let o = (try? JSONParser.parse(line, maxValues: 100))?.objectValue else { return false }
+        return ["time", "method", "path", "status"].allSatisfy { o[$0] != nil }
     }
 }
 

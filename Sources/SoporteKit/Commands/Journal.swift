@@ -22,7 +22,8 @@ final class Journal: Sendable {
     let clock: any Clock
     /// The last outcome recorded per ID for this action.
     let states: [String: State]
-    private let firstWriteError = Mutex<SoporteError?>(nil)
+    /// The first failure to write, and the requests sent whose outcome went unrecorded.
+    private let failures = Mutex<(first: SoporteError?, unrecorded: [String])>((nil, []))
 
     init(path: String, action: String, fs: any FileSystem, clock: any Clock) throws {
         self.path = path
@@ -38,6 +39,9 @@ final class Journal: Sendable {
         }
         let bytes: [UInt8]
         do { bytes = try log.contents(limit: 256 << 20) } catch { throw SoporteError.system(error, .usage) }
+        guard Journal.isJournal(bytes) else {
+            throw SoporteError(.usage, "\(path) is not a soporte journal (its first line is not a journal record); it was left as it is: give another --journal")
+        }
         var states: [String: State] = [:]
         for line in bytes.split(separator: 0x0A) {
             // A line cut by a kill mid-write is not JSON: it was in flight; skip it.
@@ -56,11 +60,23 @@ final class Journal: Sendable {
         }
     }
 
+    /// Whether `bytes` (a whole file) can be a journal: empty, or its first line is a
+    /// journal record (or, alone and without a line end, the start of one a kill cut).
+    static func isJournal(_ bytes: [UInt8]) -> Bool {
+        guard !bytes.isEmpty else { return true }
+        guard let end = bytes.firstIndex(of: 0x0A) else { return bytes.starts(with: Array(#"{"id":"#.utf8)) }
+        guard let o = (try? JSONParser.parse(Array(bytes[..<end]), maxValues: 100))?.objectValue else { return false }
+        return ["id", "action", "outcome", "at"].allSatisfy { o[$0] != nil }
+    }
+
     func state(of id: String) -> State? { states[id] }
 
-    /// Notes that the request for `id` is about to leave (synced before it does).
-    func sending(_ id: GivenID) {
+    /// Notes that the request for `id` is about to leave (synced before it does). Once a
+    /// record could not be written, no request leaves: this throws instead.
+    func sending(_ id: GivenID) throws {
+        if let e = writeError { throw SoporteError(.unexpected, "not sent: \(e.message)") }
         write(id: id, outcome: "sending", httpStatus: nil, requestID: nil)
+        if let e = writeError { throw SoporteError(.unexpected, "not sent: \(e.message)") }
     }
 
     /// Appends one outcome (skips are not recorded: the line that made them is there).
@@ -72,10 +88,10 @@ final class Journal: Sendable {
         case .unknown: outcome = "unknown"
         case .failed, .skipped: outcome = "failed"
         }
-        write(id: o.given, outcome: outcome, httpStatus: o.httpStatus, requestID: o.requestID)
+        write(id: o.given, outcome: outcome, httpStatus: o.httpStatus, requestID: o.requestID, sent: o.kind != .failed || o.httpStatus != nil)
     }
 
-    private func write(id: GivenID, outcome: String, httpStatus: Int?, requestID: String?) {
+    private func write(id: GivenID, outcome: String, httpStatus: Int?, requestID: String?, sent: Bool = false) {
         let line = JSONValue.object(JSONObject([
             ("id", id.json),
             ("action", .string(action)),
@@ -87,10 +103,26 @@ final class Journal: Sendable {
         do {
             try log.append(Array((JSONWriter.compact(line) + "\n").utf8), sync: true)
         } catch {
-            firstWriteError.withLock { $0 = $0 ?? SoporteError(.unexpected, "journal \(path): \(error.description)") }
+            failures.withLock { f in
+                f.first = f.first ?? SoporteError(.unexpected, "the journal \(path) could not be written (\(error.reason))")
+                if sent { f.unrecorded.append(id.text) }
+            }
         }
     }
 
-    /// The first failure to write, if any (the run then exits non-zero).
-    var writeError: SoporteError? { firstWriteError.withLock { $0 } }
+    /// The first failure to write, if any: no request leaves after it.
+    var writeError: SoporteError? { failures.withLock { $0.first } }
+
+    /// The error that ends a run whose journal failed: which requests went without a
+    /// record (their outcome is known only to the API).
+    func stoppedRun(notSent: Int) -> SoporteError? {
+        failures.withLock { f in
+            guard var e = f.first else { return nil }
+            e.message += "; the run stopped before its next request"
+            e.details = f.unrecorded.isEmpty ? ["no request was sent without a record"]
+                : ["sent without a record (check them before running again): " + f.unrecorded.joined(separator: ", ")]
+            if notSent > 0 { e.details.append("\(notSent) not sent") }
+            return e
+        }
+    }
 }

@@ -15,8 +15,9 @@ public protocol FileSystem: Sendable {
     /// Appends bytes to a file (created with `mode`), under an exclusive lock, and
     /// flushes them to disk before returning when `sync` is set.
     func append(_ path: String, _ bytes: [UInt8], mode: UInt32, sync: Bool) throws(SystemError)
-    /// Appends a line to a log shared by processes, keeping its newest `keep` lines.
-    func appendKeepingLast(_ path: String, _ line: [UInt8], keep: Int, mode: UInt32) throws(SystemError)
+    /// Appends a line to a log shared by processes, keeping its newest `keep` lines; never
+    /// through a symbolic link, and not when its first line fails `isOurs`.
+    func appendKeepingLast(_ path: String, _ line: [UInt8], keep: Int, mode: UInt32, isOurs: ([UInt8]) -> Bool) throws(SystemError)
     /// A file to append lines to, locked against other processes while it is open.
     func openLog(_ path: String, mode: UInt32) throws(SystemError) -> any AppendLog
 }
@@ -65,8 +66,8 @@ public struct LocalFileSystem: FileSystem {
     public func append(_ path: String, _ bytes: [UInt8], mode: UInt32, sync: Bool) throws(SystemError) {
         try Files.append(path, bytes, mode: mode_t(mode), sync: sync)
     }
-    public func appendKeepingLast(_ path: String, _ line: [UInt8], keep: Int, mode: UInt32) throws(SystemError) {
-        try Files.appendKeepingLast(path, line, keep: keep, mode: mode_t(mode))
+    public func appendKeepingLast(_ path: String, _ line: [UInt8], keep: Int, mode: UInt32, isOurs: ([UInt8]) -> Bool) throws(SystemError) {
+        try Files.appendKeepingLast(path, line, keep: keep, mode: mode_t(mode), isOurs: isOurs)
     }
     public func openLog(_ path: String, mode: UInt32) throws(SystemError) -> any AppendLog {
         try AppendFile(path: path, mode: mode_t(mode))

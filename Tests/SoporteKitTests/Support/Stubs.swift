@@ -99,7 +99,11 @@ final class MemoryFileSystem: FileSystem {
     func append(_ path: String, _ bytes: [UInt8], mode: UInt32, sync: Bool) throws(SystemError) {
         files.withLock { $0[path, default: ([], mode)].bytes += bytes }
     }
-    func appendKeepingLast(_ path: String, _ line: [UInt8], keep: Int, mode: UInt32) throws(SystemError) {
+    func appendKeepingLast(_ path: String, _ line: [UInt8], keep: Int, mode: UInt32, isOurs: ([UInt8]) -> Bool) throws(SystemError) {
+        if let old = try read(path, limit: 1 << 30), !old.isEmpty {
+            let first = old.split(separator: 0x0A, maxSplits: 1, omittingEmptySubsequences: false).first.map(Array.init) ?? []
+            guard isOurs(first) else { throw SystemError("append to", path, code: 22, reason: "it is not soporte's") }
+        }
         try append(path, line, mode: mode, sync: false)
     }
     func openLog(_ path: String, mode: UInt32) throws(SystemError) -> any AppendLog { MemoryLog(fs: self, path: path) }
