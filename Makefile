@@ -87,7 +87,7 @@ test: test-deps
 
 ## fuzz-smoke: every libFuzzer target for FUZZ_SECONDS each (CI); fuzz: a longer run.
 FUZZ_SECONDS ?= 20
-FUZZ_TARGETS = json args config sandbox
+FUZZ_TARGETS = json args config sandbox answers
 ## fuzz-build: manifest caching off, or a file added to the main package stays unseen here.
 fuzz-build:
 	$(SWIFT) build --package-path fuzz -Xswiftc -sanitize=fuzzer,address --disable-build-manifest-caching

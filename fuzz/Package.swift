@@ -9,8 +9,11 @@ let package = Package(
     dependencies: [.package(name: "soporte", path: "..")],
     targets: [
         .target(name: "FuzzDriver"),
+        .target(name: "FuzzHarness", dependencies: [.product(name: "SoporteKit", package: "soporte")]),
         .executableTarget(name: "fuzz-json", dependencies: ["FuzzDriver", .product(name: "SoporteJSON", package: "soporte")]),
-        .executableTarget(name: "fuzz-args", dependencies: ["FuzzDriver", .product(name: "SoporteKit", package: "soporte")]),
+        .executableTarget(name: "fuzz-args", dependencies: ["FuzzDriver", "FuzzHarness", .product(name: "SoporteKit", package: "soporte")]),
+        .executableTarget(name: "fuzz-answers", dependencies: ["FuzzDriver", "FuzzHarness", .product(name: "SoporteKit", package: "soporte"),
+                                                             .product(name: "SoporteJSON", package: "soporte")]),
         .executableTarget(name: "fuzz-config", dependencies: ["FuzzDriver", .product(name: "SoporteKit", package: "soporte")]),
         .executableTarget(name: "fuzz-sandbox", dependencies: ["FuzzDriver", .product(name: "SandboxKit", package: "soporte")]),
     ],

@@ -93,13 +93,13 @@ final class ListingTests: XCTestCase {
     func testWalkPlanShortfallAgainstTheTotal() throws {
         var p = WalkPlan(startPage: 1, limit: nil, perPage: 2)
         try p.first(meta: meta(#"{"last_page":1,"per_page":2,"total":10}"#), itemCount: 2)
-        XCTAssertEqual(p.shortfall(itemsSeen: 2, limitReached: false), 10, "last_page 1 does not excuse 8 missing items")
-        XCTAssertNil(p.shortfall(itemsSeen: 2, limitReached: true))
-        XCTAssertNil(p.shortfall(itemsSeen: 10, limitReached: false))
+        XCTAssertEqual(p.shortfall(written: 2, limitReached: false), 10, "last_page 1 does not excuse 8 missing items")
+        XCTAssertNil(p.shortfall(written: 2, limitReached: true))
+        XCTAssertNil(p.shortfall(written: 10, limitReached: false))
         var r = WalkPlan(startPage: 3, limit: nil, perPage: 2)
         try r.first(meta: meta(#"{"last_page":5,"per_page":2,"total":10}"#), itemCount: 2)
-        XCTAssertNil(r.shortfall(itemsSeen: 6, limitReached: false), "from page 3: 6 items remain")
-        XCTAssertEqual(r.shortfall(itemsSeen: 5, limitReached: false), 6)
+        XCTAssertNil(r.shortfall(written: 6, limitReached: false), "from page 3: 6 items remain")
+        XCTAssertEqual(r.shortfall(written: 5, limitReached: false), 6)
     }
 
     func testWalkPlanChecks() throws {

@@ -73,9 +73,9 @@ public final class PageWalker {
             try walk.rest(from: start + 1, to: walk.plan.lastPageNeeded)
             io.clearProgress()
         }
-        if options.page == nil, let expected = walk.plan.shortfall(itemsSeen: walk.itemsSeen, limitReached: options.limit.map { walk.written >= $0 } ?? false) {
+        if options.page == nil, let expected = walk.plan.shortfall(written: walk.written, limitReached: options.limit.map { walk.written >= $0 } ?? false) {
             let last = walk.plan.lastPageNeeded
-            throw walk.failed(SoporteError(.server, "meta.total said \(expected) items from page \(start) on, and pages \(start)-\(last) held \(walk.itemsSeen) (meta.last_page is \(walk.plan.lastPage)); items would be missing"), last + 1)
+            throw walk.failed(SoporteError(.server, "meta.total said \(expected) items from page \(start) on, and pages \(start)-\(last) gave \(walk.written) (meta.last_page is \(walk.plan.lastPage)); items would be missing"), last + 1)
         }
         try writer.finish(complete: true)
         noteLimit(walk.plan, written: walk.written)
@@ -93,8 +93,6 @@ public final class PageWalker {
         // Ids of the last two pages: when the collection shifts during a walk, repeats
         // come from the neighbouring page, so this window catches them in constant memory.
         var seen = RecentIDs()
-        /// Items the pages held, repeats included (checked against `meta.total` at the end).
-        var itemsSeen = 0
 
         /// Page 1 alone (it tells how many there are); false when nothing more is wanted.
         mutating func firstPage(_ start: Int) throws -> Bool {
@@ -176,7 +174,7 @@ public final class PageWalker {
                 items = try walker.refetchShort(page, got: got, plan: plan, failed: { failed($0, $1) })
             case .invalid(let key, let text):
                 // Believable only when the total shows this page ends the collection.
-                guard let t = plan.total, itemsSeen + items.count >= t else {
+                guard let t = plan.total, written + items.count >= t else {
                     throw failed(SoporteError(.server, WalkPlan.invalid((key, text), page: page).message, requestID: items.requestID), page)
                 }
             }
@@ -188,7 +186,6 @@ public final class PageWalker {
             var more = true
             for k in 0..<page.count {
                 if let l = walker.options.limit, written >= l { more = false; break }
-                itemsSeen += 1
                 if let id = page.id(k), !seen.insert(id) { continue }
                 try page.write(k, to: writer, escaped: escaped)
                 written += 1

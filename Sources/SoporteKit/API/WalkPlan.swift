@@ -117,14 +117,15 @@ public struct WalkPlan: Equatable, Sendable {
     }
 
     /// After a walk that ran to its last page: the number of items `meta.total` promised
-    /// from the start page on, when the pages held fewer (`itemsSeen`, repeats included),
-    /// whatever `last_page` said. Not judged once the collection changed (that has its
+    /// from the start page on, when fewer were written (`written`: repeated ids are not
+    /// written twice, so a collection that shifted under an unchanged total shows here
+    /// too), whatever `last_page` said. Not judged once the total changed (that has its
     /// own warning) or when `--limit` ended the walk.
-    public func shortfall(itemsSeen: Int, limitReached: Bool) -> Int? {
+    public func shortfall(written: Int, limitReached: Bool) -> Int? {
         guard !limitReached, !drifted, let t = total else { return nil }
         let before = (startPage - 1).multipliedReportingOverflow(by: perPage)
         guard !before.overflow else { return nil }
         let expected = t - before.partialValue
-        return itemsSeen < expected ? expected : nil
+        return written < expected ? expected : nil
     }
 }

@@ -1,5 +1,5 @@
 import FuzzDriver
-import Synchronization
+import FuzzHarness
 import SoporteKit
 import SoporteSystem
 
@@ -15,40 +15,6 @@ struct EchoTransport: HTTPTransport {
     func perform(_ request: HTTPRequest) -> Result<HTTPResponse, TransportError> {
         .success(HTTPResponse(status: 200, headers: headers, body: body))
     }
-}
-
-struct Nothing: Prompter, ProcessRunner {
-    func readSecret(prompt: String) -> [UInt8]? { nil }
-    func confirm(prompt: String) -> Bool { false }
-    func run(_ command: String, environment: [String: String], timeout: Double) -> ShellCommand.Outcome { .timedOut }
-}
-
-/// No wait takes any real time, but a sleep moves this clock on by what it asked for: a
-/// clock that stood still kept the pacer's wait ahead for ever, and a bulk command paced
-/// by the echoed rate-limit headers spun (a hang of the harness, not of soporte, whose
-/// clock moves while it sleeps).
-final class SteppingClock: Clock {
-    private let time = Mutex((wall: 1_800_000_000.0, mono: 0.0))
-    func now() -> Double { time.withLock { $0.wall } }
-    func monotonic() -> Double { time.withLock { $0.mono } }
-    func sleep(_ seconds: Double) {
-        guard seconds.isFinite, seconds > 0 else { return }
-        time.withLock { t in
-            t.wall += seconds
-            t.mono += seconds
-        }
-    }
-}
-
-struct NoFiles: FileSystem {
-    func read(_ path: String, limit: Int) throws(SystemError) -> [UInt8]? { nil }
-    func mode(of path: String) -> UInt32? { nil }
-    func writeAtomically(_ path: String, _ bytes: [UInt8], mode: UInt32) throws(SystemError) {}
-    func makeDirectories(_ dir: String, mode: UInt32) throws(SystemError) {}
-    func lock(_ path: String, wait: Bool) throws(SystemError) -> AnyObject { [Int]() as AnyObject }
-    func append(_ path: String, _ bytes: [UInt8], mode: UInt32, sync: Bool) throws(SystemError) {}
-    func appendKeepingLast(_ path: String, _ line: [UInt8], keep: Int, mode: UInt32) throws(SystemError) {}
-    func openLog(_ path: String, mode: UInt32) throws(SystemError) -> any AppendLog { throw SystemError("open", path) }
 }
 
 let templates: [[String]] = [
