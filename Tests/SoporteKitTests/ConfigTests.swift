@@ -82,24 +82,24 @@ final class ConfigTests: XCTestCase {
     }
 
     func testSetAndRemoveKeepOtherLines() {
-        let out = INIFile.setting("token", to: "NEW", in: "sandbox", text: text)
+        let out = INIFile.setting("token", to: "NEW", in: ProfileName("sandbox")!, text: text)
         XCTAssertTrue(out.contains("token = NEW"))
         XCTAssertFalse(out.contains("sk_test_abc123xyz"))
         XCTAssertTrue(out.contains("# comment\n[default]"))
         XCTAssertTrue(out.contains("; another comment"))
-        XCTAssertTrue(INIFile.setting("retries", to: "5", in: "prod", text: text).hasSuffix("[prod]\nretries = 5\n"))
-        XCTAssertTrue(INIFile.setting("retries", to: "1", in: "default", text: text).contains("token_command = pass show x\nretries = 1\n"))
-        XCTAssertEqual(INIFile.setting("api_url", to: "u", in: "default", text: ""), "[default]\napi_url = u\n")
-        let removed = INIFile.removing("token", in: "sandbox", text: text)
+        XCTAssertTrue(INIFile.setting("retries", to: "5", in: ProfileName("prod")!, text: text).hasSuffix("[prod]\nretries = 5\n"))
+        XCTAssertTrue(INIFile.setting("retries", to: "1", in: ProfileName("default")!, text: text).contains("token_command = pass show x\nretries = 1\n"))
+        XCTAssertEqual(INIFile.setting("api_url", to: "u", in: ProfileName("default")!, text: ""), "[default]\napi_url = u\n")
+        let removed = INIFile.removing("token", in: ProfileName("sandbox")!, text: text)
         XCTAssertFalse(removed.contains("sk_test_abc123xyz"))
         XCTAssertTrue(removed.contains("token_command = pass show x") && removed.contains("; another comment"))
-        XCTAssertEqual(INIFile.removing("token_command", in: "sandbox", text: text), text + "\n", "a key of another section stays")
+        XCTAssertEqual(INIFile.removing("token_command", in: ProfileName("sandbox")!, text: text), text + "\n", "a key of another section stays")
     }
 
     func testCRLFFiles() throws {
         let f = try INIFile.parse("[default]\r\napi_url = https://crlf/v1\r\n", path: "c")
         XCTAssertEqual(f.value("api_url", in: "default"), "https://crlf/v1")
-        XCTAssertEqual(INIFile.setting("retries", to: "2", in: "default", text: "[default]\r\napi_url = u\r\n"),
+        XCTAssertEqual(INIFile.setting("retries", to: "2", in: ProfileName("default")!, text: "[default]\r\napi_url = u\r\n"),
                        "[default]\r\napi_url = u\r\nretries = 2\r\n")
     }
 

@@ -329,7 +329,7 @@ final class BulkTests: XCTestCase {
         h.stdin = Array("shop3.com\ntienda2\n".utf8)
         let r = h.run(["accounts", "suspend", "-", "--yes"])
         XCTAssertEqual(r.status, 5)
-        XCTAssertEqual(r.out, "suspended shop3.com\nfailed tienda2: no account has username 'tienda2'\n")
+        XCTAssertEqual(r.out, "suspended shop3.com\nfailed tienda2: no account named tienda2\n")
         h.transport.verify()
     }
 

@@ -121,7 +121,7 @@ def test_names_are_resolved_with_one_filtered_request(run, fresh):
 def test_no_match_is_5_and_digits_are_always_an_id(run, fresh):
     s = fresh()
     r = run(["accounts", "get", "nobody.example"], s)
-    assert r.rc == 5 and "no account has domain 'nobody.example'" in r.err
+    assert r.rc == 5 and "no account named nobody.example" in r.err
     s.reset()
     r = run(["accounts", "get", "7"], s)
     assert r.rc == 0 and [q["path"] for q in s.requests()] == ["/v1/whm/accounts/7"]
