@@ -20,6 +20,13 @@ struct Fault: Sendable {
     /// Serve the real answer but keep only the first `short` items of its `data`.
     var short: Int?
 
+    /// What the fault holds in the queue, in bytes: its body, headers and match texts,
+    /// and 128 for the rest (the queue's byte bound counts this).
+    var bytes: Int {
+        128 + (body?.count ?? 0) + headers.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count + 32 }
+            + (method?.utf8.count ?? 0) + (path?.utf8.count ?? 0) + (query?.utf8.count ?? 0)
+    }
+
     /// The accepted range of each number.
     enum Limits {
         static let count = 1...1_000_000

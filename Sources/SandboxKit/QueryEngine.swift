@@ -7,6 +7,9 @@ public enum QueryEngine {
     static let perPageRange = 1...100
     /// Bounded so that `(page - 1) * per_page` and `page + 1` cannot overflow.
     static let pageRange = 1...Int(Int32.max)
+    /// Characters (Unicode scalars, as PHP's mb_strlen counts them) a search term may
+    /// hold: each record's every string is searched for it, so its length is CPU.
+    static let searchLimit = 256
 
     struct Condition {
         let field: String
@@ -114,6 +117,10 @@ public enum QueryEngine {
     public static func list(_ records: [JSONObject], query: [(String, String)], linkBase: String,
                             include: (JSONObject, [String]) -> JSONObject) throws -> JSONValue {
         func param(_ k: String) -> String? { query.last { $0.0 == k }?.1 }
+        // Before any other work: a long term costs CPU in proportion to the data.
+        if let s = param("search"), s.unicodeScalars.count > searchLimit {
+            throw APIFailure.validation("search", "The search may not be greater than \(searchLimit) characters.")
+        }
         let known = Set(records.first?.keys ?? [])
         let conds = try conditions(query, known: known)
 

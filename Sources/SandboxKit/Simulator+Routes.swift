@@ -114,11 +114,9 @@ extension Simulator {
         return rec
     }
 
-    func linkBase(_ r: SimRequest) -> String {
-        let host = r.header("host") ?? "127.0.0.1"
-        let scheme = r.header("x-forwarded-proto") ?? "http"
-        return "\(scheme)://\(host)\(r.path)"
-    }
+    /// The page URLs' base: the address the sandbox listens on and the request's path
+    /// (a Host header is the client's word, and a proxy's name is not the sandbox's).
+    func linkBase(_ r: SimRequest) -> String { origin + r.path }
 
     func methodNotAllowed(_ r: SimRequest) -> APIFailure {
         APIFailure(405, "METHOD_NOT_ALLOWED", "\(r.method) is not allowed on \(r.path).")

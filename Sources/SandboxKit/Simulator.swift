@@ -24,6 +24,9 @@ public final class Simulator: Sendable {
     /// Seconds since the epoch; a parameter so that limiter tests can move time.
     let clock: @Sendable () -> Double
     let state: Mutex<SimulatorState>
+    /// The port the server listens on (0 until it says): `links` are built from it, never
+    /// from the request's Host.
+    private let port = Atomic<Int>(0)
 
     /// Loads the data (from `--state` if the file exists, after removing temporary files
     /// a killed writer left beside it; else generated from the seed).
@@ -42,10 +45,25 @@ public final class Simulator: Sendable {
     /// Why `token` cannot be given to `--admin-token`, or nil when it can.
     public static func problem(withAdminToken token: String) -> String? { TokenTable.problem(with: token) }
 
+    /// Told by the server once it is bound: the port of `http://127.0.0.1:PORT`.
+    public func listening(onPort p: Int) { port.store(p, ordering: .relaxed) }
+
+    /// `http://127.0.0.1:PORT`, the address answers point back to.
+    var origin: String {
+        let p = port.load(ordering: .relaxed)
+        return p > 0 ? "http://127.0.0.1:\(p)" : "http://127.0.0.1"
+    }
+
     // MARK: - Entry
 
     public func handle(_ r: SimRequest) -> SimResponse {
-        if r.path.hasPrefix("/_sandbox/") { return state.withLock { control(r, &$0) } }
+        guard LoopbackHost.admits(r) else { return LoopbackHost.refusal.response(to: r, now: clock()) }
+        if r.path.hasPrefix("/_sandbox/") {
+            let resp = state.withLock { control(r, &$0) }
+            // What DELETE freed goes back to the kernel, outside the lock (it takes a few ms).
+            if r.method == "DELETE" && resp.status == 200 { LinuxAPI.trimHeap() }
+            return resp
+        }
         guard r.path == "/v1" || r.path.hasPrefix("/v1/") else {
             return APIFailure(404, "RESOURCE_NOT_FOUND", "No route for \(r.path).").response(to: r, now: clock())
         }

@@ -38,15 +38,23 @@ let usage = """
       sk_test_enterprise_123  enterprise tier (500/min, burst 100), no /admin/*
       (no token)              public tier (60/min, burst 10): every /v1 route answers 401
 
+    Only requests whose Host is 127.0.0.1, localhost or [::1] (with or without :PORT) are
+    answered, /v1 and control endpoints alike; any other Host, or none, is 421. Links are
+    built from the listening address, never from Host.
+
     Control endpoints (no token, loopback only):
       POST /_sandbox/faults      queue faults: {"match": {"method", "path", "query"}, "count",
                                  "status", "retry_after", "delay_ms", "short", "body", "body_hex",
                                  "headers", "action": drop_before_headers|drop_after_headers|
                                  truncate|html|invalid_json|huge|drip}; "short": N keeps the
-                                 first N items of a list's data, meta and links unchanged
+                                 first N items of a list's data, meta and links unchanged;
+                                 at most 10000 faults (and 64 MiB) queued, beyond is 400
       DELETE /_sandbox/faults    clear queued faults
-      GET /_sandbox/requests     the requests received, oldest first
-      DELETE /_sandbox/requests  clear that record
+      GET /_sandbox/requests     the requests received, oldest first: Authorization cut to
+                                 the token's first 4 characters ("Bearer sk_t…"), bodies to
+                                 64 KiB ("body_truncated": true, "body_bytes": N); the newest
+                                 50000 requests and 16 MiB at most
+      DELETE /_sandbox/requests  clear that record (its memory goes back to the system)
       PUT /_sandbox/health       {"status": "degraded", "checks": {"database": "failing"}}
                                  changes what /admin/system/health reports (either key)
       POST /_sandbox/reset-limits  refill every rate-limit bucket and window
@@ -55,7 +63,8 @@ let usage = """
       DELETE /_sandbox/stats     start those counts again
 
     Numbers in queries, paths and control bodies are range-checked (422 or 404, never a
-    crash); a request with two Content-Length headers, or with Transfer-Encoding, is 400.
+    crash); a search term over 256 characters is 422; a request with two Content-Length
+    headers, or with Transfer-Encoding, is 400.
 
     """
 

@@ -25,6 +25,8 @@ struct Harness {
         } else {
             sim = try Simulator(options: o)
         }
+        // As if listening on 127.0.0.1:1, the Host the requests below name.
+        sim.listening(onPort: 1)
     }
 
     /// Status, headers and parsed body of one request.
