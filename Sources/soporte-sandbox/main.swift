@@ -9,6 +9,7 @@ let usage = """
     Usage: soporte-sandbox [--port N] [--seed N] [--accounts N] [--invoices N] [--latency MS]
                            [--rate-limit on|off] [--rate-window LIMIT/SECONDS] [--admin-token TOKEN]...
                            [--state FILE] [--max-connections N] [--idle-timeout S] [--head-timeout S]
+                           [--dialect soporteclientes|laravel] [--page-numbers int|float|exp|string]
 
       --port N           Port on 127.0.0.1 (0 picks a free one) [default: 8080]
       --seed N           Seed for the generated data [default: 1]
@@ -19,7 +20,8 @@ let usage = """
       --rate-window LIMIT/SECONDS
                          A fixed window instead of the tiers: each token (or the public
                          budget) gets LIMIT requests per window of SECONDS, windows aligned
-                         on the clock (multiples of SECONDS); X-RateLimit-Limit is LIMIT,
+                         on the clock (multiples of SECONDS; from a token's first request
+                         with --dialect laravel); X-RateLimit-Limit is LIMIT,
                          X-RateLimit-Reset the Unix second the window ends; then 429 until it ends
       --admin-token TOKEN  One more token with admin-tier access and limits (repeatable);
                          any UTF-8 but control characters and white space at either end
@@ -31,6 +33,21 @@ let usage = """
       --idle-timeout S   Close a keep-alive connection idle for S seconds [default: 5]
       --head-timeout S   Close a connection whose request has not fully arrived S seconds
                          after it began (408 if part of it came) [default: 10]
+      --dialect soporteclientes|laravel
+                         How /v1 answers are spelt [default: soporteclientes, the API's].
+                         laravel: what a stock Laravel 8 app sends: errors as
+                         {"message"} (422: {"message": "The given data was invalid.",
+                         "errors": {...}}; 404: "No query results for model
+                         [App\\Models\\Account] ID"), no request_id; JSON with \\uXXXX for
+                         every non-ASCII character and \\/ for /; fields= ignored; money
+                         (amount, tax, price) as strings ("100.10"); meta as the paginator's
+                         toArray() (first_page_url, path, links [...] ...); the throttle's
+                         fixed window from a token's first request, X-RateLimit-Limit and
+                         -Remaining on every answer, -Reset and Retry-After on the 429 alone;
+                         60/60 unless --rate-window or --rate-limit off is given
+      --page-numbers int|float|exp|string
+                         Spelling of meta.current_page and meta.last_page: 5, 5.0 (PHP's
+                         json_encode(ceil(...))), 5e0 or "5" [default: int]
 
     Tokens:
       sk_test_abc123xyz       admin tier (200/min, burst 40), full access
@@ -143,11 +160,21 @@ func parse(_ argv: [String]) -> (Simulator.Options, ServerOptions, Int) {
         case "--max-connections": server.maxConnections = int("--max-connections", ServerOptions.connectionRange)
         case "--idle-timeout": server.idleTimeout = seconds("--idle-timeout")
         case "--head-timeout": server.headTimeout = seconds("--head-timeout")
+        case "--dialect":
+            let v = value("--dialect")
+            guard let d = Dialect(rawValue: v) else { fail("--dialect must be soporteclientes or laravel, not '\(v)'") }
+            options.dialect = d
+        case "--page-numbers":
+            let v = value("--page-numbers")
+            guard let n = PageNumbers(rawValue: v) else { fail("--page-numbers must be int, float, exp or string, not '\(v)'") }
+            options.pageNumbers = n
         default: fail("unknown option '\(a)' (see --help)")
         }
     }
     if limitsOff && window != nil { fail("--rate-window and --rate-limit off contradict each other") }
-    options.rateLimit = limitsOff ? .off : window ?? .tiers
+    // Laravel 8's api throttle is Limit::perMinute(60), a fixed window; it has no tiers.
+    let standing: RateLimitPolicy = options.dialect == .laravel ? .fixedWindow(limit: 60, seconds: 60) : .tiers
+    options.rateLimit = limitsOff ? .off : window ?? standing
     options.sizes = DataGenerator.Sizes(accounts: accounts, invoices: invoices)
     return (options, server, port)
 }
