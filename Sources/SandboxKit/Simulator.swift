@@ -70,7 +70,9 @@ public final class Simulator: Sendable {
         if isControl {
             let resp = state.withLock { control(r, &$0) }
             // What DELETE freed goes back to the kernel, outside the lock (it takes a few ms).
-            if r.method == "DELETE" && resp.status == 200 { LinuxAPI.trimHeap() }
+            if r.method == "DELETE" && resp.status == 200 && (r.path == "/_sandbox/requests" || r.path == "/_sandbox/faults") {
+                LinuxAPI.trimHeap()
+            }
             return resp
         }
         guard r.path == "/v1" || r.path.hasPrefix("/v1/") else {
