@@ -9,6 +9,9 @@ public struct APIFailure: Error, Sendable, CustomStringConvertible {
     public var message: String
     public var details: JSONObject?
     public var retryAfter: Int?
+    /// The message a Laravel application would send instead (`--dialect laravel`), when
+    /// it is not the one its handler gives every error of this status.
+    public var laravelMessage: String?
 
     public init(_ status: Int, _ code: String, _ message: String, details: JSONObject? = nil, retryAfter: Int? = nil) {
         self.status = status
@@ -51,11 +54,13 @@ public struct APIFailure: Error, Sendable, CustomStringConvertible {
         return .object(JSONObject([("error", .object(e))]))
     }
 
-    /// The whole answer to `r` (nil when no request could be read): the envelope, the
+    /// The whole answer to `r` (nil when no request could be read): the error body of
+    /// the dialect (the envelope unless told otherwise), the
     /// request id echoed in `X-Request-ID`, `Retry-After` when there is one, and `extra`.
-    func response(to r: SimRequest?, now: Double, extra: [(String, String)] = []) -> SimResponse {
+    func response(to r: SimRequest?, now: Double, extra: [(String, String)] = [], dialect: Dialect = .soporteclientes) -> SimResponse {
         let rid = r.map(APIFailure.requestID) ?? APIFailure.freshRequestID()
-        var resp = SimResponse.json(status, envelope(requestID: rid, now: now))
+        var resp = SimResponse(status: status, headers: [("Content-Type", "application/json")],
+                               body: dialect.encode(dialect.errorBody(self, requestID: rid, now: now)))
         resp.headers += extra + [("X-Request-ID", rid)]
         if let ra = retryAfter { resp.headers.append(("Retry-After", String(ra))) }
         return resp

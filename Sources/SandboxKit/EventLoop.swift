@@ -142,7 +142,7 @@ final class EventLoop {
 
     /// 503 in the API's envelope, then close.
     private func refuse(_ c: Int32) {
-        ServerCore.reject(c, APIFailure(503, "SERVICE_UNAVAILABLE", "The sandbox has too many open connections; try again.", retryAfter: 1))
+        core.reject(c, APIFailure(503, "SERVICE_UNAVAILABLE", "The sandbox has too many open connections; try again.", retryAfter: 1))
     }
 
     private func refuseWithSpare() -> Bool {
@@ -173,7 +173,7 @@ final class EventLoop {
         case .request(let job):
             pool.submit(job)
         case .reject(let f):
-            ServerCore.reject(fd, f)
+            core.reject(fd, f)
             return true
         case .close:
             close(fd)
@@ -192,7 +192,7 @@ final class EventLoop {
         let gone = core.table.withLock { $0.expire(now: now) }
         for (fd, midRequest) in gone {
             if midRequest {
-                ServerCore.reject(fd, APIFailure(408, "REQUEST_TIMEOUT", "The request did not arrive in time."))
+                core.reject(fd, APIFailure(408, "REQUEST_TIMEOUT", "The request did not arrive in time."))
             } else {
                 close(fd)
             }

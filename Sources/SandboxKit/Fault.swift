@@ -20,6 +20,13 @@ struct Fault: Sendable {
     /// Serve the real answer but keep only the first `short` items of its `data`.
     var short: Int?
 
+    /// What the fault holds in the queue, in bytes: its body, headers and match texts,
+    /// and 128 for the rest (the queue's byte bound counts this).
+    var bytes: Int {
+        128 + (body?.count ?? 0) + headers.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count + 32 }
+            + (method?.utf8.count ?? 0) + (path?.utf8.count ?? 0) + (query?.utf8.count ?? 0)
+    }
+
     /// The accepted range of each number.
     enum Limits {
         static let count = 1...1_000_000
@@ -97,7 +104,7 @@ struct Fault: Sendable {
     /// The answer that replaces the API's without serving the request (a literal body,
     /// an HTML or broken-JSON page, an injected error status); nil when the request is
     /// to be served and then changed by `alter`.
-    func cannedAnswer(to r: SimRequest, rateHeaders rl: [(String, String)], now: Double) -> SimResponse? {
+    func cannedAnswer(to r: SimRequest, rateHeaders rl: [(String, String)], now: Double, dialect: Dialect = .soporteclientes) -> SimResponse? {
         if let b = body, action == nil {
             return SimResponse(status: status ?? 200, headers: [("Content-Type", "application/json")] + headers + rl, body: b)
         }
@@ -112,32 +119,30 @@ struct Fault: Sendable {
         case .none:
             guard let s = status, short == nil else { return nil }
             let failure = APIFailure(s, APIFailure.code(for: s), "Injected fault: HTTP \(s).", retryAfter: retryAfter)
-            return failure.response(to: r, now: now, extra: rl + headers)
+            return failure.response(to: r, now: now, extra: rl + headers, dialect: dialect)
         default:
             return nil
         }
     }
 
     /// Changes the real answer: the connection action (the request was served, so state
-    /// changes happen), a replaced status, a shortened page.
-    func alter(_ served: SimResponse) -> SimResponse {
+    /// changes happen), a replaced status, a shortened page (written in `dialect`).
+    func alter(_ served: SimResponse, dialect: Dialect = .soporteclientes) -> SimResponse {
         var resp = served
         if let s = status { resp.status = s }
         if let a = action {
             resp.action = a
             if a == .drip { resp.dripMs = delayMs ?? 100 }
         }
-        if let n = short, let shorter = Fault.shorten(resp.body, to: n) { resp.body = shorter }
+        if let n = short, let shorter = Fault.shorten(resp.body, to: n, dialect: dialect) { resp.body = shorter }
         return resp
     }
 
     /// A list answer with only the first `n` items of `data`, `meta` and `links` as they
     /// were; nil when the body is not a JSON object with a `data` array.
-    static func shorten(_ body: [UInt8], to n: Int) -> [UInt8]? {
+    static func shorten(_ body: [UInt8], to n: Int, dialect: Dialect = .soporteclientes) -> [UInt8]? {
         guard case .object(var doc)? = try? JSONParser.parse(body), let items = doc["data"]?.arrayValue else { return nil }
         doc["data"] = .array(Array(items.prefix(n)))
-        var out: [UInt8] = []
-        JSONWriter.write(.object(doc), into: &out, indent: nil, level: 0)
-        return out
+        return dialect.encode(.object(doc))
     }
 }

@@ -62,7 +62,7 @@ public enum HTTPParser {
         }
         guard buffer.count - end >= length else { return .incomplete(scanned: end - 4) }
         let req = SimRequest(method: head.method, path: head.path, rawQuery: head.query, headers: head.headers,
-                             body: Array(buffer[end..<(end + length)]))
+                             body: Array(buffer[end..<(end + length)]), version: head.version)
         return .request(req, keepAlive: head.keepAlive, length: end + length)
     }
 

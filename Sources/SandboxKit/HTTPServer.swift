@@ -65,6 +65,7 @@ public final class HTTPServer {
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
         self.port = Int(UInt16(bigEndian: bound.sin_port))
+        simulator.listening(onPort: self.port)
         listenFD = fd
         epfd = LinuxAPI.epollCreate1(O_CLOEXEC)
         guard epfd >= 0 else { close(fd); throw ServerError("epoll_create1: \(Posix.errorText(errno))") }

@@ -63,6 +63,15 @@ enum LinuxAPI {
          buffer.loadUnaligned(fromByteOffset: i * eventSize + dataOffset, as: UInt64.self))
     }
 
+    typealias MallocTrim = @convention(c) (Int) -> Int32
+    /// glibc's `malloc_trim` (<malloc.h> is not imported either), if the C library has it.
+    static let mallocTrimFunction: MallocTrim? = dlsym(nil, "malloc_trim").map { unsafeBitCast($0, to: MallocTrim.self) }
+
+    /// Gives the heap's free pages back to the kernel. Freed memory otherwise stays in
+    /// the process (glibc returns only the top of each arena), so a record emptied by
+    /// DELETE would still count in its RSS.
+    static func trimHeap() { _ = mallocTrimFunction?(0) }
+
     /// Accepts a connection already non-blocking and close-on-exec.
     static func accept(_ fd: Int32) -> Int32 {
         accept4Function(fd, nil, nil, Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))

@@ -7,6 +7,9 @@ public enum QueryEngine {
     static let perPageRange = 1...100
     /// Bounded so that `(page - 1) * per_page` and `page + 1` cannot overflow.
     static let pageRange = 1...Int(Int32.max)
+    /// Characters (Unicode scalars, as PHP's mb_strlen counts them) a search term may
+    /// hold: each record's every string is searched for it, so its length is CPU.
+    static let searchLimit = 256
 
     struct Condition {
         let field: String
@@ -110,10 +113,25 @@ public enum QueryEngine {
         }
     }
 
+    /// How a list answer is spelt: the API's `meta` or Laravel's paginator (whose API
+    /// ignores `fields`), and the page numbers' spelling.
+    public struct PageStyle: Sendable {
+        public var laravel = false
+        public var numbers = PageNumbers.int
+        public init(laravel: Bool = false, numbers: PageNumbers = .int) {
+            self.laravel = laravel
+            self.numbers = numbers
+        }
+    }
+
     /// Answers a list request: `{data, meta, links}` or a 422.
-    public static func list(_ records: [JSONObject], query: [(String, String)], linkBase: String,
+    public static func list(_ records: [JSONObject], query: [(String, String)], linkBase: String, style: PageStyle = PageStyle(),
                             include: (JSONObject, [String]) -> JSONObject) throws -> JSONValue {
         func param(_ k: String) -> String? { query.last { $0.0 == k }?.1 }
+        // Before any other work: a long term costs CPU in proportion to the data.
+        if let s = param("search"), s.unicodeScalars.count > searchLimit {
+            throw APIFailure.validation("search", "The search may not be greater than \(searchLimit) characters.")
+        }
         let known = Set(records.first?.keys ?? [])
         let conds = try conditions(query, known: known)
 
@@ -141,7 +159,7 @@ public enum QueryEngine {
         }
         let search = param("search")?.lowercased()
         let includes = param("include").map { $0.split(separator: ",").map(String.init) } ?? []
-        let fields = param("fields").map { $0.split(separator: ",").map(String.init) }
+        let fields = style.laravel ? nil : param("fields").map { $0.split(separator: ",").map(String.init) }
 
         var selected: [JSONObject]
         if conds.isEmpty && (search ?? "").isEmpty {
@@ -175,10 +193,15 @@ public enum QueryEngine {
             .object(shape(r, includes: includes, fields: fields, include: include))
         }
         func link(_ p: Int) -> JSONValue { .string("\(linkBase)?page=\(p)") }
-        let meta = JSONObject([
-            ("current_page", .int(page)), ("from", start < end ? .int(start + 1) : .null), ("last_page", .int(lastPage)),
-            ("per_page", .int(perPage)), ("to", start < end ? .int(end) : .null), ("total", .int(total)),
-        ])
+        let from: JSONValue = start < end ? .int(start + 1) : .null
+        let to: JSONValue = start < end ? .int(end) : .null
+        let meta = style.laravel
+            ? Laravel.paginatorMeta(page: page, lastPage: lastPage, perPage: perPage, total: total, from: from, to: to,
+                                    path: linkBase, numbers: style.numbers)
+            : JSONObject([
+                ("current_page", style.numbers.spell(page)), ("from", from), ("last_page", style.numbers.spell(lastPage)),
+                ("per_page", .int(perPage)), ("to", to), ("total", .int(total)),
+            ])
         let links = JSONObject([
             ("first", link(1)), ("last", link(lastPage)),
             ("prev", page > 1 ? link(page - 1) : .null), ("next", page < lastPage ? link(page + 1) : .null),

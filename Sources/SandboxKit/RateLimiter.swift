@@ -55,6 +55,12 @@ struct RateDecision: Sendable, Equatable {
     var headers: [(String, String)] {
         [("X-RateLimit-Limit", String(limit)), ("X-RateLimit-Remaining", String(remaining)), ("X-RateLimit-Reset", String(reset))]
     }
+
+    /// The headers of an answer in `dialect`: Laravel's throttle sends Limit and Remaining
+    /// on every answer and Reset on the 429 alone (Retry-After comes with the 429's body).
+    func headers(for dialect: Dialect) -> [(String, String)] {
+        dialect == .laravel && allowed ? Array(headers.prefix(2)) : headers
+    }
 }
 
 /// The limiter of the chosen policy and its state, one budget per token (requests
@@ -64,9 +70,13 @@ struct RateLimiter: Sendable {
     private var buckets = TokenBuckets()
     private var windows: FixedWindows?
 
-    init(policy: RateLimitPolicy) {
+    /// `windowsFromFirstRequest`: a fixed window starts at a token's first request, as
+    /// Laravel's throttle does, instead of on the clock.
+    init(policy: RateLimitPolicy, windowsFromFirstRequest: Bool = false) {
         self.policy = policy
-        if case .fixedWindow(let limit, let seconds) = policy { windows = FixedWindows(limit: limit, seconds: seconds) }
+        if case .fixedWindow(let limit, let seconds) = policy {
+            windows = FixedWindows(limit: limit, seconds: seconds, fromFirstRequest: windowsFromFirstRequest)
+        }
     }
 
     /// Spends one request of `key`'s budget; nil when limits are off.

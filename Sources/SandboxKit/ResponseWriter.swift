@@ -99,7 +99,7 @@ struct ResponseWriter {
         case 301: return "Moved Permanently"; case 302: return "Found"; case 304: return "Not Modified"
         case 400: return "Bad Request"; case 401: return "Unauthorized"; case 403: return "Forbidden"
         case 404: return "Not Found"; case 405: return "Method Not Allowed"; case 408: return "Request Timeout"
-        case 409: return "Conflict"; case 413: return "Payload Too Large"; case 422: return "Unprocessable Entity"
+        case 409: return "Conflict"; case 413: return "Payload Too Large"; case 421: return "Misdirected Request"; case 422: return "Unprocessable Entity"
         case 429: return "Too Many Requests"; case 431: return "Request Header Fields Too Large"
         case 500: return "Internal Server Error"; case 502: return "Bad Gateway"; case 503: return "Service Unavailable"
         case 504: return "Gateway Timeout"

@@ -100,9 +100,9 @@ final class ServerCore: Sendable {
     }
 
     /// Answers a rejected request and closes the connection (the table let go of it).
-    static func reject(_ fd: Int32, _ f: APIFailure) {
-        ResponseWriter.sendNow(fd, errorBytes(f))
-        closeDiscardingInput(fd)
+    func reject(_ fd: Int32, _ f: APIFailure) {
+        ResponseWriter.sendNow(fd, ServerCore.errorBytes(f, dialect: simulator.options.dialect))
+        ServerCore.closeDiscardingInput(fd)
     }
 
     /// Closes a connection after reading (up to 256 KiB of) what the client has sent
@@ -116,9 +116,9 @@ final class ServerCore: Sendable {
         close(fd)
     }
 
-    /// A short error answer (the API's envelope) and `Connection: close`.
-    static func errorBytes(_ f: APIFailure) -> [UInt8] {
-        let r = f.response(to: nil, now: SystemClock.now())
+    /// A short error answer (the dialect's error body) and `Connection: close`.
+    static func errorBytes(_ f: APIFailure, dialect: Dialect = .soporteclientes) -> [UInt8] {
+        let r = f.response(to: nil, now: SystemClock.now(), dialect: dialect)
         return ResponseWriter.head(r, keepAlive: false) + r.body
     }
 
@@ -146,7 +146,7 @@ final class ServerCore: Sendable {
                 }
                 switch read(fd, into: scratch, now: SystemClock.monotonic()) {
                 case .request(let next): job = next
-                case .reject(let f): return ServerCore.reject(fd, f)
+                case .reject(let f): return reject(fd, f)
                 case .close:
                     close(fd)
                     return

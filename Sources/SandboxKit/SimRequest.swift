@@ -8,13 +8,16 @@ public struct SimRequest: Sendable {
     public var rawQuery: String
     public var headers: [(String, String)]
     public var body: [UInt8]
+    /// `HTTP/1.1` or `HTTP/1.0` (a 1.0 request may come without a Host).
+    public var version: String
 
-    public init(method: String, path: String, rawQuery: String, headers: [(String, String)], body: [UInt8]) {
+    public init(method: String, path: String, rawQuery: String, headers: [(String, String)], body: [UInt8], version: String = "HTTP/1.1") {
         self.method = method
         self.path = path
         self.rawQuery = rawQuery
         self.headers = headers
         self.body = body
+        self.version = version
     }
 
     /// The last value of a header (names are lowercase).

@@ -19,16 +19,18 @@ extension Simulator {
             guard let v = try? JSONParser.parse(r.body), let items = v.arrayValue ?? (v.objectValue != nil ? [v] : nil) else {
                 throw APIFailure(400, "BAD_REQUEST", "The body must be a JSON object or an array of objects.")
             }
+            // Counted before any is read: a body of many small faults is refused at once.
+            if let why = s.queueRefusal(adding: items.count) { throw APIFailure(400, "BAD_REQUEST", why) }
             // All or nothing: one bad fault queues none of them.
             var parsed: [Fault] = []
             for item in items {
                 guard let o = item.objectValue else { throw APIFailure(400, "BAD_REQUEST", "Each fault must be a JSON object.") }
                 parsed.append(try Fault.parse(o))
             }
-            s.faults += parsed
+            if let why = s.enqueue(parsed) { throw APIFailure(400, "BAD_REQUEST", why) }
             return ok
         case ("DELETE", "/_sandbox/faults"):
-            s.faults = []
+            s.clearFaults()
             return ok
         case ("GET", "/_sandbox/requests"):
             return .json(200, .object(JSONObject([("data", .array(s.recordedRequests))])))

@@ -14,6 +14,10 @@ public final class Simulator: Sendable {
         public var statePath: String?
         /// Extra tokens with admin-tier access and limits (`--admin-token`).
         public var adminTokens: [String] = []
+        /// How answers are spelt (`--dialect`).
+        public var dialect = Dialect.soporteclientes
+        /// How `meta.current_page` and `meta.last_page` are spelt (`--page-numbers`).
+        public var pageNumbers = PageNumbers.int
         public init() {}
     }
 
@@ -24,6 +28,9 @@ public final class Simulator: Sendable {
     /// Seconds since the epoch; a parameter so that limiter tests can move time.
     let clock: @Sendable () -> Double
     let state: Mutex<SimulatorState>
+    /// The port the server listens on (0 until it says): `links` are built from it, never
+    /// from the request's Host.
+    private let port = Atomic<Int>(0)
 
     /// Loads the data (from `--state` if the file exists, after removing temporary files
     /// a killed writer left beside it; else generated from the seed).
@@ -36,18 +43,40 @@ public final class Simulator: Sendable {
             let target = Files.resolvingLinks(p)
             if target != p { Files.removeStaleTemporaries(of: target) }
         }
-        state = Mutex(SimulatorState(store: try Store.load(options: options), limiter: RateLimiter(policy: options.rateLimit)))
+        let limiter = RateLimiter(policy: options.rateLimit, windowsFromFirstRequest: options.dialect == .laravel)
+        state = Mutex(SimulatorState(store: try Store.load(options: options), limiter: limiter))
     }
 
     /// Why `token` cannot be given to `--admin-token`, or nil when it can.
     public static func problem(withAdminToken token: String) -> String? { TokenTable.problem(with: token) }
 
+    /// Told by the server once it is bound: the port of `http://127.0.0.1:PORT`.
+    public func listening(onPort p: Int) { port.store(p, ordering: .relaxed) }
+
+    /// `http://127.0.0.1:PORT`, the address answers point back to.
+    var origin: String {
+        let p = port.load(ordering: .relaxed)
+        return p > 0 ? "http://127.0.0.1:\(p)" : "http://127.0.0.1"
+    }
+
     // MARK: - Entry
 
     public func handle(_ r: SimRequest) -> SimResponse {
-        if r.path.hasPrefix("/_sandbox/") { return state.withLock { control(r, &$0) } }
+        let isControl = r.path.hasPrefix("/_sandbox/")
+        // The control plane is the sandbox's own: its answers keep the envelope in any dialect.
+        guard LoopbackHost.admits(r) else {
+            return LoopbackHost.refusal.response(to: r, now: clock(), dialect: isControl ? .soporteclientes : options.dialect)
+        }
+        if isControl {
+            let resp = state.withLock { control(r, &$0) }
+            // What DELETE freed goes back to the kernel, outside the lock (it takes a few ms).
+            if r.method == "DELETE" && resp.status == 200 && (r.path == "/_sandbox/requests" || r.path == "/_sandbox/faults") {
+                LinuxAPI.trimHeap()
+            }
+            return resp
+        }
         guard r.path == "/v1" || r.path.hasPrefix("/v1/") else {
-            return APIFailure(404, "RESOURCE_NOT_FOUND", "No route for \(r.path).").response(to: r, now: clock())
+            return APIFailure(404, "RESOURCE_NOT_FOUND", "No route for \(r.path).").response(to: r, now: clock(), dialect: options.dialect)
         }
         return api(r)
     }
@@ -82,11 +111,11 @@ public final class Simulator: Sendable {
             var a = Admission()
             // Unknown tokens spend the public budget, as requests without one do.
             if let d = s.limiter.admit(key: who == nil ? "" : token ?? "", tier: who?.tier ?? .public, now: now) {
-                a.rateHeaders = d.headers
+                a.rateHeaders = d.headers(for: options.dialect)
                 if !d.allowed {
                     s.stats.rateLimited += 1
                     a.refusal = APIFailure(429, "RATE_LIMIT_EXCEEDED", "Too many requests. Please retry after \(d.retryAfter) seconds.",
-                                           retryAfter: d.retryAfter).response(to: r, now: now, extra: d.headers)
+                                           retryAfter: d.retryAfter).response(to: r, now: now, extra: a.rateHeaders, dialect: options.dialect)
                     return a
                 }
             }
@@ -101,7 +130,8 @@ public final class Simulator: Sendable {
         let waitMs = options.latencyMs + (fault?.action == .drip ? 0 : fault?.delayMs ?? 0)
         if waitMs > 0 { SystemClock.sleep(Double(waitMs) / 1000) }
         guard let f = fault else { return serve(r, who: who, rateHeaders: rl, snapshot: admission.snapshot) }
-        let resp = f.cannedAnswer(to: r, rateHeaders: rl, now: clock()) ?? f.alter(serve(r, who: who, rateHeaders: rl, snapshot: nil))
+        let resp = f.cannedAnswer(to: r, rateHeaders: rl, now: clock(), dialect: options.dialect)
+            ?? f.alter(serve(r, who: who, rateHeaders: rl, snapshot: nil), dialect: options.dialect)
         // An injected 429 is a 429 served too, for clients that count them.
         if resp.status == 429 { state.withLock { $0.stats.rateLimited += 1 } }
         return resp
@@ -130,9 +160,9 @@ public final class Simulator: Sendable {
             resp.headers += rl + [("X-Request-ID", APIFailure.requestID(r))]
             return resp
         } catch let f as APIFailure {
-            return f.response(to: r, now: clock(), extra: rl)
+            return f.response(to: r, now: clock(), extra: rl, dialect: options.dialect)
         } catch {
-            return APIFailure(500, "SERVER_ERROR", "Internal error.").response(to: r, now: clock(), extra: rl)
+            return APIFailure(500, "SERVER_ERROR", "Internal error.").response(to: r, now: clock(), extra: rl, dialect: options.dialect)
         }
     }
 }

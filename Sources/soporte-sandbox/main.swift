@@ -9,6 +9,7 @@ let usage = """
     Usage: soporte-sandbox [--port N] [--seed N] [--accounts N] [--invoices N] [--latency MS]
                            [--rate-limit on|off] [--rate-window LIMIT/SECONDS] [--admin-token TOKEN]...
                            [--state FILE] [--max-connections N] [--idle-timeout S] [--head-timeout S]
+                           [--dialect soporteclientes|laravel] [--page-numbers int|float|exp|string]
 
       --port N           Port on 127.0.0.1 (0 picks a free one) [default: 8080]
       --seed N           Seed for the generated data [default: 1]
@@ -19,7 +20,8 @@ let usage = """
       --rate-window LIMIT/SECONDS
                          A fixed window instead of the tiers: each token (or the public
                          budget) gets LIMIT requests per window of SECONDS, windows aligned
-                         on the clock (multiples of SECONDS); X-RateLimit-Limit is LIMIT,
+                         on the clock (multiples of SECONDS; from a token's first request
+                         with --dialect laravel); X-RateLimit-Limit is LIMIT,
                          X-RateLimit-Reset the Unix second the window ends; then 429 until it ends
       --admin-token TOKEN  One more token with admin-tier access and limits (repeatable);
                          any UTF-8 but control characters and white space at either end
@@ -31,6 +33,21 @@ let usage = """
       --idle-timeout S   Close a keep-alive connection idle for S seconds [default: 5]
       --head-timeout S   Close a connection whose request has not fully arrived S seconds
                          after it began (408 if part of it came) [default: 10]
+      --dialect soporteclientes|laravel
+                         How /v1 answers are spelt [default: soporteclientes, the API's].
+                         laravel: what a stock Laravel 8 app sends: errors as
+                         {"message"} (422: {"message": "The given data was invalid.",
+                         "errors": {...}}; 404: "No query results for model
+                         [App\\Models\\Account] ID"), no request_id; JSON with \\uXXXX for
+                         every non-ASCII character and \\/ for /; fields= ignored; money
+                         (amount, tax, price) as strings ("100.10"); meta as the paginator's
+                         toArray() (first_page_url, path, links [...] ...); the throttle's
+                         fixed window from a token's first request, X-RateLimit-Limit and
+                         -Remaining on every answer, -Reset and Retry-After on the 429 alone;
+                         60/60 unless --rate-window or --rate-limit off is given
+      --page-numbers int|float|exp|string
+                         Spelling of meta.current_page and meta.last_page: 5, 5.0 (PHP's
+                         json_encode(ceil(...))), 5e0 or "5" [default: int]
 
     Tokens:
       sk_test_abc123xyz       admin tier (200/min, burst 40), full access
@@ -38,15 +55,23 @@ let usage = """
       sk_test_enterprise_123  enterprise tier (500/min, burst 100), no /admin/*
       (no token)              public tier (60/min, burst 10): every /v1 route answers 401
 
+    Only requests whose Host is 127.0.0.1, localhost or [::1] (with or without :PORT) are
+    answered, /v1 and control endpoints alike; any other Host, or none, is 421. Links are
+    built from the listening address, never from Host.
+
     Control endpoints (no token, loopback only):
       POST /_sandbox/faults      queue faults: {"match": {"method", "path", "query"}, "count",
                                  "status", "retry_after", "delay_ms", "short", "body", "body_hex",
                                  "headers", "action": drop_before_headers|drop_after_headers|
                                  truncate|html|invalid_json|huge|drip}; "short": N keeps the
-                                 first N items of a list's data, meta and links unchanged
+                                 first N items of a list's data, meta and links unchanged;
+                                 at most 10000 faults (and 64 MiB) queued, beyond is 400
       DELETE /_sandbox/faults    clear queued faults
-      GET /_sandbox/requests     the requests received, oldest first
-      DELETE /_sandbox/requests  clear that record
+      GET /_sandbox/requests     the requests received, oldest first: Authorization cut to
+                                 the token's first 4 characters ("Bearer sk_t…"), bodies to
+                                 64 KiB ("body_truncated": true, "body_bytes": N); the newest
+                                 50000 requests and 16 MiB at most
+      DELETE /_sandbox/requests  clear that record (its memory goes back to the system)
       PUT /_sandbox/health       {"status": "degraded", "checks": {"database": "failing"}}
                                  changes what /admin/system/health reports (either key)
       POST /_sandbox/reset-limits  refill every rate-limit bucket and window
@@ -55,7 +80,8 @@ let usage = """
       DELETE /_sandbox/stats     start those counts again
 
     Numbers in queries, paths and control bodies are range-checked (422 or 404, never a
-    crash); a request with two Content-Length headers, or with Transfer-Encoding, is 400.
+    crash); a search term over 256 characters is 422; a request with two Content-Length
+    headers, or with Transfer-Encoding, is 400.
 
     """
 
@@ -134,11 +160,21 @@ func parse(_ argv: [String]) -> (Simulator.Options, ServerOptions, Int) {
         case "--max-connections": server.maxConnections = int("--max-connections", ServerOptions.connectionRange)
         case "--idle-timeout": server.idleTimeout = seconds("--idle-timeout")
         case "--head-timeout": server.headTimeout = seconds("--head-timeout")
+        case "--dialect":
+            let v = value("--dialect")
+            guard let d = Dialect(rawValue: v) else { fail("--dialect must be soporteclientes or laravel, not '\(v)'") }
+            options.dialect = d
+        case "--page-numbers":
+            let v = value("--page-numbers")
+            guard let n = PageNumbers(rawValue: v) else { fail("--page-numbers must be int, float, exp or string, not '\(v)'") }
+            options.pageNumbers = n
         default: fail("unknown option '\(a)' (see --help)")
         }
     }
     if limitsOff && window != nil { fail("--rate-window and --rate-limit off contradict each other") }
-    options.rateLimit = limitsOff ? .off : window ?? .tiers
+    // Laravel 8's api throttle is Limit::perMinute(60), a fixed window; it has no tiers.
+    let standing: RateLimitPolicy = options.dialect == .laravel ? .fixedWindow(limit: 60, seconds: 60) : .tiers
+    options.rateLimit = limitsOff ? .off : window ?? standing
     options.sizes = DataGenerator.Sizes(accounts: accounts, invoices: invoices)
     return (options, server, port)
 }

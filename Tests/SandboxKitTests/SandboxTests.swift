@@ -26,11 +26,14 @@ final class SandboxTests: XCTestCase {
     }
 
     func testMetaAndLinks() throws {
-        let (st, v) = get(try sim(), "/v1/whm/accounts", "page=2&per_page=10")
+        let s = try sim()
+        s.listening(onPort: 4321)
+        let (st, v) = get(s, "/v1/whm/accounts", "page=2&per_page=10")
         XCTAssertEqual(st, 200)
         XCTAssertEqual(JSONWriter.compact(v["meta"]!), #"{"current_page":2,"from":11,"last_page":3,"per_page":10,"to":20,"total":30}"#)
-        XCTAssertEqual(v["links"]?["next"]?.stringValue, "http://127.0.0.1:1/v1/whm/accounts?page=3")
-        XCTAssertEqual(v["links"]?["prev"]?.stringValue, "http://127.0.0.1:1/v1/whm/accounts?page=1")
+        // From the address the sandbox listens on, not from the Host sent (127.0.0.1:1).
+        XCTAssertEqual(v["links"]?["next"]?.stringValue, "http://127.0.0.1:4321/v1/whm/accounts?page=3")
+        XCTAssertEqual(v["links"]?["prev"]?.stringValue, "http://127.0.0.1:4321/v1/whm/accounts?page=1")
     }
 
     func testFiltersSortAndPerPageLimit() throws {

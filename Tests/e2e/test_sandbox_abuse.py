@@ -14,7 +14,7 @@ import time
 from conftest import (SANDBOX, PLAIN_TOKEN as TOKEN, Sandbox, cpu_seconds, proc_status, read_until_closed, server_sockets,
                       wait_for)
 
-GET_ONE = f"GET /v1/whm/accounts/1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\n\r\n".encode()
+GET_ONE = f"GET /v1/whm/accounts/1 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {TOKEN}\r\n\r\n".encode()
 
 
 def probe(port, timeout=5.0):
@@ -189,7 +189,7 @@ def test_a_request_head_that_comes_too_slowly_is_cut_off():
 def test_repeated_or_conflicting_content_length_is_400(fresh):
     s = fresh()
     body = b'{"domain": "smuggled.example"}'
-    head = b"POST /v1/whm/accounts HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN.encode() + b"\r\nContent-Type: application/json\r\n"
+    head = b"POST /v1/whm/accounts HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN.encode() + b"\r\nContent-Type: application/json\r\n"
     n = str(len(body)).encode()
     for framing in (b"Content-Length: " + n + b"\r\nContent-Length: " + n + b"\r\n",
                     b"Content-Length: " + n + b"\r\nContent-Length: 5\r\n",
@@ -222,7 +222,7 @@ def test_numbers_out_of_range_are_4xx_and_the_sandbox_lives(fresh):
                   {"status": 99}, {"status": 1000}, {"retry_after": -5}, {"retry_after": int(huge)},
                   {"short": -1}, {"action": "drip", "delay_ms": int(huge)}):
         req = json.dumps(fault).encode()
-        got = exchange(s.port, b"POST /_sandbox/faults HTTP/1.1\r\nConnection: close\r\nContent-Length: "
+        got = exchange(s.port, b"POST /_sandbox/faults HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: "
                        + str(len(req)).encode() + b"\r\n\r\n" + req)
         assert status_of(got) == 422, (fault, got[:300])
         assert body_of(got)["error"]["details"], fault
@@ -277,7 +277,7 @@ def test_at_the_cap_the_longest_idle_connection_makes_room_then_503():
         wait_for("the control connection to close", lambda: server_sockets(sb.port) == [])
         busy = [socket.create_connection(("127.0.0.1", sb.port)) for _ in range(3)]
         for so in busy:
-            so.sendall(f"GET /v1/whm/servers HTTP/1.1\r\nAuthorization: Bearer {TOKEN}\r\n\r\n".encode())
+            so.sendall(f"GET /v1/whm/servers HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {TOKEN}\r\n\r\n".encode())
         wait_for("the three delayed requests to be read", lambda: server_sockets(sb.port) == [0, 0, 0])
         # Every connection has a request in progress: a new one is refused, at once.
         t0 = time.monotonic()
@@ -310,7 +310,7 @@ def test_out_of_descriptors_it_refuses_with_503_instead_of_spinning():
         clients = []
         for _ in range(40):
             so = socket.create_connection(("127.0.0.1", sb.port))
-            so.sendall(f"GET /v1/whm/servers HTTP/1.1\r\nAuthorization: Bearer {TOKEN}\r\nConnection: close\r\n\r\n".encode())
+            so.sendall(f"GET /v1/whm/servers HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {TOKEN}\r\nConnection: close\r\n\r\n".encode())
             clients.append(so)
         cpu0 = cpu_seconds(sb.proc.pid)
         answers = [read_until_closed(so, timeout=10) for so in clients]

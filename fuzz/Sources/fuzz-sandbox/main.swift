@@ -43,7 +43,7 @@ runFuzzer(flags: ["-detect_leaks=0"]) { bytes in
         let body = t.body ? Array(rest[min(split + 1, rest.count)...]) : []
         var target: [UInt8] = []
         for b in t.target.utf8 { if b == UInt8(ascii: "$") { target += value } else { target.append(b) } }
-        raw = Array("\(t.method) ".utf8) + target + Array(" HTTP/1.1\r\nHost: fuzz\r\nAuthorization: Bearer \(token)\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body
+        raw = Array("\(t.method) ".utf8) + target + Array(" HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body
     } else {
         raw = rest
     }
