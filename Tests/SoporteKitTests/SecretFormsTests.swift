@@ -1,0 +1,63 @@
+import XCTest
+@testable import SoporteKit
+
+/// Secrets the server echoes in a spelling no fixed form covers: another Unicode normal
+/// form, or percent-encoded past need, any subset of bytes in either hex case (SPEC §10.1).
+final class SecretFormsTests: XCTestCase {
+    let composed = "pa\u{F1}o-secret"        // ñ as one scalar (NFC)
+    let decomposed = "pan\u{303}o-secret"    // n + combining tilde (NFD)
+
+    func testASecretIsRedactedInEitherNormalForm() {
+        for (given, echoed) in [(composed, decomposed), (decomposed, composed)] {
+            let s = Secrets()
+            s.add(given, placeholder: "$T")
+            XCTAssertEqual(s.redact("x \(echoed) y"), "x [redacted] y", "\(Array(given.utf8)) echoed as \(Array(echoed.utf8))")
+            XCTAssertEqual(s.redact(Array("x \(echoed) y".utf8)), Array("x [redacted] y".utf8))
+            XCTAssertEqual(s.redact(#"{"m":"pan\u0303o-secret"}"#), #"{"m":"[redacted]"}"#, "ASCII-escaped JSON of the NFD form")
+        }
+    }
+
+    func testASecretPercentEncodedPastNeedIsRedacted() {
+        let s = Secrets()
+        s.add("sk_test_abc", placeholder: "$T")
+        for echoed in ["sk%5F%74est_abc", "sk%5f%74est_abc", "%73%6B%5F%74%65%73%74%5F%61%62%63", "%73%6b%5F%74%65%73%74%5f%61%62%63",
+                       "sk_test_ab%63", "%73k_test_abc", "s%6b_t%65st%5Fabc"] {
+            XCTAssertEqual(s.redact("a=\(echoed)&b"), "a=[redacted]&b", echoed)
+            XCTAssertTrue(s.contains(Array(echoed.utf8)), echoed)
+        }
+        XCTAssertEqual(s.redact("50%25 off, sk%5Ftest_abd, sk%5Ftest_ab%"), "50%25 off, sk%5Ftest_abd, sk%5Ftest_ab%", "no false match")
+    }
+
+    func testNonASCIIAndPercentSignsInASecretArePercentMatched() {
+        let s = Secrets()
+        s.add(composed, placeholder: "$T")
+        s.add("a%b+c d-e", placeholder: "$U")
+        for echoed in ["pa%C3%B1o-secret", "pa%c3%b1o%2Dsecret", "pan%CC%83o-secret", "%70an%cc%83o-secret",
+                       "a%25b%2Bc%20d-e", "a%b+c+d-e", "a%25b+c d-e", "a%b%2bc%20d%2de"] {
+            XCTAssertEqual(s.redact("<\(echoed)>"), "<[redacted]>", echoed)
+        }
+    }
+
+    func testAPercentEncodedSecretCutByAFlushIsStillRedacted() throws {
+        let secrets = Secrets()
+        secrets.add("sk_live_0123456789", placeholder: "$T")
+        let out = BufferSink()
+        let io = IOStreams(out: out, err: BufferSink(), facts: TerminalFacts(), secrets: secrets)
+        // Fully encoded the form is three times as long as the secret: the stream must hold
+        // back that much at the end of a chunk.
+        let encoded = "sk_live_0123456789".utf8.map { "%" + String($0, radix: 16, uppercase: true) }.joined()
+        let half = encoded.index(encoded.startIndex, offsetBy: 40)
+        try io.out(Array(String(repeating: "a", count: IOStreams.chunk - 40).utf8) + Array(encoded[..<half].utf8))
+        try io.out(String(encoded[half...]) + " tail")
+        try io.flush()
+        XCTAssertEqual(out.text, String(repeating: "a", count: IOStreams.chunk - 40) + "[redacted] tail")
+    }
+
+    func testPercentWorkIsSkippedForTextWithoutAPercentSign() {
+        let s = Secrets()
+        s.add("sk_test_abc", placeholder: "$T")
+        let text = String(repeating: "sk_test_ab-x ", count: 2000)
+        XCTAssertEqual(s.redact(text), text)
+        XCTAssertEqual(s.redact(text + "sk_test_abc"), text + "[redacted]")
+    }
+}
