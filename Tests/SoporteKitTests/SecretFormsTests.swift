@@ -1,5 +1,6 @@
 import XCTest
 @testable import SoporteKit
+import SoporteJSON
 
 /// Secrets the server echoes in a spelling no fixed form covers: another Unicode normal
 /// form, or percent-encoded past need, any subset of bytes in either hex case (SPEC §10.1).
@@ -59,5 +60,35 @@ final class SecretFormsTests: XCTestCase {
         let text = String(repeating: "sk_test_ab-x ", count: 2000)
         XCTAssertEqual(s.redact(text), text)
         XCTAssertEqual(s.redact(text + "sk_test_abc"), text + "[redacted]")
+    }
+}
+
+/// `-vv` and `--dry-run` mask secret-named keys also in text that is not valid JSON (SPEC
+/// §12.1, §12.2): cut bodies, HTML, escapes inside the value respected.
+final class SecretKeysTests: XCTestCase {
+    func mask(_ s: String, keep: (String) -> Bool = { _ in false }) -> String {
+        String(decoding: SecretKeys.maskText(Array(s.utf8), keep: keep), as: UTF8.self)
+    }
+
+    func testSecretKeysAreMaskedInTextThatIsNotJSON() {
+        XCTAssertEqual(mask(#"{"password": "a\"b\\", "x": 1"#), #"{"password": "[redacted]", "x": 1"#)
+        XCTAssertEqual(mask(#"{"a":{"Token" :"t1","PASS\u0057ORD":"p"},"b":[{"secret":{"k":"v","l":[1,"]"]}},"c":3"#),
+                       #"{"a":{"Token" :"[redacted]","PASS\u0057ORD":"[redacted]"},"b":[{"secret":"[redacted]"},"c":3"#)
+        XCTAssertEqual(mask(#"{"license_key": 4242, "signing_secret":null}"#), #"{"license_key": "[redacted]", "signing_secret":"[redacted]"}"#)
+        XCTAssertEqual(mask(#"{"id":1,"user_password":"cut-her"#), #"{"id":1,"user_password":"[redacted]""#, "a value cut by the end")
+        XCTAssertEqual(mask(#"{"secret":{"a":"cut"#), #"{"secret":"[redacted]""#)
+        XCTAssertEqual(mask(#"<p class="x">"password": "html"</p>"#), #"<p class="x">"password": "[redacted]"</p>"#)
+        XCTAssertEqual(mask(#"{"note": "password", "tokens": "t", "password":"#), #"{"note": "password", "tokens": "t", "password":"#,
+                       "a value named password and other keys are not masked")
+    }
+
+    func testKeepSparesKnownValuesForDryRun() {
+        XCTAssertEqual(mask(#"{"password":"known","token":"other"}"#, keep: { $0 == "known" }), #"{"password":"known","token":"[redacted]"}"#)
+    }
+
+    func testTheJSONAndTextMasksAgree() throws {
+        let body = #"{"a":{"Token":"t1","list":[{"PassWord":"p"},{"ok":"v"}]},"secret":{"k":"v"},"n":1}"#
+        let viaJSON = JSONWriter.compact(SecretKeys.mask(try JSONParser.parse(Array(body.utf8))))
+        XCTAssertEqual(mask(body), viaJSON)
     }
 }

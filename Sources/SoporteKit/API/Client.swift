@@ -315,33 +315,21 @@ public protocol RequestRecorder: Sendable {
     func record(method: String, path: String, status: Int?, requestID: String?, seconds: Double)
 }
 
-/// Bodies as `-vv` shows them: JSON values under secret-like keys masked at any depth
-/// before the text is cut for length, so neither a nested key nor a long body shows one.
+/// Bodies as `-vv` shows them: values under secret-named keys (`SecretKeys`) masked at
+/// any depth before the text is cut for length, so neither a nested key nor a long body
+/// shows one; a body that is not valid JSON (cut by the server, HTML) is masked as text.
 public enum BodyLog {
-    public static let maskedKeys: Set<String> = ["password", "token", "secret", "signing_secret", "license_key"]
     public static let shownBytes = 4096
 
     public static func render(_ body: [UInt8], secrets: Secrets) -> String {
         let text: String
         if let v = try? JSONParser.parse(body, maxValues: AnswerReader.maxValues) {
-            text = JSONWriter.compact(mask(secrets.redact(v)))
+            text = JSONWriter.compact(SecretKeys.mask(secrets.redact(v)))
         } else {
-            text = String(decoding: secrets.redact(body), as: UTF8.self)
+            text = String(decoding: secrets.redact(SecretKeys.maskText(body)), as: UTF8.self)
         }
         guard text.utf8.count > shownBytes else { return text }
         let cut = String(decoding: text.utf8.prefix(shownBytes), as: UTF8.self)
         return cut + "... (\(text.utf8.count) bytes)"
-    }
-
-    public static func mask(_ v: JSONValue) -> JSONValue {
-        switch v {
-        case .array(let a): return .array(a.map(mask))
-        case .object(let o):
-            let values = zip(o.keys, o.values).map { k, v -> JSONValue in
-                maskedKeys.contains(k.lowercased()) || k.lowercased().contains("password") ? .string(Secrets.mark) : mask(v)
-            }
-            return .object(JSONObject(keys: o.keys, values: values))
-        default: return v
-        }
     }
 }
