@@ -92,3 +92,19 @@ final class SecretKeysTests: XCTestCase {
         XCTAssertEqual(mask(body), viaJSON)
     }
 }
+
+/// Passwords and other secrets never come from a flag value (SPEC §3, §12.2).
+final class SecretFlagTests: XCTestCase {
+    func testASecretNamedKeyInAnyKeyValueFlagIsAUsageErrorAndNothingIsSent() {
+        for args in [["accounts", "update", "1", "--set", "password=pw-in-argv"], ["accounts", "update", "1", "--set-string", "Token=pw-in-argv"],
+                     ["api", "POST", "/x", "-f", "new_password=pw-in-argv"], ["api", "GET", "/x", "-F", "License_Key=pw-in-argv"],
+                     ["api", "POST", "/x", "--field", "secret=pw-in-argv", "--dry-run"]] {
+            let h = Harness()
+            let r = h.run(args)
+            XCTAssertEqual(r.status, 2, "\(args): \(r.err)")
+            XCTAssertTrue(r.err.contains("--password-stdin") && r.err.contains("--password-file") && r.err.contains("--input"), r.err)
+            XCTAssertFalse(r.err.contains("pw-in-argv") || r.out.contains("pw-in-argv"), r.err)
+            XCTAssertTrue(h.transport.requests.isEmpty)
+        }
+    }
+}
