@@ -1,6 +1,10 @@
 import XCTest
 @testable import SoporteKit
 import SoporteJSON
+import SoporteSystem
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Secrets the server echoes in a spelling no fixed form covers: another Unicode normal
 /// form, or percent-encoded past need, any subset of bytes in either hex case (SPEC §10.1).
@@ -106,5 +110,43 @@ final class SecretFlagTests: XCTestCase {
             XCTAssertFalse(r.err.contains("pw-in-argv") || r.out.contains("pw-in-argv"), r.err)
             XCTAssertTrue(h.transport.requests.isEmpty)
         }
+    }
+}
+
+/// `--token-file` and `--password-file` that are not regular files are refused unread,
+/// and their errors do not echo the path (SPEC §12.2).
+final class SecretFileKindTests: XCTestCase {
+    func testOnlyRegularFilesAreRead() throws {
+        let dir = "/tmp/soporte-unit-\(getpid())"
+        mkdir(dir, 0o700)
+        defer { _ = unlink(dir + "/fifo"); _ = unlink(dir + "/f"); rmdir(dir) }
+        XCTAssertEqual(mkfifo(dir + "/fifo", 0o600), 0)
+        // A FIFO with no writer: reading it would block for ever; it is not opened for that.
+        for (path, kind) in [(dir + "/fifo", "a FIFO"), (dir, "a directory"), ("/dev/zero", "a device")] {
+            XCTAssertThrowsError(try Files.readRegular(path, limit: 1 << 20), path) { e in
+                XCTAssertEqual((e as? SystemError)?.reason, "not a regular file (\(kind))")
+            }
+        }
+        XCTAssertNil(try Files.readRegular(dir + "/missing", limit: 10))
+        let fd = open(dir + "/f", O_WRONLY | O_CREAT, 0o640)
+        _ = write(fd, "tok\n", 4)
+        close(fd)
+        XCTAssertEqual(try Files.readRegular(dir + "/f", limit: 10), RegularFile(bytes: Array("tok\n".utf8), mode: 0o640))
+    }
+
+    func testErrorsNameTheFlagNotThePath() {
+        let h = Harness()
+        h.env["SOPORTE_API_TOKEN"] = nil
+        let r = h.run(["accounts", "get", "1", "--token-file", "sk_live_pasted_by_mistake"])
+        XCTAssertEqual(r.status, 3)
+        XCTAssertTrue(r.err.contains("--token-file: no such file"), r.err)
+        XCTAssertFalse(r.err.contains("sk_live"), r.err)
+        let create = ["accounts", "create", "--domain", "d.example", "--username", "dd", "--email", "e@d.example", "--package", "basic",
+                      "--server-id", "1", "--password-file", "Pw-pasted-by-mistake"]
+        let c = h.run(create)
+        XCTAssertEqual(c.status, 2)
+        XCTAssertTrue(c.err.contains("--password-file: no such file"), c.err)
+        XCTAssertFalse(c.err.contains("pasted"), c.err)
+        XCTAssertTrue(h.transport.requests.isEmpty)
     }
 }

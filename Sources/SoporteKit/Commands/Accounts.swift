@@ -77,10 +77,7 @@ enum AccountsCreate: Command {
         }
         if o.passwordStdin { return try firstLine(try inv.ctx.readStdin(), from: "stdin") }
         if let path = o.passwordFile {
-            let bytes: [UInt8]?
-            do { bytes = try inv.ctx.fs.read(path, limit: 1 << 20) } catch { throw SoporteError.system(error, .usage) }
-            guard let bytes else { throw SoporteError.usage("password file \(path) does not exist") }
-            return try firstLine(bytes, from: path)
+            return try firstLine(try SecretFile.read(path, flag: "--password-file", fs: inv.ctx.fs, status: .usage).bytes, from: "--password-file")
         }
         if inv.settings.dryRun { return nil }
         guard let pw = inv.ctx.prompter.readSecret(prompt: "Password for the new account: ") else {
