@@ -16,7 +16,7 @@ public final class APIClient: Sendable {
     public let builder: RequestBuilder
     public let reader: AnswerReader
     public let pacer = RatePacer()
-    let base: URLParts
+    var base: APIURL { settings.apiURL }
     /// When the last wait was announced, so that threads of one walk do not all say it.
     private let lastAnnounced = Mutex<Double>(0)
     /// Told of every mutating request that reached the server (the history).
@@ -25,9 +25,6 @@ public final class APIClient: Sendable {
     public init(settings: Settings, token: String, transport: any HTTPTransport, io: IOStreams, clock: any Clock,
                 recorder: (any RequestRecorder)? = nil,
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) throws {
-        if let why = APIURL.problem(settings.apiURL) { throw SoporteError.config("API URL \(why)") }
-        guard let b = URLParts(settings.apiURL) else { throw SoporteError.config("API URL '\(settings.apiURL)' is not an http(s) URL") }
-        self.base = b
         self.settings = settings
         self.token = token
         self.transport = transport

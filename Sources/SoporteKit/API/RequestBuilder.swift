@@ -22,7 +22,7 @@ public struct APICall: Sendable, Equatable {
 /// Turns calls into requests with the headers of SPEC §8, signs mutating ones, and
 /// renders `--dry-run`'s curl line with every secret left as a shell variable.
 public struct RequestBuilder: Sendable {
-    public let apiURL: String
+    public let apiURL: APIURL
     public let licenseKey: String?
     public let signingSecret: String?
 
@@ -34,7 +34,7 @@ public struct RequestBuilder: Sendable {
 
     public func url(for call: APICall) -> String {
         let q = call.query.encoded
-        return apiURL + call.path + (q.isEmpty ? "" : "?" + q)
+        return apiURL.text + call.path + (q.isEmpty ? "" : "?" + q)
     }
 
     /// Headers without Authorization (added at send time, or as a placeholder).
