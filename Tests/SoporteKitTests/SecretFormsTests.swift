@@ -150,3 +150,43 @@ final class SecretFileKindTests: XCTestCase {
         XCTAssertTrue(h.transport.requests.isEmpty)
     }
 }
+
+/// The percent-tolerant search against the plain definition: at each place from the
+/// start, each secret spelt with any of its bytes as `%XX`. It must find every spelling
+/// that holds a `%` (one without is a fixed form's): what it reports is a spelling, and
+/// none holding a `%` starts before it. Random secrets and texts over a small alphabet
+/// with `%` and hex digits, so that near misses, literal `%` in a secret and `%25` are
+/// common.
+final class PercentMatchTests: XCTestCase {
+    func testThePercentSearchFindsWhatAPlainSearchFinds() {
+        var rng = SplitMix64(seed: 29)
+        let alphabet: [UInt8] = Array("%5fF_a2 +".utf8)
+        func word(_ n: Int) -> [UInt8] { (0..<n).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] } }
+        func encode(_ t: [UInt8]) -> [UInt8] {
+            t.flatMap { b -> [UInt8] in
+                rng.next() % 2 == 0 ? [b] : Array(("%" + String(b, radix: 16, uppercase: rng.next() % 2 == 0)).utf8)
+            }
+        }
+        for round in 0..<3000 {
+            let targets = (0..<(1 + Int(rng.next() % 3))).map { _ in word(4 + Int(rng.next() % 4)) }
+            var hay = word(Int(rng.next() % 30))
+            if rng.next() % 2 == 0 { hay += encode(targets[0]) + word(Int(rng.next() % 5)) }
+            let m = SecretMatcher(forms: [[0x01, 0x02, 0x03, 0x04]], encoded: targets)
+            let start = hay.isEmpty ? 0 : Int(rng.next() % UInt64(hay.count))
+            hay.withUnsafeBufferPointer { buf in
+                let spellings = (start..<max(start, hay.count)).map { q in targets.compactMap { SecretMatcher.encodedLength(of: $0, in: buf, at: q) } }
+                let firstWithPercent = spellings.indices.first { i in
+                    spellings[i].contains { n in hay[(start + i)..<(start + i + n)].contains(0x25) }
+                }.map { start + $0 }
+                let got = m.firstEncodedMatch(in: buf, from: start, before: hay.count)
+                let what = "round \(round): \(String(decoding: hay, as: UTF8.self)) targets \(targets.map { String(decoding: $0, as: UTF8.self) }) from \(start): \(String(describing: got)) vs \(String(describing: firstWithPercent))"
+                if let (q, n) = got {
+                    XCTAssertTrue(spellings[q - start].max() == n, what)
+                    XCTAssertTrue(firstWithPercent.map { q <= $0 } ?? true, what)
+                } else {
+                    XCTAssertNil(firstWithPercent, what)
+                }
+            }
+        }
+    }
+}

@@ -203,8 +203,8 @@ final class SecretMatcher: Sendable {
     /// The secrets' bytes for the percent-tolerant comparison, and the longest of them.
     let encoded: [[UInt8]]
     let longestEncoded: Int
-    /// Bytes a percent-tolerant match can start with: each secret's first byte, and `%`.
-    let encodedStarts: [Bool]
+    /// For each secret and each byte value, the offsets in the secret where that byte is.
+    let offsets: [[[Int]]]
     /// Longer secrets are left to the fixed forms: the search near each `%` looks back
     /// three bytes per byte of the longest secret.
     static let longestPercentMatched = 1024
@@ -239,10 +239,11 @@ final class SecretMatcher: Sendable {
         let targets = encoded.filter { !$0.isEmpty && $0.count <= SecretMatcher.longestPercentMatched }
         self.encoded = targets
         longestEncoded = targets.map(\.count).max() ?? 0
-        var canStart = Array(repeating: false, count: 256)
-        for t in targets { canStart[Int(t[0])] = true }
-        canStart[0x25] = true
-        encodedStarts = canStart
+        offsets = targets.map { t in
+            var o = Array(repeating: [Int](), count: 256)
+            for (k, b) in t.enumerated() { o[Int(b)].append(k) }
+            return o
+        }
         // A stream holds back this much at a chunk's end: a fully encoded secret is three
         // bytes a byte.
         longest = max(sorted.first?.count ?? 0, 3 * longestEncoded)
@@ -296,8 +297,8 @@ final class SecretMatcher: Sendable {
                     i = at + 1
                 }
             }
-            if !encoded.isEmpty, let e = firstEncodedMatch(in: buf, from: start, before: best.map { $0.0 + 1 } ?? buf.count),
-               best == nil || e.0 < best!.0 || (e.0 == best!.0 && e.1 > best!.1) {
+            if !encoded.isEmpty, let e = firstEncodedMatch(in: buf, from: start, before: best.map { $0.0 + 1 } ?? buf.count) {
+                if let (bq, bn) = best, bq < e.0 || (bq == e.0 && bn >= e.1) { return best }
                 best = e
             }
             return best
@@ -307,30 +308,36 @@ final class SecretMatcher: Sendable {
     // MARK: - Percent-encoded past need
 
     /// The earliest percent-tolerant match of a secret that starts at or after `from` and
-    /// before `before`. Only places within reach of a `%` are tried (a match without one
-    /// is a fixed form's), each place once.
+    /// before `before` (the longest there). Such a match has a first `%`, and the bytes
+    /// before it each spell one byte of the secret: so for each `%` of the text, the
+    /// secret is tried only where one of its bytes is what the `%` (or the `%XX`) spells.
+    /// (A match with no `%` at all is a fixed form's, found by the search above.)
     func firstEncodedMatch(in buf: UnsafeBufferPointer<UInt8>, from: Int, before: Int) -> (Int, Int)? {
         guard let base = buf.baseAddress, from < buf.count else { return nil }
-        let reach = 3 * (longestEncoded - 1)
-        var nextTry = from
+        // The best so far as two plain numbers (a tuple optional costs a metadata lookup
+        // at each use in a debug build, where this loop showed).
+        var bestAt = before, bestLength = 0
         var at = from
-        while at < buf.count, nextTry < before, let hit = memchr(base + at, 0x25, buf.count - at) {
+        while at < buf.count, let hit = memchr(base + at, 0x25, buf.count - at) {
             let p = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-            var q = max(nextTry, p - reach)
-            while q <= p, q < before {
-                if encodedStarts[Int(buf[q])] {
-                    var found: Int?
-                    for t in encoded {
-                        if let n = SecretMatcher.encodedLength(of: t, in: buf, at: q), n > (found ?? 0) { found = n }
+            // Every later `%` gives places from p - (longest - 1) on; a place is still of
+            // use before the best, or at it for a longer match.
+            if p - (longestEncoded - 1) > (bestLength > 0 ? bestAt : bestAt - 1) { break }
+            let spelt = p + 2 < buf.count ? SecretMatcher.hexByte(buf[p + 1], buf[p + 2]) ?? 0x25 : 0x25
+            for ti in 0..<encoded.count {
+                for pass in 0..<(spelt == 0x25 ? 1 : 2) {
+                    for k in offsets[ti][pass == 0 ? 0x25 : Int(spelt)] {
+                        let q = p - k
+                        guard q >= from, q <= bestAt, let n = SecretMatcher.encodedLength(of: encoded[ti], in: buf, at: q),
+                              q < bestAt || (bestLength > 0 && n > bestLength) else { continue }
+                        bestAt = q
+                        bestLength = n
                     }
-                    if let n = found { return (q, n) }
                 }
-                q += 1
             }
-            nextTry = q
             at = p + 1
         }
-        return nil
+        return bestLength > 0 ? (bestAt, bestLength) : nil
     }
 
     /// How many bytes from `at` spell `target` with any of its bytes as `%XX` (either
