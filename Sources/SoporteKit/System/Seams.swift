@@ -24,6 +24,15 @@ public protocol FileSystem: Sendable {
     func openLog(_ path: String, mode: UInt32) throws(SystemError) -> any AppendLog
 }
 
+extension FileSystem {
+    /// For stand-ins whose files are all regular (tests, the fuzzers): `read` and
+    /// `mode(of:)`. The real one, `LocalFileSystem`, checks the file's kind.
+    public func readRegular(_ path: String, limit: Int) throws(SystemError) -> RegularFile? {
+        guard let bytes = try read(path, limit: limit) else { return nil }
+        return RegularFile(bytes: bytes, mode: mode(of: path) ?? 0o600)
+    }
+}
+
 /// An append-only file held open and locked (a bulk journal).
 public protocol AppendLog: Sendable {
     func contents(limit: Int) throws(SystemError) -> [UInt8]

@@ -92,9 +92,6 @@ final class MemoryFileSystem: FileSystem {
     func text(_ path: String) -> String? { files.withLock { $0[path].map { String(decoding: $0.bytes, as: UTF8.self) } } }
 
     func read(_ path: String, limit: Int) throws(SystemError) -> [UInt8]? { files.withLock { $0[path]?.bytes } }
-    func readRegular(_ path: String, limit: Int) throws(SystemError) -> RegularFile? {
-        files.withLock { $0[path].map { RegularFile(bytes: $0.bytes, mode: $0.mode) } }
-    }
     func mode(of path: String) -> UInt32? { files.withLock { $0[path]?.mode } }
     func writeAtomically(_ path: String, _ bytes: [UInt8], mode: UInt32) throws(SystemError) { files.withLock { $0[path] = (bytes, mode) } }
     func makeDirectories(_ dir: String, mode: UInt32) throws(SystemError) {}
