@@ -111,6 +111,17 @@ final class SecretFlagTests: XCTestCase {
             XCTAssertTrue(h.transport.requests.isEmpty)
         }
     }
+
+    func testDryRunMasksSecretNamedKeysOfAnInputBodyButShowsKnownSecretsAsVariables() {
+        let h = Harness()
+        h.fs.put("/b.json", #"{"domain":"ok.example","Password":"in-file-pw","nested":{"token":"tok-unit-1234"}}"#)
+        let r = h.run(["api", "POST", "/whm/accounts", "--input", "/b.json", "--dry-run"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.out.contains(#""Password":"[redacted]""#) && r.out.contains("ok.example"), r.out)
+        XCTAssertTrue(r.out.contains(#""token":"'"$SOPORTE_API_TOKEN"'""#), "the run's own token keeps its variable: \(r.out)")
+        XCTAssertFalse(r.out.contains("in-file-pw"))
+        XCTAssertTrue(h.transport.requests.isEmpty)
+    }
 }
 
 /// `--token-file` and `--password-file` that are not regular files are refused unread,

@@ -133,7 +133,8 @@ public struct Settings: Equatable, Sendable {
             return try conf(key).flatMap { range.parse($0) } ?? d
         }
 
-        // API URL (a flag's is parsed with the flags); the others were checked just now.
+        // API URL: a flag's was parsed with the flags; checkedEnv and conf refuse a value
+        // that APIURL does not parse, so the parses here do not fail.
         if let u = flags.apiURL { s.apiURL = u }
         else if flags.sandbox { s.apiURL = .sandbox }
         else if let u = try checkedEnv("SOPORTE_API_URL", as: "api_url").flatMap({ try? APIURL($0) }) { s.apiURL = u }
