@@ -16,6 +16,29 @@ public enum Files {
         return try readAll(fd: fd, name: path, limit: limit)
     }
 
+    /// A file given to hold a secret, read whole: nil if it does not exist; an error,
+    /// before any byte is read, if it is not a regular file (a FIFO would block the read,
+    /// a device might never end it). Checked on the path, then again on the open
+    /// descriptor (opened non-blocking, no controlling terminal), so that a FIFO put in its
+    /// place between the two is not read either. The mode is the open file's.
+    public static func readRegular(_ path: String, limit: Int) throws(SystemError) -> RegularFile? {
+        var st = stat()
+        if stat(path, &st) != 0 {
+            if errno == ENOENT || errno == ENOTDIR { return nil }
+            throw SystemError("read", path)
+        }
+        if let kind = FileKind(mode: st.st_mode) { throw SystemError("read", path, code: EINVAL, reason: "not a regular file (\(kind))") }
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            throw SystemError("read", path)
+        }
+        defer { close(fd) }
+        guard fstat(fd, &st) == 0 else { throw SystemError("read", path) }
+        if let kind = FileKind(mode: st.st_mode) { throw SystemError("read", path, code: EINVAL, reason: "not a regular file (\(kind))") }
+        return RegularFile(bytes: try readAll(fd: fd, name: path, limit: limit), mode: UInt32(st.st_mode) & 0o7777)
+    }
+
     /// Everything until end of file; more than `limit` bytes is an error (EFBIG).
     public static func readAll(fd: Int32, name: String, limit: Int = 64 << 20) throws(SystemError) -> [UInt8] {
         var out: [UInt8] = []
@@ -311,4 +334,33 @@ extension Files {
         }
         return out
     }
+}
+
+/// A regular file's contents and permission bits, from one open (`Files.readRegular`).
+public struct RegularFile: Sendable, Equatable {
+    public let bytes: [UInt8]
+    public let mode: UInt32
+    public init(bytes: [UInt8], mode: UInt32) {
+        self.bytes = bytes
+        self.mode = mode
+    }
+}
+
+/// What a path is when it is not a regular file, as an error says it.
+public enum FileKind: String, Sendable, CustomStringConvertible {
+    case fifo = "a FIFO", directory = "a directory", device = "a device", socket = "a socket", other = "not a file"
+
+    /// nil for a regular file.
+    public init?(mode: mode_t) {
+        switch mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFIFO: self = .fifo
+        case S_IFDIR: self = .directory
+        case S_IFCHR, S_IFBLK: self = .device
+        case S_IFSOCK: self = .socket
+        default: self = .other
+        }
+    }
+
+    public var description: String { rawValue }
 }

@@ -20,21 +20,21 @@ final class ConfigTests: XCTestCase {
     func testParseAndPrecedence() throws {
         let f = try INIFile.parse(text, path: "cfg")
         var s = try Settings.resolve(flags: try flags(["health"]), env: [:], file: f, configPath: "cfg")
-        XCTAssertEqual(s.apiURL, "https://a.example/v1")
+        XCTAssertEqual(s.apiURL.text, "https://a.example/v1")
         XCTAssertEqual(s.tokenSources, [.command("pass show x")])
 
         s = try Settings.resolve(flags: try flags(["health"]), env: ["SOPORTE_PROFILE": "sandbox"], file: f, configPath: "cfg")
-        XCTAssertEqual(s.apiURL, "https://api-sandbox.soporteclientes.net/v1")
+        XCTAssertEqual(s.apiURL.text, "https://api-sandbox.soporteclientes.net/v1")
         XCTAssertEqual(s.output, .csv)
         XCTAssertEqual(s.tokenSources, [.configValue])
 
         s = try Settings.resolve(flags: try flags(["health"]), env: ["SOPORTE_PROFILE": "sandbox", "SOPORTE_API_URL": "https://env/v1", "SOPORTE_API_TOKEN": "t"], file: f, configPath: "cfg")
-        XCTAssertEqual(s.apiURL, "https://env/v1")
+        XCTAssertEqual(s.apiURL.text, "https://env/v1")
         XCTAssertEqual(s.tokenSources, [.environment, .configValue])
 
         s = try Settings.resolve(flags: try flags(["health", "--api-url", "https://flag/v1", "--token-file", "/tf", "-o", "json"]),
                                  env: ["SOPORTE_API_URL": "https://env/v1", "SOPORTE_API_TOKEN": "t", "SOPORTE_OUTPUT": "tsv"], file: f, configPath: "cfg")
-        XCTAssertEqual(s.apiURL, "https://flag/v1")
+        XCTAssertEqual(s.apiURL.text, "https://flag/v1")
         XCTAssertEqual(s.tokenSources, [.tokenFile("/tf"), .environment, .command("pass show x")])
         XCTAssertEqual(s.output, .json)
     }

@@ -154,13 +154,7 @@ final class SecretsTests: XCTestCase {
         }
     }
 
-    func testDecodedStringsAreSearchedByteForByte() {
-        XCTAssertTrue(Secrets.bytes(of: "sk_1", occurIn: "sk_1"))
-        XCTAssertTrue(Secrets.bytes(of: "sk_1", occurIn: "xx sk_sk_1"))
-        XCTAssertTrue(Secrets.bytes(of: "pässwörd", occurIn: "el pässwörd es"))
-        XCTAssertFalse(Secrets.bytes(of: "sk_1", occurIn: "sk_"))
-        XCTAssertFalse(Secrets.bytes(of: "sk_1", occurIn: "sk_2 s k_1"))
-        XCTAssertFalse(Secrets.bytes(of: "sk_1", occurIn: ""))
+    func testEveryStringOfADocumentIsRedacted() {
         let s = Secrets()
         s.add("tok_abc123", placeholder: "$T")
         let v = JSONValue.object(JSONObject([("note tok_abc123", .array([.string("a tok_abc123 b"), .string("ñ tok_abc12")]))]))

@@ -25,7 +25,7 @@ final class PrecedenceTests: XCTestCase {
     func testAFlagBeatsTheEnvironmentAndTheProfile() throws {
         let s = try resolve(["--api-url", "https://flag.example/v1", "-o", "json", "--ca-bundle", "/flag.pem",
                              "--timeout", "6", "--retries", "8", "--max-wait", "10"], env: env, file: profile)
-        XCTAssertEqual(s.apiURL, "https://flag.example/v1")
+        XCTAssertEqual(s.apiURL.text, "https://flag.example/v1")
         XCTAssertEqual(s.output, .json)
         XCTAssertEqual(s.caBundle, "/flag.pem")
         XCTAssertEqual([s.timeout, Double(s.retries), s.maxWait], [6, 8, 10])
@@ -33,7 +33,7 @@ final class PrecedenceTests: XCTestCase {
 
     func testTheEnvironmentBeatsTheProfile() throws {
         let s = try resolve([], env: env, file: profile)
-        XCTAssertEqual(s.apiURL, "https://env.example/v1")
+        XCTAssertEqual(s.apiURL.text, "https://env.example/v1")
         XCTAssertEqual(s.output, .tsv)
         XCTAssertEqual(s.caBundle, "/env.pem")
         XCTAssertEqual(s.licenseKey, "LIC-ENV")
@@ -42,14 +42,14 @@ final class PrecedenceTests: XCTestCase {
 
     func testTheProfileBeatsTheDefaults() throws {
         let s = try resolve([], env: [:], file: profile)
-        XCTAssertEqual(s.apiURL, "https://profile.example/v1")
+        XCTAssertEqual(s.apiURL.text, "https://profile.example/v1")
         XCTAssertEqual(s.output, .csv)
         XCTAssertEqual(s.caBundle, "/profile.pem")
         XCTAssertEqual(s.licenseKey, "LIC-PROFILE")
         XCTAssertEqual(s.signingSecret, "sig-profile")
         XCTAssertEqual([s.timeout, Double(s.retries), s.maxWait], [5, 7, 9])
         let d = try resolve([], env: [:], file: nil)
-        XCTAssertEqual(d.apiURL, Settings.productionURL)
+        XCTAssertEqual(d.apiURL.text, Settings.productionURL)
         XCTAssertEqual(d.output, .table)
         XCTAssertNil(d.caBundle)
         XCTAssertEqual([d.timeout, Double(d.retries), d.maxWait], [30, 3, 60])

@@ -16,7 +16,7 @@ public final class APIClient: Sendable {
     public let builder: RequestBuilder
     public let reader: AnswerReader
     public let pacer = RatePacer()
-    let base: URLParts
+    var base: APIURL { settings.apiURL }
     /// When the last wait was announced, so that threads of one walk do not all say it.
     private let lastAnnounced = Mutex<Double>(0)
     /// Told of every mutating request that reached the server (the history).
@@ -25,9 +25,6 @@ public final class APIClient: Sendable {
     public init(settings: Settings, token: String, transport: any HTTPTransport, io: IOStreams, clock: any Clock,
                 recorder: (any RequestRecorder)? = nil,
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) throws {
-        if let why = APIURL.problem(settings.apiURL) { throw SoporteError.config("API URL \(why)") }
-        guard let b = URLParts(settings.apiURL) else { throw SoporteError.config("API URL '\(settings.apiURL)' is not an http(s) URL") }
-        self.base = b
         self.settings = settings
         self.token = token
         self.transport = transport
@@ -318,33 +315,21 @@ public protocol RequestRecorder: Sendable {
     func record(method: String, path: String, status: Int?, requestID: String?, seconds: Double)
 }
 
-/// Bodies as `-vv` shows them: JSON values under secret-like keys masked at any depth
-/// before the text is cut for length, so neither a nested key nor a long body shows one.
+/// Bodies as `-vv` shows them: values under secret-named keys (`SecretKeys`) masked at
+/// any depth before the text is cut for length, so neither a nested key nor a long body
+/// shows one; a body that is not valid JSON (cut by the server, HTML) is masked as text.
 public enum BodyLog {
-    public static let maskedKeys: Set<String> = ["password", "token", "secret", "signing_secret", "license_key"]
     public static let shownBytes = 4096
 
     public static func render(_ body: [UInt8], secrets: Secrets) -> String {
         let text: String
         if let v = try? JSONParser.parse(body, maxValues: AnswerReader.maxValues) {
-            text = JSONWriter.compact(mask(secrets.redact(v)))
+            text = JSONWriter.compact(SecretKeys.mask(secrets.redact(v)))
         } else {
-            text = String(decoding: secrets.redact(body), as: UTF8.self)
+            text = String(decoding: secrets.redact(SecretKeys.maskText(body)), as: UTF8.self)
         }
         guard text.utf8.count > shownBytes else { return text }
         let cut = String(decoding: text.utf8.prefix(shownBytes), as: UTF8.self)
         return cut + "... (\(text.utf8.count) bytes)"
-    }
-
-    public static func mask(_ v: JSONValue) -> JSONValue {
-        switch v {
-        case .array(let a): return .array(a.map(mask))
-        case .object(let o):
-            let values = zip(o.keys, o.values).map { k, v -> JSONValue in
-                maskedKeys.contains(k.lowercased()) || k.lowercased().contains("password") ? .string(Secrets.mark) : mask(v)
-            }
-            return .object(JSONObject(keys: o.keys, values: values))
-        default: return v
-        }
     }
 }

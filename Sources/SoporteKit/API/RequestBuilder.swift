@@ -22,7 +22,7 @@ public struct APICall: Sendable, Equatable {
 /// Turns calls into requests with the headers of SPEC §8, signs mutating ones, and
 /// renders `--dry-run`'s curl line with every secret left as a shell variable.
 public struct RequestBuilder: Sendable {
-    public let apiURL: String
+    public let apiURL: APIURL
     public let licenseKey: String?
     public let signingSecret: String?
 
@@ -34,7 +34,7 @@ public struct RequestBuilder: Sendable {
 
     public func url(for call: APICall) -> String {
         let q = call.query.encoded
-        return apiURL + call.path + (q.isEmpty ? "" : "?" + q)
+        return apiURL.text + call.path + (q.isEmpty ? "" : "?" + q)
     }
 
     /// Headers without Authorization (added at send time, or as a placeholder).
@@ -64,7 +64,8 @@ public struct RequestBuilder: Sendable {
 
     /// The request as a runnable curl command line. The token and the license key are
     /// `$SOPORTE_API_TOKEN` and `$SOPORTE_LICENSE_KEY`, and any other secret in the body
-    /// (a password) its placeholder, whatever characters the values hold (SPEC §10.1).
+    /// (a password) its placeholder, whatever characters the values hold (SPEC §10.1);
+    /// any other value under a secret-named key is masked as `-vv` masks it (SPEC §12.2).
     public func curlLine(for call: APICall, requestID: String, timestampMillis: Int64, secrets: [Secrets.Entry]) -> String {
         var parts = ["curl", "-sS", "-X", call.method, ShellQuote.quote(url(for: call)),
                      "-H", "\"Authorization: Bearer $SOPORTE_API_TOKEN\""]
@@ -76,7 +77,8 @@ public struct RequestBuilder: Sendable {
             }
         }
         if let b = call.body {
-            parts += ["--data-binary", ShellQuote.quote(String(decoding: b, as: UTF8.self), substituting: secrets)]
+            let shown = SecretKeys.maskText(b, keep: { v in secrets.contains { $0.value == v } })
+            parts += ["--data-binary", ShellQuote.quote(String(decoding: shown, as: UTF8.self), substituting: secrets)]
         }
         return parts.joined(separator: " ")
     }

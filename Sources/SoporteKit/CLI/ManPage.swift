@@ -330,6 +330,11 @@ public enum ManPage {
     .Fl \-timeout :
     past that its group is killed and the run ends with status 3; once the shell has exited, children it left running in the background are ended too.
     A file that holds a token, a signing secret or a license key, and any token file, that group or others can read is refused with the chmod that fixes it.
+    A
+    .Fl \-token-file
+    or
+    .Fl \-password-file
+    that is not a regular file (a FIFO, a directory, a device) is refused without being read (status 3 and 2); their errors name the option, not the path given, which may be a mistyped secret.
     .Pp
     .Ic config set
     checks the value exactly as a reader would (status 2 and the file untouched when it is wrong), creates the profile's section when it is missing, takes a lock so that concurrent runs lose no update, and writes through a temporary file and a rename with mode 0600 (folder 0700), keeping every other line; a config that is a symbolic link is written at its target and stays a link.
@@ -452,7 +457,8 @@ public enum ManPage {
     Text from outside shown on standard error is escaped for the terminal.
     A closed or unwritable standard output is an error (status 1); one closed by the reader, as by head, ends the run quietly with status 141.
     .Sh SECURITY
-    Only HTTPS is used, except to loopback hosts.
+    Only HTTPS is used, except to loopback hosts: localhost, [::1], or an address in 127.0.0.0/8 written as exactly four decimal parts from 0 to 255 without leading zeros (127..0.0.1, 127.0.0.1., 127.1 and 0x7f.1 are not).
+    An API URL with user information (user:password@), a query or a fragment is refused with status 3, from the option, the environment or the config alike, and is never shown.
     Certificates are always verified;
     .Fl \-ca-bundle
     adds trust and nothing turns verification off.
@@ -465,20 +471,31 @@ public enum ManPage {
     or
     .Fl vv ,
     .Fl \-dry-run ,
-    a journal or the history, nor the text the server sends back, whether it echoes a secret raw or escaped (JSON, shell, URL, CSV, TSV).
+    a journal or the history, nor the text the server sends back, whether it echoes a secret raw or escaped (JSON, shell, URL, CSV, TSV), in either Unicode normal form (NFC or NFD), or percent-encoded past need (any of its bytes as %XX, in either case).
     Where one would appear,
     .Li [redacted]
     appears; a secret shorter than 4 bytes is not searched for.
     .Fl vv
-    masks JSON keys named password, token, secret, signing_secret and license_key at any depth.
+    masks JSON keys named password, token, secret, signing_secret and license_key (in any case, and any key holding password) at any depth, also in a body that is cut or is not valid JSON;
     .Fl \-dry-run
-    shows
+    masks them in the bodies it shows, and shows
     .Li $SOPORTE_API_TOKEN ,
     .Li $SOPORTE_LICENSE_KEY
     and
     .Li $SOPORTE_PASSWORD
     in place of the values.
-    Passwords are never taken from the command line.
+    Passwords are never taken from the command line: a secret-named key in
+    .Fl \-set ,
+    .Fl \-set-string ,
+    .Fl f
+    or
+    .Fl F
+    is refused with status 2 (give a password with
+    .Fl \-password-stdin ,
+    .Fl \-password-file
+    or the prompt, a body with
+    .Ic api
+    .Fl \-input ) .
     CR, LF and NUL are refused in anything that becomes a header.
     Core dumps are turned off at start.
     .Sh SEE ALSO

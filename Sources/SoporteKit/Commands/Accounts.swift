@@ -74,10 +74,7 @@ enum AccountsCreate: Command {
         }
         if o.passwordStdin { return try firstLine(try inv.ctx.readStdin(), from: "stdin") }
         if let path = o.passwordFile {
-            let bytes: [UInt8]?
-            do { bytes = try inv.ctx.fs.read(path, limit: 1 << 20) } catch { throw SoporteError.system(error, .usage) }
-            guard let bytes else { throw SoporteError.usage("password file \(path) does not exist") }
-            return try firstLine(bytes, from: path)
+            return try firstLine(try SecretFile.read(path, flag: "--password-file", fs: inv.ctx.fs, status: .usage).bytes, from: "--password-file")
         }
         if inv.settings.dryRun { return nil }
         guard let pw = inv.ctx.prompter.readSecret(prompt: "Password for the new account: ") else {
@@ -121,13 +118,23 @@ enum AccountsUpdate: Command {
     }
 }
 
-/// `KEY=VALUE` arguments (--set, -f, -F).
+/// `KEY=VALUE` arguments (--set, --set-string, -f, -F): the one door through which a flag
+/// value becomes a body or query field, so none can carry a password (SPEC §3, §12.2).
 enum KeyValue {
     static func split(_ s: String, flag: String) throws -> (String, String) {
         guard let eq = s.firstIndex(of: "="), eq != s.startIndex else {
             throw SoporteError.usage("\(flag) needs KEY=VALUE, not '\(Sanitizer.forTerminal(s))'")
         }
-        return (String(s[..<eq]), String(s[s.index(after: eq)...]))
+        let key = String(s[..<eq])
+        // The value is not echoed: it is the secret.
+        if SecretKeys.isSecret(key) { throw secretInFlag(key, flag: flag) }
+        return (key, String(s[s.index(after: eq)...]))
+    }
+
+    static func secretInFlag(_ key: String, flag: String) -> SoporteError {
+        SoporteError(.usage, "\(flag) \(Sanitizer.forTerminal(key))=...: a password or other secret is never taken from a flag value (other users can read the command line, e.g. in ps)",
+                     details: ["a password: --password-stdin, --password-file F, or the prompt on a terminal (soporte accounts create)",
+                               "any body: soporte api METHOD PATH --input FILE (or --input - for stdin)"])
     }
 
     /// A JSON number, boolean or null when the text is exactly one; else a string.

@@ -38,7 +38,8 @@ enum ConfigCommands {
     }
 
     static func shown(_ key: String, _ value: String) -> String {
-        ConfigKey.named(key)?.isSecret == true ? TokenResolver.mask(value) : Sanitizer.forTerminal(value)
+        if ConfigKey.named(key)?.isSecret == true { return TokenResolver.mask(value) }
+        return Sanitizer.forTerminal(key == "api_url" ? APIURL.hidingUserInformation(value) : value)
     }
 
     static func list(_ inv: Invocation) throws {

@@ -62,7 +62,6 @@ public final class Invocation: @unchecked Sendable {
     /// The API client; resolves the token (exit 3 without one) on first use.
     public func client() throws -> APIClient {
         if let c = cachedClient { return c }
-        if let why = APIURL.problem(settings.apiURL) { throw SoporteError.config("API URL \(why)") }
         let token: String
         if settings.dryRun {
             token = "$SOPORTE_API_TOKEN"

@@ -5,7 +5,10 @@ public enum Global {
         guard let p = ProfileName(v) else { throw SoporteError.usage(ProfileName.problem(v, source: "--profile")) }
         return p
     }
-    static let apiURL = Opt.text("api-url", value: "URL", help: "API base URL (env SOPORTE_API_URL).", default: Settings.productionURL)
+    static let apiURL = Opt<APIURL>(OptionSpec("api-url", value: "URL", help: "API base URL (env SOPORTE_API_URL).", default: Settings.productionURL)) { v, flag in
+        // A configuration problem (exit 3) wherever the URL comes from (SPEC §7, §12.2).
+        do { return try APIURL(v) } catch { throw SoporteError.config("\(flag) \(error)") }
+    }
     static let sandbox = Flag("sandbox", help: "Use \(Settings.sandboxURL).")
     static let tokenFile = Opt.text("token-file", value: "PATH", help: "Read the API token from this file (mode 0600).", completion: .file)
     static let output = Opt<OutputFormat>.choice("output", short: "o", value: "FORMAT", help: "Output format (env SOPORTE_OUTPUT).",

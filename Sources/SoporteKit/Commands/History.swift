@@ -24,7 +24,7 @@ struct History: RequestRecorder {
     static func recorder(for inv: Invocation) -> History? {
         guard inv.settings.history, !inv.settings.dryRun else { return nil }
         return History(path: path(env: inv.ctx.env), profile: inv.settings.profile.name,
-                       apiHost: URLParts(inv.settings.apiURL).map { $0.port == 443 || $0.port == 80 ? $0.host : "\($0.host):\($0.port)" } ?? "",
+                       apiHost: inv.settings.apiURL.hostAndPort,
                        fs: inv.ctx.fs, clock: inv.ctx.clock, io: inv.io)
     }
 

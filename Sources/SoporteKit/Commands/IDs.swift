@@ -95,16 +95,17 @@ struct IDs: Sendable {
 
     /// The id for one word; under --dry-run a name is not looked up: the lookup's curl
     /// line is printed and a stand-in takes the id's place.
-    func resolveOne(_ raw: String, client: APIClient) throws -> PathID {
+    /// The client is made only when a name needs it (an id needs no token yet).
+    func resolveOne(_ raw: String, client: @autoclosure () throws -> APIClient) throws -> PathID {
         switch try IDs.word(raw) {
         case .id(let id): return .id(id)
         case .name(let w):
             if settings.dryRun {
-                try io.out(client.curlLine(for: try lookup(w)) + "\n")
+                try io.out(try client().curlLine(for: try lookup(w)) + "\n")
                 try io.out("# then the request below, with the id that answer gives for \(ShellQuote.quote(w))\n")
                 return .standIn(w)
             }
-            return .id(try resolve(w, with: client))
+            return .id(try resolve(w, with: try client()))
         }
     }
 

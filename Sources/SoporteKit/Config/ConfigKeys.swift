@@ -96,14 +96,3 @@ public enum HeaderValue {
         v.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) ? "must not contain CR, LF or NUL" : nil
     }
 }
-
-/// The API URL rule of SPEC §8: https, or http to a loopback host.
-public enum APIURL {
-    public static func problem(_ url: String) -> String? {
-        guard let p = URLParts(url) else { return "'\(url)' is not an http(s) URL" }
-        if p.scheme == "http" && !p.isLoopback {
-            return "plain http:// to \(p.host) is refused: use https:// (http is allowed only for loopback hosts)"
-        }
-        return nil
-    }
-}

@@ -19,7 +19,7 @@ public enum TokenSource: Equatable, Sendable {
 /// A plain value, so that settings are resolved without knowing about the CLI.
 public struct GlobalFlags: Sendable, Equatable {
     public var profile: ProfileName?
-    public var apiURL: String?
+    public var apiURL: APIURL?
     public var sandbox = false
     public var tokenFile: String?
     public var output: OutputFormat?
@@ -47,7 +47,7 @@ public struct Settings: Equatable, Sendable {
     /// False when the profile was named but has no section (config commands create it).
     public var profileExists = true
     public var configPath = ""
-    public var apiURL = Settings.productionURL
+    public var apiURL = APIURL.production
     /// Token sources that are set, in precedence order; the first one is used.
     public var tokenSources: [TokenSource] = []
     public var configToken: String?
@@ -133,12 +133,12 @@ public struct Settings: Equatable, Sendable {
             return try conf(key).flatMap { range.parse($0) } ?? d
         }
 
-        // API URL
+        // API URL: a flag's was parsed with the flags; checkedEnv and conf refuse a value
+        // that APIURL does not parse, so the parses here do not fail.
         if let u = flags.apiURL { s.apiURL = u }
-        else if flags.sandbox { s.apiURL = sandboxURL }
-        else if let u = try checkedEnv("SOPORTE_API_URL", as: "api_url") { s.apiURL = u }
-        else if let u = try conf("api_url") { s.apiURL = u }
-        while s.apiURL.hasSuffix("/") { s.apiURL.removeLast() }
+        else if flags.sandbox { s.apiURL = .sandbox }
+        else if let u = try checkedEnv("SOPORTE_API_URL", as: "api_url").flatMap({ try? APIURL($0) }) { s.apiURL = u }
+        else if let u = try conf("api_url").flatMap({ try? APIURL($0) }) { s.apiURL = u }
 
         // Token sources, in order.
         if let p = flags.tokenFile { s.tokenSources.append(.tokenFile(p)) }

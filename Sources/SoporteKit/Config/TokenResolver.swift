@@ -26,14 +26,12 @@ public struct TokenResolver {
         let raw: String
         switch source {
         case .tokenFile(let path):
-            let bytes: [UInt8]?
-            do { bytes = try fs.read(path, limit: 1 << 20) } catch { throw SoporteError.system(error, .config) }
-            guard let bytes else { throw SoporteError.config("token file \(path) does not exist") }
-            if let mode = fs.mode(of: path), mode & 0o077 != 0 {
-                throw TokenResolver.readableByOthers(path, mode: mode, what: "is a token file")
+            let file = try SecretFile.read(path, flag: "--token-file", fs: fs, status: .config)
+            if file.mode & 0o077 != 0 {
+                throw TokenResolver.readableByOthers(path, mode: file.mode, what: "is a token file")
             }
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw SoporteError.config("token file \(path) is not UTF-8 text")
+            guard let text = String(validating: file.bytes, as: UTF8.self) else {
+                throw SoporteError.config("--token-file: not UTF-8 text")
             }
             raw = text
         case .environment:
@@ -58,9 +56,12 @@ public struct TokenResolver {
             raw = s.configToken ?? ""
         }
         let token = raw.trimmingWhitespace()
-        guard !token.isEmpty else { throw SoporteError.config("the token from \(source.label) is empty") }
+        // A --token-file's path is not named: it may be a mistyped token (SPEC §12.2).
+        let from: String
+        if case .tokenFile = source { from = "--token-file" } else { from = source.label }
+        guard !token.isEmpty else { throw SoporteError.config("the token from \(from) is empty") }
         if HeaderValue.problem(token) != nil {
-            throw SoporteError.config("the token from \(source.label) contains CR, LF or NUL, which cannot go into a header")
+            throw SoporteError.config("the token from \(from) contains CR, LF or NUL, which cannot go into a header")
         }
         return (token, source)
     }
@@ -73,5 +74,18 @@ public struct TokenResolver {
     /// Masks a secret for display: its last four characters only.
     public static func mask(_ secret: String) -> String {
         secret.count <= 8 ? "****" : "****" + String(secret.suffix(4))
+    }
+}
+
+/// A file named by a flag to hold a secret (`--token-file`, `--password-file`), read
+/// once as a regular file (SPEC §12.2). Its errors name the flag, never the path: what was
+/// given there may be a mistyped secret. (The chmod advice for a file others can read
+/// names it: that file exists.)
+enum SecretFile {
+    static func read(_ path: String, flag: String, fs: any FileSystem, status: ExitStatus) throws -> RegularFile {
+        let file: RegularFile?
+        do { file = try fs.readRegular(path, limit: 1 << 20) } catch { throw SoporteError(status, "\(flag): \(error.reason)") }
+        guard let file else { throw SoporteError(status, "\(flag): no such file") }
+        return file
     }
 }

@@ -41,11 +41,4 @@ public struct URLParts: Equatable, Sendable {
     }
 
     public var origin: String { "\(scheme)://\(host):\(port)" }
-
-    /// localhost, 127.0.0.0/8 and [::1].
-    public var isLoopback: Bool {
-        if host == "localhost" || host == "[::1]" { return true }
-        let parts = host.split(separator: ".")
-        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
-    }
 }

@@ -1,12 +1,16 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+// The standard library's own Unicode normalizer (the one String comparison uses): SoporteKit
+// does not link Foundation, whose start-up cost was measured (Package.swift).
+@_spi(_Unicode) import Swift
 import Synchronization
 import SoporteJSON
 
 /// Every secret of the run (token, signing secret, license key, passwords) and the forms
-/// they can take in text: raw, JSON-escaped (minimal, `\/`, `\u` in either case, twice
-/// escaped), shell-quoted, percent-encoded, CSV- and TSV-quoted, terminal-escaped. Every
+/// they can take in text, in each Unicode normal form (NFC and NFD): raw, JSON-escaped
+/// (minimal, `\/`, `\u` in either case, twice escaped), shell-quoted, percent-encoded
+/// (any subset of bytes, either hex case), CSV- and TSV-quoted, terminal-escaped. Every
 /// byte soporte writes passes `redact`, so no stream can show a secret, whichever code
 /// path produced the text and whatever the server echoed (SPEC §10.1).
 public final class Secrets: Sendable {
@@ -21,7 +25,7 @@ public final class Secrets: Sendable {
         public let placeholder: String
     }
 
-    private let state = Mutex<(entries: [Entry], matcher: SecretMatcher)>(([], SecretMatcher(forms: [])))
+    private let state = Mutex<(entries: [Entry], matcher: SecretMatcher)>(([], SecretMatcher(forms: [], encoded: [])))
 
     public init() {}
 
@@ -30,7 +34,8 @@ public final class Secrets: Sendable {
         state.withLock { s in
             guard !s.entries.contains(where: { $0.value == value }) else { return }
             s.entries.append(Entry(value: value, placeholder: placeholder))
-            s.matcher = SecretMatcher(forms: s.entries.flatMap { Secrets.forms(of: $0.value) })
+            s.matcher = SecretMatcher(forms: s.entries.flatMap { Secrets.forms(of: $0.value) },
+                                      encoded: s.entries.flatMap { Secrets.normalForms(of: $0.value).map { Array($0.utf8) } })
         }
     }
 
@@ -68,12 +73,12 @@ public final class Secrets: Sendable {
     /// Replaces secrets in every string (keys included) of a parsed document, so that
     /// an echo the server escaped in a way no raw form covers is caught once decoded.
     public func redact(_ v: JSONValue) -> JSONValue {
-        let values = entries.map(\.value)
-        guard !values.isEmpty else { return v }
+        let m = matcher
+        guard !m.isEmpty else { return v }
         func clean(_ s: String) -> String {
-            var t = s
-            for secret in values where Secrets.bytes(of: secret, occurIn: t) { t = t.replacingAll(secret, with: Secrets.mark) }
-            return t
+            let bytes = Array(s.utf8)
+            guard m.firstMatch(in: bytes, from: 0) != nil else { return s }
+            return String(decoding: m.redact(bytes), as: UTF8.self)
         }
         func walk(_ v: JSONValue) -> JSONValue {
             switch v {
@@ -86,33 +91,29 @@ public final class Secrets: Sendable {
         return walk(v)
     }
 
-    /// Whether `needle`'s UTF-8 bytes occur in `hay`'s: the test before `replacingAll`
-    /// for every string of every page. String.contains compares Characters and builds a
-    /// search table at each call, which was 84 % of a walk's CPU on pages with `\u`
-    /// escapes (perf, 5,000 accounts from the sandbox). A byte match is found wherever a
-    /// Character match is, so nothing that was redacted is missed.
-    static func bytes(of needle: String, occurIn hay: String) -> Bool {
-        var hay = hay, needle = needle  // withUTF8 may make a string contiguous first
-        return hay.withUTF8 { h in
-            needle.withUTF8 { n in
-                guard let nb = n.baseAddress, let hb = h.baseAddress, n.count > 0, h.count >= n.count else { return n.isEmpty }
-                var i = 0
-                let last = h.count - n.count
-                while i <= last {
-                    guard let p = memchr(hb + i, Int32(n[0]), last - i + 1) else { return false }
-                    let at = hb.distance(to: p.assumingMemoryBound(to: UInt8.self))
-                    if memcmp(hb + at, nb, n.count) == 0 { return true }
-                    i = at + 1
-                }
-                return false
-            }
-        }
-    }
-
     // MARK: - Forms
 
-    /// The texts under which `secret` may appear in something we print.
+    /// The secret as given and in its other normal forms (NFC, NFD): a server may store
+    /// or echo `ñ` as one scalar or as `n` and a combining tilde.
+    static func normalForms(of secret: String) -> [String] {
+        var out = [secret]
+        for f in [String(String.UnicodeScalarView(secret._nfc)), String(String.UnicodeScalarView(secret._nfd))]
+        where !out.contains(where: { $0.utf8.elementsEqual(f.utf8) }) {
+            out.append(f)
+        }
+        return out
+    }
+
+    /// The texts under which `secret` may appear in something we print: those of
+    /// `forms(ofExactly:)` for each of its normal forms.
     static func forms(of secret: String) -> [[UInt8]] {
+        var seen = Set<[UInt8]>()
+        return normalForms(of: secret).flatMap(forms(ofExactly:)).filter { seen.insert($0).inserted }
+    }
+
+    /// The texts under which these exact scalars may appear (percent-encodings past need
+    /// are found by the matcher itself).
+    static func forms(ofExactly secret: String) -> [[UInt8]] {
         var out: [String] = [secret]
         let json = jsonEscaped(secret, asciiOnly: false, upper: false)
         out += [json, json.replacingAll("/", with: "\\/")]
@@ -172,45 +173,62 @@ public final class Secrets: Sendable {
     }
 }
 
-/// Finds any of a set of byte strings in a buffer. The forms are grouped by first byte;
-/// each group is searched for the bytes all its forms begin with, by memchr on the byte
-/// of that prefix least likely in API text (a `z` of a token rather than its `s`, which
-/// every `status` has), then the prefix and the forms are compared where it is found.
-/// memchr on the first byte alone stopped at every `s` of a page (7 % of a walk's CPU).
+/// Finds any of a set of byte strings in a buffer. The forms are grouped by their first
+/// four bytes (fewer when a form is shorter); each group is searched for the bytes all its
+/// forms begin with, by memchr on the byte of that prefix least likely in API text (a `z`
+/// of a token rather than its `s`, which every `status` has), then the prefix and the
+/// forms are compared where it is found. memchr on the first byte alone stopped at every
+/// `s` of a page (7 % of a walk's CPU); grouping by one byte put a token `sk_...` and a
+/// signing secret `sign...` in one group whose prefix was `s`, so every `s` of a page was
+/// compared with every form of both, twice as many once each has an NFD form too.
 /// The forms live in one flat buffer, so a scan touches no reference count. Immutable,
 /// so readers share it freely.
+///
+/// Percent-encodings past need (`sk%5F%74est` for `sk_test`: any subset of the bytes, either
+/// hex case, `+` for a space) are too many to list: `encoded` holds the secrets' bytes (each
+/// normal form), and where the text has a `%` the places near one are compared with them
+/// byte by byte, each byte literal or `%XX`. Text without a `%` costs one memchr.
 final class SecretMatcher: Sendable {
     /// Every form, longest first, end to end.
     let flat: [UInt8]
     let starts: [Int]
     let lengths: [Int]
-    let firstBytes: [UInt8]
-    /// For each first byte, the forms that start with it (indices into starts/lengths).
-    let byFirst: [[Int]]
-    /// For each of `firstBytes`, the bytes every form of its group begins with, and the
-    /// offset in them of the byte that memchr looks for.
+    /// The forms of each group, longest first (indices into starts/lengths).
+    let groups: [[Int]]
+    /// For each group, the bytes every form of it begins with, and the offset in them of
+    /// the byte that memchr looks for.
     let prefixes: [[UInt8]]
     let rare: [Int]
     let longest: Int
+    /// The secrets' bytes for the percent-tolerant comparison, and the longest of them.
+    let encoded: [[UInt8]]
+    let longestEncoded: Int
+    /// For each secret and each byte value, the offsets in the secret where that byte is.
+    let offsets: [[[Int]]]
+    /// Longer secrets are left to the fixed forms: the search near each `%` looks back
+    /// three bytes per byte of the longest secret.
+    static let longestPercentMatched = 1024
 
-    init(forms: [[UInt8]]) {
+    init(forms: [[UInt8]], encoded: [[UInt8]] = []) {
         // Longest first, so that a longer form wins over one it contains.
         let sorted = forms.sorted { $0.count > $1.count }
+        // One key length for all, so that no two groups can match at one place.
+        let keyLength = min(4, sorted.last?.count ?? 1)
         var flat: [UInt8] = [], starts: [Int] = [], lengths: [Int] = []
-        var by = Array(repeating: [Int](), count: 256)
+        var groups: [[Int]] = [], groupOfKey: [[UInt8]: Int] = [:]
         for (i, f) in sorted.enumerated() {
             starts.append(flat.count)
             lengths.append(f.count)
             flat.append(contentsOf: f)
-            by[Int(f[0])].append(i)
+            let key = Array(f.prefix(keyLength))
+            if let g = groupOfKey[key] { groups[g].append(i) } else { groupOfKey[key] = groups.count; groups.append([i]) }
         }
         self.flat = flat
         self.starts = starts
         self.lengths = lengths
-        byFirst = by
-        firstBytes = (0..<256).filter { !by[$0].isEmpty }.map { UInt8($0) }
-        prefixes = firstBytes.map { b in
-            let group = by[Int(b)].map { sorted[$0] }
+        self.groups = groups
+        prefixes = groups.map { members in
+            let group = members.map { sorted[$0] }
             var p = group[0]
             for f in group.dropFirst() {
                 p = Array(zip(p, f).prefix { $0 == $1 }.map(\.0))
@@ -218,7 +236,17 @@ final class SecretMatcher: Sendable {
             return p
         }
         rare = prefixes.map { p in p.indices.min { SecretMatcher.commonness(p[$0]) < SecretMatcher.commonness(p[$1]) } ?? 0 }
-        longest = sorted.first?.count ?? 0
+        let targets = encoded.filter { !$0.isEmpty && $0.count <= SecretMatcher.longestPercentMatched }
+        self.encoded = targets
+        longestEncoded = targets.map(\.count).max() ?? 0
+        offsets = targets.map { t in
+            var o = Array(repeating: [Int](), count: 256)
+            for (k, b) in t.enumerated() { o[Int(b)].append(k) }
+            return o
+        }
+        // A stream holds back this much at a chunk's end: a fully encoded secret is three
+        // bytes a byte.
+        longest = max(sorted.first?.count ?? 0, 3 * longestEncoded)
     }
 
     /// How often a byte shows in API answers and tables, roughly (higher: more often):
@@ -239,7 +267,7 @@ final class SecretMatcher: Sendable {
         }
     }
 
-    var isEmpty: Bool { lengths.isEmpty }
+    var isEmpty: Bool { lengths.isEmpty && encoded.isEmpty }
 
     /// The earliest match at or after `start`: (position, form length).
     func firstMatch(in bytes: [UInt8], from start: Int) -> (Int, Int)? {
@@ -251,8 +279,8 @@ final class SecretMatcher: Sendable {
         return flat.withUnsafeBufferPointer { flatBuf -> (Int, Int)? in
             guard let flatBase = flatBuf.baseAddress else { return nil }
             var best: (Int, Int)?
-            for (g, b) in firstBytes.enumerated() {
-                let candidates = byFirst[Int(b)]
+            for g in groups.indices {
+                let candidates = groups[g]
                 var i = start
                 // A match must start before the best so far.
                 let limit = best?.0 ?? buf.count
@@ -269,8 +297,91 @@ final class SecretMatcher: Sendable {
                     i = at + 1
                 }
             }
+            if !encoded.isEmpty, let e = firstEncodedMatch(in: buf, from: start, before: best.map { $0.0 + 1 } ?? buf.count) {
+                if let (bq, bn) = best, bq < e.0 || (bq == e.0 && bn >= e.1) { return best }
+                best = e
+            }
             return best
         }
+    }
+
+    // MARK: - Percent-encoded past need
+
+    /// The earliest percent-tolerant match of a secret that starts at or after `from` and
+    /// before `before` (the longest there). Such a match has a first `%`, and the bytes
+    /// before it each spell one byte of the secret: so for each `%` of the text, the
+    /// secret is tried only where one of its bytes is what the `%` (or the `%XX`) spells.
+    /// (A match with no `%` at all is a fixed form's, found by the search above.)
+    func firstEncodedMatch(in buf: UnsafeBufferPointer<UInt8>, from: Int, before: Int) -> (Int, Int)? {
+        guard let base = buf.baseAddress, from < buf.count else { return nil }
+        // The best so far as two plain numbers (a tuple optional costs a metadata lookup
+        // at each use in a debug build, where this loop showed).
+        var bestAt = before, bestLength = 0
+        var at = from
+        while at < buf.count, let hit = memchr(base + at, 0x25, buf.count - at) {
+            let p = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            // Every later `%` gives places from p - (longest - 1) on; a place is still of
+            // use before the best, or at it for a longer match.
+            if p - (longestEncoded - 1) > (bestLength > 0 ? bestAt : bestAt - 1) { break }
+            let spelt = p + 2 < buf.count ? SecretMatcher.hexByte(buf[p + 1], buf[p + 2]) ?? 0x25 : 0x25
+            for ti in 0..<encoded.count {
+                for pass in 0..<(spelt == 0x25 ? 1 : 2) {
+                    for k in offsets[ti][pass == 0 ? 0x25 : Int(spelt)] {
+                        let q = p - k
+                        guard q >= from, q <= bestAt, let n = SecretMatcher.encodedLength(of: encoded[ti], in: buf, at: q),
+                              q < bestAt || (bestLength > 0 && n > bestLength) else { continue }
+                        bestAt = q
+                        bestLength = n
+                    }
+                }
+            }
+            at = p + 1
+        }
+        return bestLength > 0 ? (bestAt, bestLength) : nil
+    }
+
+    /// How many bytes from `at` spell `target` with any of its bytes as `%XX` (either
+    /// case; a space also as `+`), or nil. A `%` of the secret may be literal or `%25`:
+    /// where both read on, the encoded reading is tried first and the literal one kept
+    /// to come back to.
+    static func encodedLength(of target: [UInt8], in buf: UnsafeBufferPointer<UInt8>, at: Int) -> Int? {
+        var i = at, j = 0
+        var retry: [(i: Int, j: Int)] = []
+        while true {
+            if j == target.count { return i - at }
+            var next: Int?
+            if i < buf.count {
+                let b = buf[i], want = target[j]
+                if b == 0x25, i + 2 < buf.count, let v = hexByte(buf[i + 1], buf[i + 2]), v == want {
+                    if want == 0x25 { retry.append((i + 1, j + 1)) }
+                    next = i + 3
+                } else if b == want || (want == 0x20 && b == 0x2B) {
+                    next = i + 1
+                }
+            }
+            if let n = next {
+                i = n
+                j += 1
+            } else if let r = retry.popLast() {
+                (i, j) = r
+            } else {
+                return nil
+            }
+        }
+    }
+
+    @inline(__always)
+    static func hexByte(_ a: UInt8, _ b: UInt8) -> UInt8? {
+        func digit(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 0x30...0x39: return c - 0x30
+            case 0x41...0x46: return c - 0x41 + 10
+            case 0x61...0x66: return c - 0x61 + 10
+            default: return nil
+            }
+        }
+        guard let h = digit(a), let l = digit(b) else { return nil }
+        return h << 4 | l
     }
 
     /// The first place at or after `from`, and before `before`, where group `g`'s prefix

@@ -7,6 +7,9 @@ import SoporteSystem
 /// map in memory, so commands are tested without a disk.
 public protocol FileSystem: Sendable {
     func read(_ path: String, limit: Int) throws(SystemError) -> [UInt8]?
+    /// A file that holds a secret: nil if it does not exist; an error, before reading, if
+    /// it is not a regular file (a FIFO, a directory, a device).
+    func readRegular(_ path: String, limit: Int) throws(SystemError) -> RegularFile?
     func mode(of path: String) -> UInt32?
     func writeAtomically(_ path: String, _ bytes: [UInt8], mode: UInt32) throws(SystemError)
     func makeDirectories(_ dir: String, mode: UInt32) throws(SystemError)
@@ -20,6 +23,15 @@ public protocol FileSystem: Sendable {
     func appendKeepingLast(_ path: String, _ line: [UInt8], keep: Int, mode: UInt32, isOurs: ([UInt8]) -> Bool) throws(SystemError)
     /// A file to append lines to, locked against other processes while it is open.
     func openLog(_ path: String, mode: UInt32) throws(SystemError) -> any AppendLog
+}
+
+extension FileSystem {
+    /// For stand-ins whose files are all regular (tests, the fuzzers): `read` and
+    /// `mode(of:)`. The real one, `LocalFileSystem`, checks the file's kind.
+    public func readRegular(_ path: String, limit: Int) throws(SystemError) -> RegularFile? {
+        guard let bytes = try read(path, limit: limit) else { return nil }
+        return RegularFile(bytes: bytes, mode: mode(of: path) ?? 0o600)
+    }
 }
 
 /// An append-only file held open and locked (a bulk journal).
@@ -55,6 +67,7 @@ public protocol ProcessRunner: Sendable {
 public struct LocalFileSystem: FileSystem {
     public init() {}
     public func read(_ path: String, limit: Int) throws(SystemError) -> [UInt8]? { try Files.read(path, limit: limit) }
+    public func readRegular(_ path: String, limit: Int) throws(SystemError) -> RegularFile? { try Files.readRegular(path, limit: limit) }
     public func mode(of path: String) -> UInt32? { Files.mode(of: path) }
     public func writeAtomically(_ path: String, _ bytes: [UInt8], mode: UInt32) throws(SystemError) {
         try Files.writeAtomically(path, bytes, mode: mode_t(mode))
