@@ -193,6 +193,84 @@ final class PacerTests: XCTestCase {
         XCTAssertLessThanOrEqual(t2, 19 * 1.1, "took \(t2)")
     }
 
+    /// Laravel's throttle: a window of `seconds` from the first request of the key (not
+    /// aligned to the clock), Limit and Remaining on every answer, Reset on the 429 alone.
+    struct LaravelWindow {
+        let limit: Int, seconds: Double
+        var used = 0, windowStart: Double? = nil
+        mutating func serve(_ t: Double) -> (ok: Bool, headers: (String, String, String?)) {
+            if let s = windowStart, t >= s + seconds { windowStart = nil }
+            if windowStart == nil { windowStart = t; used = 0 }
+            let ok = used < limit
+            if ok { used += 1 }
+            return (ok, (String(limit), String(max(0, limit - used)), ok ? nil : String(Int((windowStart! + seconds).rounded(.up)))))
+        }
+    }
+
+    /// `n` requests, `width` in flight, each answered `latency` after it is sent (the
+    /// server decides when it arrives); returns (429s, seconds taken, longest single wait).
+    func concurrentWalk(_ n: Int, width: Int, latency: Double, start: Double, pacer p: RatePacer = RatePacer(), maxWait: Double = 60,
+                        serve: (Double) -> (ok: Bool, headers: (String, String, String?))) -> (Int, Double, Double) {
+        var t = start, rejected = 0, done = 0, longest = 0.0
+        var inFlight: [(at: Double, ok: Bool, h: (String, String, String?))] = []
+        var wake = -Double.infinity
+        while done < n {
+            while inFlight.count < width && done + inFlight.count < n && t >= wake {
+                switch p.next(now: t, maxWait: maxWait) {
+                case .wait(let d): wake = t + d; longest = max(longest, d)
+                case .go:
+                    let (ok, h) = serve(t)
+                    inFlight.append((t + latency, ok, h))
+                }
+            }
+            let next = min(inFlight.map(\.at).min() ?? .infinity, wake > t ? wake : .infinity)
+            t = next
+            for f in inFlight where f.at <= t {
+                p.observe(limit: f.h.0, remaining: f.h.1, reset: f.h.2, now: t)
+                if f.ok { done += 1 } else { rejected += 1 }
+            }
+            inFlight.removeAll { $0.at <= t }
+        }
+        return (rejected, t - start, longest)
+    }
+
+    func testLaravelThrottleWithoutResetNo429AndWithinTheBound() {
+        // 50 pages at 30 a minute, 4 in flight: the limit itself imposes one minute.
+        var w = LaravelWindow(limit: 30, seconds: 60)
+        let (rejected, took, _) = concurrentWalk(50, width: 4, latency: 0.02, start: 1000.3) { w.serve($0) }
+        XCTAssertEqual(rejected, 0, "in-flight requests count against Remaining")
+        XCTAssertLessThanOrEqual(took, 60 * 1.1, "took \(took) s")
+        // The same window again, straight after: its budget is what the first walk left.
+        let (r2, t2, _) = concurrentWalk(50, width: 4, latency: 0.02, start: 1000.3 + took) { w.serve($0) }
+        XCTAssertEqual(r2, 0)
+        XCTAssertLessThanOrEqual(t2, 120 * 1.1, "took \(t2) s")
+    }
+
+    func testBackToBackBucketWalksNeverFailOnTheEstimate() {
+        // The public tier's bucket (60 a minute, burst 10), drained by a first walk: the
+        // second starts with Remaining 0 and a Reset 70 s away (when it is full again).
+        var b = Bucket(limit: 60, burst: 10, tokens: 70, at: 1000)
+        let (r1, t1, _) = concurrentWalk(50, width: 4, latency: 0.02, start: 1000) { let x = b.serve($0); return (x.ok, (x.headers.0, x.headers.1, x.headers.2)) }
+        XCTAssertEqual(r1, 0)
+        let (r2, t2, longest) = concurrentWalk(50, width: 4, latency: 0.02, start: 1000 + t1) { let x = b.serve($0); return (x.ok, (x.headers.0, x.headers.1, x.headers.2)) }
+        XCTAssertEqual(r2, 0)
+        XCTAssertLessThanOrEqual(longest, 60, "no wait past --max-wait is asked for")
+        let bound = Double(50 - 20) * 60 / 60   // what the bucket held after the first walk, then its refill
+        XCTAssertLessThanOrEqual(t2, bound * 1.1 + 1, "took \(t2) s, bound \(bound) s")
+    }
+
+    func testAWaitPastMaxWaitIsCutToOneRefillAndThenOneRequestGoes() {
+        var p = PacingState()
+        p.observe(limit: 60, remaining: 0, reset: 1073, now: 1000)
+        XCTAssertEqual(p.next(now: 1000, maxWait: 60), .wait(1), "60 / Limit s, not 73 s")
+        XCTAssertEqual(p.next(now: 1001, maxWait: 60), .go, "the server's answer decides")
+        XCTAssertEqual(p.next(now: 1001, maxWait: 60), .wait(1))
+        var q = PacingState()
+        q.observe(limit: 60, remaining: 0, reset: 1030, now: 1000)
+        guard case .wait(let d) = q.next(now: 1000, maxWait: 60) else { return XCTFail("should wait") }
+        XCTAssertGreaterThan(d, 29, "a wait within --max-wait is waited in full")
+    }
+
     func testNeverWaitsPastTheReset() {
         let p = RatePacer()
         p.observe(limit: "5", remaining: "0", reset: "1002", now: 1000)

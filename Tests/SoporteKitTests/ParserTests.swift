@@ -94,6 +94,32 @@ final class ParserTests: XCTestCase {
         let top = HelpRenderer.render(path: [], spec: CommandTable.root, globals: Global.specs, width: 80)
         XCTAssertTrue(top.contains("Config profile to use"), "the top page explains the global options")
     }
+
+    /// What makes reading a line before its command is known sound (ArgumentParser.option).
+    func testEveryOptionNameTakesAValueEverywhereOrNowhere() {
+        var byLong: [String: Bool] = [:]
+        var byShort: [Character: String] = [:]
+        for o in Global.specs + CommandTable.root.allOptions() {
+            if let seen = byLong[o.long] { XCTAssertEqual(seen, o.takesValue, "--\(o.long) takes a value in one command and not in another") }
+            byLong[o.long] = o.takesValue
+            if let c = o.short {
+                if let seen = byShort[c] { XCTAssertEqual(seen, o.long, "-\(c) means --\(seen) in one command and --\(o.long) in another") }
+                byShort[c] = o.long
+            }
+        }
+        XCTAssertGreaterThan(byLong.count, 30)
+    }
+
+    func testScanReadsThePathAndValuesWhereverOptionsStand() {
+        for line in [["--profile", "staging", "health", "-o", "nagios"], ["-onagios", "--api-url", "http://x/v1", "health"],
+                     ["--timeout=3", "health", "--output", "nagios", "--bogus"], ["health", "-qo", "nagios"]] {
+            let s = p.scan(line)
+            XCTAssertEqual(s.path, ["health"], "\(line)")
+            XCTAssertEqual(s.values["output"], "nagios", "\(line)")
+        }
+        XCTAssertEqual(p.scan(["--profile", "health"]).path, [], "health is the profile's value here")
+        XCTAssertEqual(p.scan(["health", "-o"]).values["output"], nil)
+    }
 }
 
 /// The command tree: one handler per leaf, wired to the path it sits at.

@@ -21,11 +21,14 @@ public final class APIClient: Sendable {
     private let lastAnnounced = Mutex<Double>(0)
     /// Told of every mutating request that reached the server (the history).
     let recorder: (any RequestRecorder)?
+    /// `--deadline`: no attempt starts, and no wait ends, past it.
+    let deadline: Deadline?
 
     public init(settings: Settings, token: String, transport: any HTTPTransport, io: IOStreams, clock: any Clock,
-                recorder: (any RequestRecorder)? = nil,
+                recorder: (any RequestRecorder)? = nil, deadline: Deadline? = nil,
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) throws {
         self.settings = settings
+        self.deadline = deadline
         self.token = token
         self.transport = transport
         self.io = io
@@ -75,11 +78,20 @@ public final class APIClient: Sendable {
                          redirects: RedirectPolicy(origin: base.origin))
         let policy = RetryPolicy(maxRetries: settings.retries, maxWait: settings.maxWait)
         while true {
-            try pace(x.call)
+            try pace(x.call, attempt: x.attempt)
+            if let d = deadline, d.passed(now: clock.monotonic()) {
+                pacer.abandon()  // counted in flight by pace
+                throw d.error(during: x.call.summary, attempt: x.attempt + 1)
+            }
             let result = attempt(x, allowance: allowance)
             let step: Step
             switch result {
-            case .failure(let e): step = afterFailure(e, &x, policy)
+            case .failure(let e):
+                if let d = deadline, d.passed(now: clock.monotonic()) {
+                    pacer.abandon()
+                    throw d.error(during: x.call.summary, attempt: x.attempt + 1)
+                }
+                step = afterFailure(e, &x, policy)
             case .success(let resp): step = afterResponse(resp, &x, policy)
             }
             switch step {
@@ -104,8 +116,10 @@ public final class APIClient: Sendable {
     func attempt(_ x: Exchange, allowance: (any BodyAllowance)?) -> Result<HTTPResponse, TransportError> {
         let headers = [("Authorization", "Bearer \(token)")]
             + builder.headers(for: x.call, requestID: x.requestID, timestampMillis: Int64(clock.now() * 1000))
+        // An attempt has --timeout, and no more than what the deadline leaves.
+        let timeout = max(0.001, min(settings.timeout, deadline?.remaining(now: clock.monotonic()) ?? .infinity))
         let req = HTTPRequest(method: x.call.method, url: x.url, headers: headers, body: x.call.body,
-                              timeout: settings.timeout, connectTimeout: min(10, settings.timeout),
+                              timeout: timeout, connectTimeout: min(10, timeout),
                               caBundle: settings.caBundle, allowance: allowance)
         if settings.verbosity >= 2 { logRequest(req) }
         let started = clock.monotonic()
@@ -216,15 +230,15 @@ public final class APIClient: Sendable {
 
     // MARK: - Waiting
 
-    /// Waits for the pacer's slot; a wait longer than `--max-wait` is exit 7 at once.
-    func pace(_ call: APICall) throws {
+    /// Waits for the pacer's slot. Pacing is advice (SPEC §13.1): a wait the headers
+    /// imply beyond `--max-wait` is cut to one request's refill time, and the request
+    /// goes; the server's answer decides.
+    func pace(_ call: APICall, attempt: Int) throws {
         while true {
-            switch pacer.next(now: clock.now()) {
+            switch pacer.next(now: clock.now(), maxWait: settings.maxWait) {
             case .go: return
             case .wait(let d):
-                if d > settings.maxWait {
-                    throw tooLongWait(d, call: call, what: "the rate-limit headers imply", requestID: nil, httpStatus: nil)
-                }
+                try checkDeadline(before: d, call: call, attempt: attempt)
                 announce(d, "rate limit nearly spent: pacing for \(APIClient.seconds(d)) before \(call.method) \(call.path)")
                 clock.sleep(d)
             }
@@ -232,8 +246,16 @@ public final class APIClient: Sendable {
     }
 
     func wait(_ d: Double, because reason: String, call: APICall, attempt: Int) throws {
+        try checkDeadline(before: d, call: call, attempt: attempt + 1)
         announce(d, "\(reason): retrying \(call.method) \(call.path) in \(APIClient.seconds(d)) (attempt \(attempt + 2) of \(settings.retries + 1))")
         clock.sleep(d)
+    }
+
+    /// A wait that would end past the deadline is not begun.
+    func checkDeadline(before d: Double, call: APICall, attempt: Int) throws {
+        if let dl = deadline, dl.cuts(wait: d, now: clock.monotonic()) {
+            throw dl.error(during: call.summary, attempt: attempt + 1, waiting: d)
+        }
     }
 
     /// Every wait over a second is said on stderr (unless -q), on a terminal or not;

@@ -24,6 +24,17 @@ public struct PacingState: Sendable, Equatable {
     private var observedAt: Double = 0
     /// No limit information yet, only a Remaining: one request per this many seconds.
     private var nextSlot: Double = 0
+    /// The server sends no Reset (Laravel's throttle sends it on the 429 alone): the
+    /// window is the overview's minute from the first request seen, and `reset` is that
+    /// minute's end, made here.
+    public private(set) var resetAssumed = false
+    /// When the current assumed window began (the first request sent in it).
+    private var windowStart: Double?
+    /// After an assumed window ended: one request alone, to learn the new budget.
+    private var probing = false
+    /// A wait cut short by `maxWait` ends here, and then one request goes whatever the
+    /// estimate says (pacing is advice; the server's answer decides).
+    private var forcedAt: Double?
 
     /// A bucket's slots are this much wider than its refill interval, so that rounding on
     /// the server's side never tips a request over.
@@ -38,12 +49,46 @@ public struct PacingState: Sendable, Equatable {
         case wait(Double)
     }
 
+    /// The overview's limits are per minute.
+    public static let assumedWindow = 60.0
+
     /// What to do about one more request at `now`. `.go` counts it as in flight; after a
-    /// `.wait`, call again when the wait is over.
-    public mutating func next(now: Double) -> Decision {
+    /// `.wait`, call again when the wait is over. A wait longer than `maxWait` is never
+    /// asked for: pacing waits at most one request's refill time (60 / Limit s) and then
+    /// lets one request go, so the estimate alone never fails a run (SPEC §13.1).
+    public mutating func next(now: Double, maxWait: Double = .infinity) -> Decision {
+        if let f = forcedAt, now >= f - 0.001 {
+            forcedAt = nil
+            return go(now)
+        }
+        let d = estimate(now: now)
+        // The slack added past a reset is ours, not the server's ask: not cut for it.
+        guard case .wait(let w) = d, w > maxWait + PacingState.resetSlack else { return d }
+        let cut = max(0.001, min(60.0 / Double(max(1, limit ?? 60)), maxWait))
+        forcedAt = now + cut
+        return .wait(cut)
+    }
+
+    private mutating func go(_ now: Double) -> Decision {
+        inFlight += 1
+        if windowStart == nil { windowStart = now }
+        return .go
+    }
+
+    private mutating func estimate(now: Double) -> Decision {
+        if resetAssumed, let r = reset, now >= r + PacingState.resetSlack {
+            // The assumed minute is over: once the requests of the old one are answered,
+            // one request alone learns what the new window holds.
+            guard inFlight == 0 else { return .wait(0.05) }
+            remaining = nil
+            reset = nil
+            windowStart = nil
+            probing = true
+            return go(now)
+        }
         guard let rem = remaining else {
-            inFlight += 1
-            return .go
+            if probing { return inFlight == 0 ? go(now) : .wait(0.05) }
+            return go(now)
         }
         // A window whose reset has passed starts afresh with the whole limit.
         if kind != .bucket, let r = reset, now >= r + PacingState.resetSlack {
@@ -54,26 +99,20 @@ public struct PacingState: Sendable, Equatable {
         // Remaining look a little higher than it is.
         let reserve = kind == .bucket ? 1 : 0
         let left = (remaining ?? rem) - inFlight - reserve
-        if left >= 1 {
-            inFlight += 1
-            return .go
-        }
+        if left >= 1 { return go(now) }
         switch kind {
         case .bucket:
             // Tokens now: what was reported plus the refill since, at a rate a little
             // under Limit per minute.
             let rate = Double(max(1, limit ?? 60)) / 60 / PacingState.margin
             let need = Double(inFlight + 1 + reserve) - Double(remaining ?? 0) - (now - observedAt) * rate
-            if need <= 0 {
-                inFlight += 1
-                return .go
-            }
+            if need <= 0 { return go(now) }
             return .wait(max(0.001, need / rate))
         case .window, .unknown:
             guard let r = reset else {
                 // No reset told: one request per refill interval, as a bucket allows.
                 let interval = 60.0 / Double(max(1, limit ?? 60)) * PacingState.margin
-                if now >= nextSlot { nextSlot = now + interval; inFlight += 1; return .go }
+                if now >= nextSlot { nextSlot = now + interval; return go(now) }
                 return .wait(nextSlot - now)
             }
             return .wait(max(0.001, r + PacingState.resetSlack - now))
@@ -85,7 +124,27 @@ public struct PacingState: Sendable, Equatable {
         inFlight = max(0, inFlight - 1)
         if let l { limit = l }
         guard let r else { return }
-        guard let z else { remaining = r; observedAt = now; return }
+        guard let z else {
+            // No Reset: the window is the minute from the first request seen; within it
+            // the budget only falls (answers may arrive out of order).
+            probing = false
+            if resetAssumed, reset != nil, let old = remaining { remaining = min(old, r) } else { remaining = r }
+            if !resetAssumed || reset == nil {
+                reset = (windowStart ?? now) + PacingState.assumedWindow
+                resetAssumed = true
+            }
+            observedAt = now
+            return
+        }
+        if resetAssumed {
+            // The server told a Reset after all (a 429 does): believe it from now on.
+            resetAssumed = false
+            probing = false
+            remaining = r
+            reset = z
+            observedAt = now
+            return
+        }
         if kind == .bucket, let rem = remaining {
             // An answer may arrive after a newer one and tell a higher Remaining: never
             // believe more than the last estimate's refill since, less this request.
@@ -130,7 +189,9 @@ public final class RatePacer: Sendable {
 
     public init() {}
 
-    public func next(now: Double) -> PacingState.Decision { state.withLock { $0.next(now: now) } }
+    public func next(now: Double, maxWait: Double = .infinity) -> PacingState.Decision {
+        state.withLock { $0.next(now: now, maxWait: maxWait) }
+    }
 
     public func observe(limit: String?, remaining: String?, reset: String?, now: Double) {
         let l = limit.flatMap { Int($0.trimmingWhitespace()) }.flatMap { $0 > 0 ? $0 : nil }

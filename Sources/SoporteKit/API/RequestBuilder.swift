@@ -17,6 +17,9 @@ public struct APICall: Sendable, Equatable {
     }
 
     public var isMutating: Bool { ["POST", "PUT", "PATCH", "DELETE"].contains(method) }
+
+    /// `GET /admin/system/health`, for messages.
+    public var summary: String { "\(method) \(path)" }
 }
 
 /// Turns calls into requests with the headers of SPEC §8, signs mutating ones, and

@@ -49,10 +49,35 @@ public struct ArgumentParser {
                                    versionAsked: given.contains { $0.spec.long == "version" })
         var options = OptionValues()
         for g in given { options.add(g.spec.long, g.value, typed: g.typed) }
+        // Each option is the leaf's own (or a global): a name means one thing per leaf.
+        let leafOptions = globals + resolved.node.options
+        let bound = given.map { g in Given(spec: leafOptions.first { $0.long == g.spec.long } ?? g.spec, value: g.value, typed: g.typed) }
         let parsed = ParsedCommand(path: resolved.path, spec: resolved.node, arguments: resolved.arguments,
                                    options: options, wantsHelp: resolved.wantsHelp)
-        try validate(parsed, given: given)
+        try validate(parsed, given: bound)
         return parsed
+    }
+
+    /// What a line asks for as far as it can be read, for decisions made before (and
+    /// whatever) the full parse says: the command path and the last value of each option,
+    /// from the same stages as `parse`. Never throws; a line that does not parse gives
+    /// what was read before the problem.
+    public struct Scan: Sendable, Equatable {
+        public var path: [String] = []
+        public var values: [String: String] = [:]
+    }
+
+    public func scan(_ argv: [String]) -> Scan {
+        var out = Scan()
+        guard let (words, given) = try? matchOptions(ArgumentParser.tokenize(argv), lenient: true) else { return out }
+        for g in given { out.values[g.spec.long] = g.value }
+        var node = root
+        for w in words {
+            guard let sub = node.subcommand(w) else { break }
+            node = sub
+            out.path.append(sub.name)
+        }
+        return out
     }
 
     // MARK: - Stage 1: tokens
@@ -93,8 +118,12 @@ public struct ArgumentParser {
         let typed: String
     }
 
-    /// The first option in the table (globals, then depth first) that matches. Searched
-    /// on demand: indexing the whole table first cost more at start-up than all searches.
+    /// The first option in the table (globals, then depth first) that matches: used only
+    /// to know whether it takes a value before the command is known. That is sound because
+    /// a long name (and a short letter) takes a value everywhere or nowhere in the table
+    /// (ParserTests.testEveryOptionNameTakesAValueEverywhereOrNowhere); once the command
+    /// is known, the leaf's own spec is used. Searched on demand: indexing the whole table
+    /// first cost more at start-up than all searches.
     private func option(where match: (OptionSpec) -> Bool) -> OptionSpec? {
         if let g = globals.first(where: match) { return g }
         func search(_ c: CommandSpec) -> OptionSpec? {
@@ -105,12 +134,16 @@ public struct ArgumentParser {
         return search(root)
     }
 
-    func matchOptions(_ tokens: [Token]) throws -> ([String], [Given]) {
+    /// `lenient` (for `scan`): an unknown option is passed over and a missing value is
+    /// left out, instead of either being an error.
+    func matchOptions(_ tokens: [Token], lenient: Bool = false) throws -> ([String], [Given]) {
         var words: [String] = []
         var given: [Given] = []
         var i = 0
         func nextValue(for spec: OptionSpec, typed: String) throws -> String {
-            guard i < tokens.count else { throw SoporteError.usage("option \(typed) needs a value (\(spec.valueName ?? "VALUE"))") }
+            guard i < tokens.count else {
+                throw SoporteError.usage("option \(typed) needs a value (\(spec.valueName ?? "VALUE"))")
+            }
             defer { i += 1 }
             switch tokens[i] {
             case .word(let w): return w
@@ -127,13 +160,15 @@ public struct ArgumentParser {
             case .endOfOptions: continue
             case .long(let name, let inline):
                 guard let spec = option(where: { $0.long == name }) else {
+                    if lenient { continue }
                     throw ArgumentParser.unknown("option", "--\(name)", candidates: allLongNames)
                 }
                 let typed = "--\(name)"
                 if spec.takesValue {
+                    if inline == nil && i >= tokens.count && lenient { break }
                     given.append(Given(spec: spec, value: try inline ?? nextValue(for: spec, typed: typed), typed: typed))
                 } else {
-                    if inline != nil { throw SoporteError.usage("option \(typed) takes no value") }
+                    if inline != nil && !lenient { throw SoporteError.usage("option \(typed) takes no value") }
                     given.append(Given(spec: spec, value: "true", typed: typed))
                 }
             case .short(let cluster):
@@ -141,10 +176,12 @@ public struct ArgumentParser {
                 var chars = Array(cluster)[...]
                 while let c = chars.popFirst() {
                     guard let spec = option(where: { $0.short == c }) else {
+                        if lenient { break }
                         throw ArgumentParser.unknown("option", "-\(c)", candidates: allShortNames + allLongNames)
                     }
                     let typed = "-\(c)"
                     if spec.takesValue {
+                        if chars.isEmpty && i >= tokens.count && lenient { break }
                         let v = chars.isEmpty ? try nextValue(for: spec, typed: typed) : String(chars)
                         given.append(Given(spec: spec, value: v, typed: typed))
                         chars = []

@@ -16,6 +16,8 @@ public struct Context: Sendable {
     /// Made on first use only: `--help` and `--version` open no connection.
     public let makeTransport: @Sendable () -> any HTTPTransport
     public let readStdin: @Sendable () throws -> [UInt8]
+    /// Monotonic seconds when the command started (a `--deadline` counts from here).
+    public let started: Double
 
     public init(io: IOStreams, env: [String: String], invalidEnvironment: [String] = [], fs: any FileSystem = LocalFileSystem(), clock: any Clock = SystemClockSeam(),
                 prompter: any Prompter = TerminalPrompter(), runner: any ProcessRunner = ShellRunner(),
@@ -30,6 +32,7 @@ public struct Context: Sendable {
         self.runner = runner
         self.makeTransport = makeTransport
         self.readStdin = readStdin
+        started = clock.monotonic()
     }
 
     /// All of standard input (up to 64 MiB).
@@ -75,7 +78,8 @@ public final class Invocation: @unchecked Sendable {
             }
         }
         let c = try APIClient(settings: settings, token: token, transport: ctx.makeTransport(), io: io, clock: ctx.clock,
-                              recorder: History.recorder(for: self))
+                              recorder: History.recorder(for: self),
+                              deadline: settings.deadline.map { Deadline($0, startedAt: ctx.started) })
         cachedClient = c
         return c
     }

@@ -29,6 +29,10 @@ public enum Global {
     static let retries = Opt.int("retries", help: "Retries for failed requests that are safe to repeat.", range: 0...20, default: "3")
     static let maxWait = Opt.number("max-wait", value: "SECONDS", help: "Longest single wait accepted (Retry-After, pacing); a longer one is exit 7 at once.",
                                     range: .maxWait, default: "60")
+    static let deadline = Opt<Duration>(OptionSpec("deadline", value: "DURATION", help: "Time for the whole command, retries and waits included (30s, 5m); past it, exit 9.")) { v, flag in
+        guard let d = Duration(v) else { throw SoporteError.usage("\(flag) must be \(Duration.help), not '\(Sanitizer.forTerminal(v))'") }
+        return d
+    }
     static let caBundle = Opt.text("ca-bundle", value: "PATH", help: "Extra CA certificates to trust (env SOPORTE_CA_BUNDLE).", completion: .file)
     static let requestID = Opt.headerValue("request-id", value: "ID", help: "X-Request-ID to send instead of a fresh UUID.")
     static let config = Opt.text("config", value: "PATH", help: "Config file (env SOPORTE_CONFIG).",
@@ -39,7 +43,7 @@ public enum Global {
 
     public static let specs: [OptionSpec] = [
         profile.spec, apiURL.spec, sandbox.spec, tokenFile.spec, output.spec, fields.spec, noHeaders.spec, csvSafe.spec,
-        color.spec, verbose.spec, quiet.spec, timeout.spec, retries.spec, maxWait.spec, caBundle.spec, requestID.spec,
+        color.spec, verbose.spec, quiet.spec, timeout.spec, retries.spec, maxWait.spec, deadline.spec, caBundle.spec, requestID.spec,
         config.spec, yes.spec, dryRun.spec, help.spec,
     ]
 
@@ -71,6 +75,7 @@ public enum Global {
         f.timeout = try o.value(timeout)
         f.retries = try o.value(retries)
         f.maxWait = try o.value(maxWait)
+        f.deadline = try o.value(deadline)
         f.caBundle = try o.value(caBundle)
         f.requestID = try o.value(requestID)
         f.config = try o.value(config)

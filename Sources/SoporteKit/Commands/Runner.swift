@@ -10,7 +10,7 @@ public enum Runner {
         var args: [String] = []
         for (i, raw) in rawArguments.enumerated() {
             guard let s = String(validating: raw, as: UTF8.self) else {
-                ctx.io.style.json = prescanJSON(args, env: ctx.env)
+                ctx.io.style.json = wantsJSONErrors(CommandTable.parser.scan(args), env: ctx.env)
                 return finish(SoporteError.usage("argument \(i + 1) is not valid UTF-8: '\(Sanitizer.forTerminal(String(decoding: raw, as: UTF8.self)))'"), ctx: ctx)
             }
             args.append(s)
@@ -19,11 +19,14 @@ public enum Runner {
     }
 
     public static func run(_ argv: [String], ctx: Context) -> Int32 {
-        ctx.io.style.json = prescanJSON(argv, env: ctx.env)
-        // `health -o nagios|prometheus` reports every failure in its own format (and nagios
-        // with plugin statuses); elsewhere these formats are a usage error.
-        let monitoring = argv.first(where: { !$0.hasPrefix("-") }) == "health"
-            ? prescanFormat(argv).flatMap(OutputFormat.init(rawValue:)).flatMap { $0.isMonitoring ? $0 : nil } : nil
+        // What the line asks for as far as it reads, from the parser's own stages, so that
+        // even a line that does not parse fails in the format it asked for: JSON errors
+        // for -o json/ndjson; `health -o nagios|prometheus` reports every failure in its
+        // own format (nagios with plugin statuses), wherever the options stand.
+        let scan = CommandTable.parser.scan(argv)
+        ctx.io.style.json = wantsJSONErrors(scan, env: ctx.env)
+        let monitoring = scan.path == ["health"]
+            ? scan.values["output"].flatMap(OutputFormat.init(rawValue:)).flatMap { $0.isMonitoring ? $0 : nil } : nil
         do {
             let parsed = try CommandTable.parser.parse(argv)
             if parsed.wantsHelp {
@@ -82,24 +85,9 @@ public enum Runner {
 
     /// `-o json`/`ndjson` (or SOPORTE_OUTPUT) before the line is parsed, so that even a
     /// usage error comes out as JSON.
-    static func prescanJSON(_ argv: [String], env: [String: String]) -> Bool {
-        let v = prescanFormat(argv) ?? env["SOPORTE_OUTPUT"]
+    static func wantsJSONErrors(_ scan: ArgumentParser.Scan, env: [String: String]) -> Bool {
+        let v = scan.values["output"] ?? env["SOPORTE_OUTPUT"]
         return v.flatMap(OutputFormat.init(rawValue:))?.machineReadableErrors ?? false
-    }
-
-    /// The value of the last -o/--output on the line, if any.
-    static func prescanFormat(_ argv: [String]) -> String? {
-        var value: String?
-        var i = 0
-        while i < argv.count {
-            let a = argv[i]
-            if a == "--" { break }
-            if a == "-o" || a == "--output" { value = i + 1 < argv.count ? argv[i + 1] : nil; i += 2; continue }
-            if a.hasPrefix("--output=") { value = String(a.dropFirst(9)) }
-            else if a.hasPrefix("-o") && !a.hasPrefix("--") { value = String(a.dropFirst(2)) }
-            i += 1
-        }
-        return value
     }
 
     /// Reads the config file (if any), checks its mode, resolves the settings, and tells

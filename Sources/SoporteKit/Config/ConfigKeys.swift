@@ -31,6 +31,9 @@ public struct ConfigKey: Sendable {
         ConfigKey(name: "max_wait", help: "the longest single wait accepted, in seconds", isSecret: false, defaultText: "60") {
             NumberRange.maxWait.problem($0)
         },
+        ConfigKey(name: "deadline", help: "the time allowed for the whole command, retries and waits included", isSecret: false, defaultText: nil) {
+            Duration($0) == nil ? "must be \(Duration.help), not '\($0)'" : nil
+        },
         ConfigKey(name: "ca_bundle", help: "extra CA certificates to trust", isSecret: false, defaultText: nil) { _ in nil },
         ConfigKey(name: "concurrency", help: "pages or bulk requests in flight at once", isSecret: false, defaultText: "4") {
             NumberRange.concurrency.problem($0)

@@ -32,6 +32,7 @@ public struct GlobalFlags: Sendable, Equatable {
     public var timeout: Double?
     public var retries: Int?
     public var maxWait: Double?
+    public var deadline: Duration?
     public var caBundle: String?
     public var requestID: String?
     public var config: String?
@@ -63,6 +64,8 @@ public struct Settings: Equatable, Sendable {
     public var timeout: Double = 30
     public var retries = 3
     public var maxWait: Double = 60
+    /// The time for the whole command (`--deadline`), if any.
+    public var deadline: Duration?
     public var caBundle: String?
     public var requestID: String?
     public var concurrency = 4
@@ -163,6 +166,7 @@ public struct Settings: Equatable, Sendable {
         s.timeout = try number(flags.timeout, "timeout", .timeout, 30)
         s.retries = Int(try number(flags.retries.map(Double.init), "retries", .retries, 3))
         s.maxWait = try number(flags.maxWait, "max_wait", .maxWait, 60)
+        s.deadline = try flags.deadline ?? conf("deadline").flatMap(Duration.init)
         s.concurrency = Int(try number(nil, "concurrency", .concurrency, 4))
         let confCA = try conf("ca_bundle")
         s.caBundle = flags.caBundle ?? envValue("SOPORTE_CA_BUNDLE") ?? confCA
