@@ -71,11 +71,13 @@ release: deps
 	else rm $(RELEASE_TOOLSET).new; fi
 	$(SWIFT) build $(RELEASE_FLAGS) --toolset $(RELEASE_TOOLSET)
 
-## test: every test: Swift unit tests, then the end-to-end suite against the real binaries,
+## test: every test: a build that must print no compiler warning, Swift unit tests, then the end-to-end suite against the real binaries,
 ## debug and release (the release link is its own: lld, static libstdc++ and libgcc), a
 ## short fuzzing run, and last the Debian package, installed and removed (deb-check).
 test: test-deps
-	$(SWIFT) build --build-tests
+	@mkdir -p .build
+	@set -o pipefail; $(SWIFT) build --build-tests 2>&1 | tee .build/test-build.log
+	@if grep -q 'warning:' .build/test-build.log; then echo "the build printed compiler warnings (above): fix them"; exit 1; fi
 	$(SWIFT) test --skip-build
 	SOPORTE_BIN=$(DEBUG_BIN)/soporte SANDBOX_BIN=$(DEBUG_BIN)/soporte-sandbox \
 	  $(PYTHON) -m pytest -q -p no:cacheprovider Tests/e2e

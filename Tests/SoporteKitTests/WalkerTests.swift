@@ -56,7 +56,7 @@ final class WalkerTests: XCTestCase {
             let body = Harness.page(p, of: 9, perPage: 10, total: 90, ids: (p - 1) * 10 + 1...p * 10)
             let gate = h.transport.gate
             h.transport.stub("GET", "/v1/whm/accounts", query: ["page": "\(p)"]) { _ in
-                if (2...5).contains(p) { gate.wait { $0 ? true : nil } }
+                if (2...5).contains(p) { _ = gate.wait { $0 ? true : nil } }
                 return .success(HTTPResponse(status: 200, headers: [], body: Array(body.utf8)))
             }
         }
