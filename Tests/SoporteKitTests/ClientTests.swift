@@ -86,15 +86,14 @@ final class ClientTests: XCTestCase {
         let h = Harness()
         h.env["SOPORTE_API_TOKEN"] = #"tok"q'\ü-9"#
         let echoed = #"{"error":{"code":"RESOURCE_NOT_FOUND","message":"no account for tok\"q'\\\u00fc-9","request_id":"tok\"q'\\ü-9","details":{"token":["tok\"q'\\ü-9"]}}}"#
-        h.transport.json("GET", "/v1/whm/accounts/9", status: 404, echoed)
         for args in [["accounts", "get", "9"], ["accounts", "get", "9", "-o", "json"], ["accounts", "get", "9", "-vv"]] {
+            h.transport.json("GET", "/v1/whm/accounts/9", status: 404, echoed)
             let r = h.run(args)
             XCTAssertEqual(r.status, 5)
             for form in [#"tok"q'\ü-9"#, #"tok\"q'\\ü-9"#, #"tok\"q'\\\u00fc-9"#, "ü-9"] {
                 XCTAssertFalse(r.out.contains(form) || r.err.contains(form), "\(args): \(form) in \(r.err)")
             }
             XCTAssertTrue(r.err.contains("[redacted]"), r.err)
-            h.transport.json("GET", "/v1/whm/accounts/9", status: 404, echoed)
         }
     }
 
