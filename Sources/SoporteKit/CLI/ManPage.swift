@@ -270,13 +270,36 @@ public enum ManPage {
     .Li retry_after ,
     else back off exponentially with jitter.
     .Pp
-    Pacing reads X-RateLimit-Limit, -Remaining and -Reset: requests go at once while the budget lasts; when it is spent, a fixed window (Reset stays put) is waited out until its reset, never longer, and a token bucket (Reset moves later with each request) is paced at its refill rate.
+    Pacing reads X-RateLimit-Limit, -Remaining and -Reset: requests go at once while the budget lasts, counting those in flight against what remains; when it is spent, a fixed window (Reset stays put) is waited out until its reset, never longer, and a token bucket (Reset moves later with each request) is paced at its refill rate.
+    Without X-RateLimit-Reset (Laravel's throttle sends it on the 429 alone) the window is the minute from the first request seen; after it, one request alone learns the next window's budget.
     Against either kind no 429 is provoked.
     .Pp
-    .Fl \-max-wait
-    (default 60 seconds) bounds every single wait: when the API asks for a longer one, by Retry-After or by what its headers imply,
+    Pacing is advice: when the headers imply a wait longer than
+    .Fl \-max-wait ,
     .Nm
-    does not sleep but exits 7 at once, saying how long the API asked for and the time to try again.
+    waits at most one request's refill time (60 / Limit seconds) and sends, and the server's answer decides.
+    .Fl \-max-wait
+    (default 60 seconds) bounds every wait the API asks for: a Retry-After longer than it is exit 7 at once, saying how long the API asked for and the time to try again.
+    .Pp
+    .Fl \-deadline Ar DURATION
+    (config
+    .Cm deadline ,
+    no default) is the time for the whole command, retries and waits included: no attempt starts, and no wait begins, that would end past it, and each attempt's timeout is cut to what is left.
+    When it passes,
+    .Nm
+    stops with status 9
+    .Pq Li deadline of 9s passed during GET /admin/system/health (attempt 2) ;
+    under
+    .Fl o Cm nagios
+    the line is CRITICAL (status 2), under
+    .Fl o Cm prometheus
+    the metrics say
+    .Li soporte_health_up 0 .
+    A DURATION is seconds
+    .Pq Li 30 , Li 2.5
+    or whole hours, minutes and seconds in that order
+    .Pq Li 30s , Li 5m , Li 1h30m ,
+    from 1 second to 24 hours.
     Every wait over one second is said on standard error
     .Pq Li rate limited (429): retrying GET /whm/servers in 12 s (attempt 2 of 4) ,
     on a terminal or not, unless
@@ -315,7 +338,7 @@ public enum ManPage {
     token = sk_test_abc123xyz
     .Ed
     .Pp
-    Keys: api_url, token, token_command, license_key, signing_secret, output, color, timeout, retries, max_wait, ca_bundle, concurrency (1 to 16), history (on or off).
+    Keys: api_url, token, token_command, license_key, signing_secret, output, color, timeout, retries, max_wait, deadline, ca_bundle, concurrency (1 to 16), history (on or off).
     Unknown keys are warned about.
     A bad value stops every command with status 3 naming the file, line and key, except the config commands, which read past it so that it can be repaired.
     Precedence is flag, then environment, then the profile, then the default.
