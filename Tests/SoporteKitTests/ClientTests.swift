@@ -258,6 +258,18 @@ final class PacerTests: XCTestCase {
         XCTAssertLessThanOrEqual(t2, bound * 1.1 + 1, "took \(t2) s, bound \(bound) s")
     }
 
+    func testARunThatStartsOnADrainedBucketSendsOneRequestFirst() {
+        // Another run left the bucket (100 a minute, burst 20) with one request in it.
+        var b = Bucket(limit: 100, burst: 20, tokens: 1, at: 1000)
+        let (rejected, took, longest) = concurrentWalk(140, width: 4, latency: 0.01, start: 1000) {
+            let x = b.serve($0); return (x.ok, (x.headers.0, x.headers.1, x.headers.2))
+        }
+        XCTAssertEqual(rejected, 0, "four at once before any answer told the budget would provoke three 429s")
+        let bound = 139.0 * 60 / 100
+        XCTAssertLessThanOrEqual(took, bound * 1.1, "took \(took) s, bound \(bound) s")
+        XCTAssertLessThanOrEqual(longest, 60)
+    }
+
     func testAWaitPastMaxWaitIsCutToOneRefillAndThenOneRequestGoes() {
         var p = PacingState()
         p.observe(limit: 60, remaining: 0, reset: 1073, now: 1000)
