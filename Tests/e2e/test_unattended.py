@@ -246,3 +246,47 @@ def test_example_service_command_writes_the_textfile_atomically(sb, tmp_path):
     assert p.returncode == 8, p.stderr
     assert "soporte_health_up 0" in (folder / "soporte.prom").read_text()
     assert not (folder / "soporte.prom.tmp").exists()
+
+
+# MARK: - §13.4 interrupted tables
+
+def table_rows(out):
+    return [int(m) for m in re.findall(r"^(\d+)  +INV-", ANSI.sub("", out.replace("\r\x1b[K", "\n")), re.M)]
+
+
+@pytest.mark.parametrize("sig,status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_table_walk_stopped_by_a_signal_prints_its_rows_and_counts_them(fresh, sig, status):
+    s = fresh("--invoices", "400", "--accounts", "20", "--rate-limit", "off", "--latency", "100")
+    rc, out, at = run_pty_signal([SOPORTE, "invoices", "list", "--per-page", "10"], env_for(s, NO_COLOR="1"),
+                                 lambda o: b"invoices: page 5/40" in o, sig, cols=120, rows=40)
+    assert rc == status, out
+    assert table_rows(at) == [], "the table printed rows before it was stopped"
+    rows = table_rows(out)
+    m = re.search(r"walk stopped at page (\d+) of 40: (interrupted \(SIGINT\)|stopped by SIGTERM)\r?\n"
+                  r"  (\d+) items were written before it stopped\r?\n"
+                  r"  resume with: soporte invoices list --per-page 10 --from-page (\d+)", out)
+    assert m, out
+    page, written, resume = int(m.group(1)), int(m.group(3)), int(m.group(4))
+    assert written == len(rows) >= 50, out
+    assert rows == list(range(1, written + 1)), "the rows held, in order, and the header above them"
+    assert page == resume == written // 10 + 1
+    # The progress line was erased before the header.
+    assert re.search(r"\r\x1b\[KID +NUMBER", out), out
+    sweep(out)
+
+
+def test_table_walk_stopped_by_an_error_prints_its_rows_and_counts_them(fresh):
+    s = fresh("--invoices", "400", "--accounts", "20", "--rate-limit", "off", "--latency", "50")
+
+    def break_it(o):
+        if b"invoices: page 3/40" in o:
+            s.fault(match={"method": "GET", "path": "/v1/billing/invoices"}, status=500, count=100)
+            return True
+        return False
+    rc, out, _ = run_pty_signal([SOPORTE, "--retries", "0", "invoices", "list", "--per-page", "10"],
+                                env_for(s, NO_COLOR="1"), break_it, 0, cols=120, rows=40)
+    assert rc == 8, out
+    m = re.search(r"walk stopped at page (\d+) of 40: .*\r?\n  (\d+) items were written before the failure", out)
+    assert m, out
+    rows = table_rows(out)
+    assert int(m.group(2)) == len(rows) >= 30 and rows == list(range(1, len(rows) + 1)), out
