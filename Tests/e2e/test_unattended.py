@@ -290,3 +290,5 @@ def test_table_walk_stopped_by_an_error_prints_its_rows_and_counts_them(fresh):
     assert m, out
     rows = table_rows(out)
     assert int(m.group(2)) == len(rows) >= 30 and rows == list(range(1, len(rows) + 1)), out
+    # The progress line is erased before the rows, not left in front of the header.
+    assert re.search(r"\r\x1b\[KID +NUMBER", out) and not re.search(r"/400ID", out), out
