@@ -40,12 +40,13 @@ public enum Interrupts {
     /// Called first by the SIGINT/SIGTERM handler. True: the signal was handed to the main
     /// thread and the handler must return. Async-signal-safe (atomics and write(2)).
     public static func deferSignal(_ signal: Int32) -> Bool {
-        guard deferring.load(ordering: .acquiring) > 0 else { return false }
+        // Without the pipe (it could not be made) nobody would wake the main thread.
+        let fd = wakeFD.load(ordering: .acquiring)
+        guard fd >= 0, deferring.load(ordering: .acquiring) > 0 else { return false }
         // The second signal (or one after the first was taken up) ends the process.
         guard received.compareExchange(expected: 0, desired: signal, ordering: .acquiringAndReleasing).exchanged else { return false }
-        let fd = wakeFD.load(ordering: .acquiring)
         var byte: UInt8 = 1
-        if fd >= 0 { _ = write(fd, &byte, 1) }
+        _ = write(fd, &byte, 1)
         return true
     }
 
