@@ -1,0 +1,148 @@
+"""SPEC §12.1, what the server sends: answers as stock Laravel 8 writes them. Error bodies
+that are not the API's envelope, strings with every non-ASCII character and `/` escaped,
+duplicate keys, a `fields=` the server ignored, a body of `null`, a request id with control
+characters. Each body is served literally through the sandbox's faults."""
+import csv
+import io
+import json
+
+import pytest
+
+ACCT = "/v1/whm/accounts"
+ONE = "/v1/whm/accounts/999999"
+ESC = "\x1b"
+
+
+def laravel(doc):
+    """JSON as Laravel's JsonResponse writes it (json_encode without flags): compact,
+    every non-ASCII character as \\uXXXX, every '/' as '\\/'."""
+    return json.dumps(doc, separators=(",", ":")).replace("/", "\\/")
+
+
+def page(items):
+    return {"data": items, "meta": {"current_page": 1, "from": 1, "last_page": 1, "per_page": 100, "to": len(items),
+                                    "total": len(items)},
+            "links": {"first": None, "last": None, "prev": None, "next": None}}
+
+
+def canonical(v):
+    """The documented rule: strings decoded, written as UTF-8 with only the escapes JSON needs."""
+    return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+
+
+def first_line(err):
+    return err.splitlines()[0] if err else ""
+
+
+def json_error(err):
+    lines = [json.loads(l) for l in err.splitlines()]
+    errors = [l["error"] for l in lines if "error" in l]
+    assert len(errors) == 1, err
+    return errors[0]
+
+
+# --- 1. Error answers that are not the envelope ---------------------------------------------
+
+HTML_503 = """<!DOCTYPE html>
+<html lang="en">
+    <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+
+        <title>Service Unavailable</title>
+
+        <style>
+            html, body { background-color: #fff; color: #636b6f; }
+        </style>
+    </head>
+    <body class="antialiased">
+        <div class="relative flex items-top justify-center min-h-screen">
+            <div class="px-4 text-lg text-gray-500 border-r border-gray-400 tracking-wider">503</div>
+            <div class="ml-4 text-lg text-gray-500 uppercase tracking-wider">Service Unavailable</div>
+        </div>
+    </body>
+</html>
+"""
+
+# (what, status, body, content type, exit status, the message shown)
+NOT_ENVELOPES = [
+    ("laravel 404", 404, json.dumps({"message": "No query results for model [App\\Models\\Account] 999999"}), None, 5,
+     "No query results for model [App\\Models\\Account] 999999"),
+    ("laravel 401", 401, json.dumps({"message": "Unauthenticated."}), None, 4, "Unauthenticated."),
+    ("laravel 403", 403, json.dumps({"message": "This action is unauthorized."}), None, 4, "This action is unauthorized."),
+    ("laravel 429", 429, json.dumps({"message": "Too Many Attempts."}), None, 7, "Too Many Attempts."),
+    ("laravel 500", 500, json.dumps({"message": "Server Error"}), None, 8, "Server Error"),
+    ("laravel 503 json", 503, json.dumps({"message": "Service Unavailable"}), None, 8, "Service Unavailable"),
+    ("laravel 503 html", 503, HTML_503, "text/html; charset=UTF-8", 8, "Service Unavailable"),
+    ("error text", 400, json.dumps({"error": "invalid_request"}), None, 6, "invalid_request"),
+    ("plain text", 409, "Conflict: the account is being migrated\n", "text/plain", 6, "Conflict: the account is being migrated"),
+    ("html title entities", 502, "<html><head><title>502 Bad Gateway &amp; more</title></head><body><h1>x</h1></body></html>",
+     "text/html", 8, "502 Bad Gateway & more"),
+]
+
+
+@pytest.mark.parametrize("what,status,body,ctype,rc,message", NOT_ENVELOPES, ids=[c[0] for c in NOT_ENVELOPES])
+def test_an_error_answer_that_is_not_the_envelope_shows_its_message(run, sb, what, status, body, ctype, rc, message):
+    headers = {"Content-Type": ctype} if ctype else {}
+    if status == 429:
+        headers["Retry-After"] = "1"
+    sb.fault(match={"path": ONE}, count=2, status=status, body=body, headers=headers)
+    r = run(["accounts", "get", "999999", "--retries", "0"], sb)
+    assert r.rc == rc, r
+    assert "not the API's JSON" not in r.err, r
+    assert first_line(r.err).startswith(f"soporte: {message}") and f"HTTP {status}" in first_line(r.err), r
+    r = run(["accounts", "get", "999999", "--retries", "0", "-o", "json"], sb)
+    assert r.rc == rc, r
+    e = json_error(r.err)
+    assert e["message"].startswith(message) and e["http_status"] == status and e["exit_status"] == rc, e
+
+
+def test_laravel_validation_errors_are_detail_lines_and_the_json_details(run, sb):
+    body = json.dumps({"message": "The given data was invalid.",
+                       "errors": {"password": ["The password must be at least 8 characters."],
+                                  "email": ["The email must be a valid email address.", "The email has already been taken."]}})
+    sb.fault(match={"path": "/v1/whm/accounts/1"}, count=2, status=422, body=body)
+    r = run(["accounts", "update", "1", "--set", "package=basic"], sb)
+    assert r.rc == 6, r
+    lines = r.err.splitlines()
+    assert lines[0].startswith("soporte: The given data was invalid.") and "HTTP 422" in lines[0], r
+    assert lines[1:4] == ["  password: The password must be at least 8 characters.",
+                          "  email: The email must be a valid email address.",
+                          "  email: The email has already been taken."], r
+    r = run(["accounts", "update", "1", "--set", "package=basic", "-o", "json"], sb)
+    e = json_error(r.err)
+    assert r.rc == 6 and e["http_status"] == 422 and e["exit_status"] == 6, r
+    assert e["message"].startswith("The given data was invalid."), e
+    assert e["details"] == json.loads(body)["errors"], e
+
+
+def test_a_plain_text_message_is_sanitized_and_cut(run, sb):
+    sb.fault(match={"path": ONE}, count=1, status=500, body=f"boom {ESC}[2J\u202e here\r\nand more", headers={"Content-Type": "text/plain"})
+    r = run(["accounts", "get", "999999", "--retries", "0"], sb)
+    assert r.rc == 8 and ESC not in r.err and "\u202e" not in r.err, repr(r.err)
+    assert first_line(r.err).startswith("soporte: boom \\x1b[2J\\u202e here"), repr(r.err)
+    sb.fault(match={"path": ONE}, count=1, status=500, body="word " * 2000, headers={"Content-Type": "text/plain"})
+    r = run(["accounts", "get", "999999", "--retries", "0"], sb)
+    assert r.rc == 8 and first_line(r.err).startswith("soporte: word word"), r
+    assert len(first_line(r.err)) < 400, r
+
+
+@pytest.mark.parametrize("body,ctype", [("", None), ("{}", None), ("[1,2]", None), ("\x00\x01\x02", "application/octet-stream"),
+                                        ("<html><body></body></html>", "text/html")])
+def test_a_body_with_nothing_readable_is_still_not_the_apis_json(run, sb, body, ctype):
+    sb.fault(match={"path": ONE}, count=1, status=404, body=body, headers={"Content-Type": ctype} if ctype else {})
+    r = run(["accounts", "get", "999999", "--retries", "0"], sb)
+    assert r.rc == 5, r
+    assert "HTTP 404 with" in r.err and ("not the API's JSON" in r.err or "an empty body" in r.err), r
+
+
+def test_a_laravel_error_in_a_walk_and_in_bulk(run, sb):
+    sb.fault(match={"path": ACCT}, count=1, status=401, body=json.dumps({"message": "Unauthenticated."}))
+    r = run(["accounts", "list", "-o", "ndjson"], sb)
+    assert r.rc == 4 and "Unauthenticated." in r.err, r
+    sb.fault(match={"path": "/v1/whm/accounts/3/suspend"}, count=1, status=404,
+             body=json.dumps({"message": "No query results for model [App\\Models\\Account] 3"}))
+    r = run(["accounts", "suspend", "3", "--yes", "-o", "json"], sb)
+    assert r.rc == 5, r
+    [res] = json.loads(r.out)
+    assert res["error"]["message"].startswith("No query results for model [App\\Models\\Account] 3"), res
