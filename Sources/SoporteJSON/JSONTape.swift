@@ -1,7 +1,8 @@
 /// A JSON document as a flat array of tokens over its bytes (as simdjson's tape): no
 /// allocation per value, so a page of a walk costs one validating pass. Each token is a
 /// value (or an object key) with its byte range; containers know where their subtree
-/// ends. Writers copy byte ranges and re-encode only what must change; `value(at:)`
+/// ends. Writers copy byte ranges and re-encode only what must change (the output is the
+/// one `JSONWriter` makes of the same value: strings decoded, SPEC §12.1); `value(at:)`
 /// builds a `JSONValue` where one is needed.
 public struct JSONTape: Sendable {
     public enum Kind: UInt8, Sendable { case object, array, string, number, `true`, `false`, null }
@@ -11,11 +12,11 @@ public struct JSONTape: Sendable {
         /// A string holds `\` escapes; a container holds such a string, at any depth.
         public var escaped: Bool
         /// A string holds raw bytes that JSON output must escape (C1, U+2028/2029, bidi
-        /// overrides, DEL): see `JSONWriter.writeRawStringBody`.
+        /// overrides, DEL).
         public var unsafe: Bool
         /// A container whose bytes are already its compact output: no whitespace inside,
-        /// and no string with bytes to escape. Copied whole (when it is also `escaped`,
-        /// once no string with escapes in it has a secret to replace).
+        /// no string with bytes to escape and none with escapes (written decoded). Copied
+        /// whole.
         public var verbatim = false
         /// Bytes: for a string its contents between the quotes, for a number its literal,
         /// for a container from its opening to its closing bracket.
@@ -148,21 +149,27 @@ public struct JSONTape: Sendable {
         return out
     }
 
-    /// Appends a string token's decoded bytes. The scan checked every escape (a `\u` high
-    /// surrogate has its low one), so this only decodes, in one pass.
+    /// Appends a string token's decoded bytes.
     private func decode(_ i: Int, into out: inout [UInt8]) {
         let t = tokens[i]
-        bytes.withUnsafeBufferPointer { b in
-            var k = Int(t.start)
-            let end = Int(t.end)
-            while k < end {
-                let c = b[k]
-                guard c == 0x5C else { out.append(c); k += 1; continue }
-                k += 1
-                // The scan checked it; should it fail anyway, the text stops there, marked.
-                do { try JSONGrammar.escape(b, &k, into: &out, keep: true) } catch { out += [0xEF, 0xBF, 0xBD]; break }
-            }
+        bytes.withUnsafeBufferPointer { b in JSONTape.decode(b, Int(t.start), Int(t.end), into: &out) }
+    }
+
+    /// Appends the decoded bytes of the string contents `start..<end` of `b`. The scan
+    /// checked every escape (a `\u` high surrogate has its low one), so this only decodes,
+    /// in one pass, runs without escapes copied whole.
+    static func decode(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into out: inout [UInt8]) {
+        var k = start
+        var run = start
+        while k < end {
+            guard b[k] == 0x5C else { k += 1; continue }
+            if k > run { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[run..<k])) }
+            k += 1
+            // The scan checked it; should it fail anyway, the text stops there, marked.
+            do { try JSONGrammar.escape(b, &k, into: &out, keep: true) } catch { out += [0xEF, 0xBF, 0xBD]; return }
+            run = k
         }
+        if end > run { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[run..<end])) }
     }
 
     /// The integer of a number token without fraction or exponent.
@@ -400,7 +407,8 @@ public struct JSONTape: Sendable {
                 if b == UInt8(ascii: "\"") {
                     try token(.string, escaped: escaped, unsafe: unsafe, start, j)
                     if unsafe { rewrites += 1 }
-                    if escaped { escapes += 1 }
+                    // Written decoded (SPEC §12.1): what holds it is not its own output.
+                    if escaped { escapes += 1; rewrites += 1 }
                     i = j + 1
                     return
                 }
@@ -480,16 +488,17 @@ public struct JSONTape: Sendable {
 }
 
 extension JSONWriter {
-    /// Writes the value at `index` of a tape, compact or pretty: byte ranges copied,
-    /// whitespace dropped, strings re-encoded only where they hold raw bytes that JSON
-    /// output escapes. `escapedString` may replace a string's text (a secret found once
-    /// decoded) and is asked only for strings that had escapes.
+    /// Writes the value at `index` of a tape, compact or pretty, as `write(_:into:...)`
+    /// writes the same value (SPEC §12.1: one rule for list and get): byte ranges copied,
+    /// whitespace dropped, strings with escapes decoded and written again, raw bytes that
+    /// JSON output escapes escaped. `escapedString` may replace a string's text (a secret
+    /// found once decoded) and is asked only for strings that had escapes.
     public static func write(_ tape: JSONTape, _ index: Int, into out: inout [UInt8], indent: Int?, level: Int,
                              escapedString: ((String) -> String?)? = nil) {
         // A container that is its own compact output (most items of a page): one copy,
         // none of the recursion's set-up.
         let t = tape.tokens[index]
-        if indent == nil && t.verbatim && !t.escaped {
+        if indent == nil && t.verbatim {
             out.append(contentsOf: tape.bytes[Int(t.start)..<Int(t.end)])
             return
         }
@@ -509,16 +518,8 @@ extension JSONWriter {
         let tape: JSONTape
         let indent: Int?
         let escapedString: ((String) -> String?)?
-
-        /// No string with escapes in the container at `index` has its text replaced
-        /// (a container's tokens are the ones up to its `next`).
-        func keepsEveryString(_ index: Int) -> Bool {
-            guard let f = escapedString else { return true }
-            for k in index + 1..<Int(tokens[index].next) where tokens[k].kind == .string && tokens[k].escaped {
-                if f(tape.decodedString(k)) != nil { return false }
-            }
-            return true
-        }
+        /// A string's decoded bytes (kept between strings: no allocation per string).
+        var decoded: [UInt8] = []
 
         @inline(__always)
         func copy(_ start: Int32, _ end: Int32, into out: inout [UInt8]) {
@@ -531,19 +532,28 @@ extension JSONWriter {
             case .null, .true, .false, .number:
                 copy(t.start, t.end, into: &out)
             case .string:
-                if t.escaped, let f = escapedString, let replaced = f(tape.decodedString(index)) {
-                    writeString(replaced, into: &out)
-                    return
-                }
-                out.append(0x22)
-                if t.unsafe {
-                    writeRawStringBody(tape.bytes[Int(t.start)..<Int(t.end)], into: &out)
+                if t.escaped {
+                    decoded.removeAll(keepingCapacity: true)
+                    JSONTape.decode(bytes, Int(t.start), Int(t.end), into: &decoded)
+                    if let f = escapedString, let replaced = f(String(decoding: decoded, as: UTF8.self)) {
+                        writeString(replaced, into: &out)
+                        return
+                    }
+                    out.append(0x22)
+                    decoded.withUnsafeBufferPointer { writeStringBody($0, into: &out) }
+                    out.append(0x22)
+                } else if t.unsafe {
+                    // No escapes: only raw bytes to escape (no quote, backslash or C0 is raw).
+                    out.append(0x22)
+                    writeStringBody(UnsafeBufferPointer(rebasing: bytes[Int(t.start)..<Int(t.end)]), into: &out)
+                    out.append(0x22)
                 } else {
+                    out.append(0x22)
                     copy(t.start, t.end, into: &out)
+                    out.append(0x22)
                 }
-                out.append(0x22)
             case .array, .object:
-                if indent == nil && t.verbatim && (!t.escaped || keepsEveryString(index)) {
+                if indent == nil && t.verbatim {
                     copy(t.start, t.end, into: &out)
                     return
                 }
@@ -566,31 +576,6 @@ extension JSONWriter {
                 }
                 newline(&out, indent, level)
                 out.append(object ? 0x7D : 0x5D)
-            }
-        }
-    }
-
-    /// The inside of a string as the server wrote it (escapes kept), with the raw bytes
-    /// JSON output must escape (DEL, C1, U+2028/2029, bidi overrides) written as `\uXXXX`.
-    public static func writeRawStringBody(_ raw: ArraySlice<UInt8>, into out: inout [UInt8]) {
-        var i = raw.startIndex
-        while i < raw.endIndex {
-            let b = raw[i]
-            if b == 0x7F {
-                appendUnicodeEscape(0x7F, into: &out)
-                i += 1
-            } else if b == 0xC2, i + 1 < raw.endIndex, raw[i + 1] >= 0x80, raw[i + 1] <= 0x9F {
-                appendUnicodeEscape(UInt32(raw[i + 1]), into: &out)
-                i += 2
-            } else if b == 0xE2, i + 2 < raw.endIndex, raw[i + 1] == 0x80, raw[i + 2] >= 0xA8, raw[i + 2] <= 0xAE {
-                appendUnicodeEscape(0x2000 + UInt32(raw[i + 2] - 0x80), into: &out)
-                i += 3
-            } else if b == 0xE2, i + 2 < raw.endIndex, raw[i + 1] == 0x81, raw[i + 2] >= 0xA6, raw[i + 2] <= 0xA9 {
-                appendUnicodeEscape(0x2040 + UInt32(raw[i + 2] - 0x80), into: &out)
-                i += 3
-            } else {
-                out.append(b)
-                i += 1
             }
         }
     }

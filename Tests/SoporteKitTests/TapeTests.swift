@@ -15,11 +15,34 @@ final class TapeTests: XCTestCase {
         return String(decoding: out, as: UTF8.self)
     }
 
-    func testCopiesBytesDropsSpaceKeepsLiteralsAndEscapes() throws {
+    func testCopiesBytesDropsSpaceKeepsLiteralsDecodesEscapes() throws {
         let t = try tape(#" { "id" : 9007199254740993 , "amount": 100.10, "s": "a\u00e9\/b", "n": null, "l": [ true,false ] } "#)
-        XCTAssertEqual(write(t), #"{"id":9007199254740993,"amount":100.10,"s":"a\u00e9\/b","n":null,"l":[true,false]}"#)
-        XCTAssertEqual(write(t, indent: 2), JSONWriter.pretty(try JSONParser.parse(write(t))).replacingOccurrences(of: "é/", with: #"\u00e9\/"#))
+        XCTAssertEqual(write(t), #"{"id":9007199254740993,"amount":100.10,"s":"aé/b","n":null,"l":[true,false]}"#)
+        XCTAssertEqual(write(t, indent: 2), JSONWriter.pretty(try JSONParser.parse(write(t))))
         XCTAssertEqual(t.value(at: 0), try JSONParser.parse(write(t)))
+    }
+
+    /// SPEC §12.1: one rule for escapes in JSON output, list (the tape) and get (values)
+    /// alike: strings are written decoded, as UTF-8, with only the escapes JSON needs and
+    /// the safety escapes of §10.2, whatever escapes the server used (Laravel escapes every
+    /// non-ASCII character and '/'), compact and pretty, keys and values, at any depth.
+    func testEscapesAreWrittenAsTheValuePathWritesThem() throws {
+        let docs = [
+            #"{"plan":"Hosting \u2014 plan anual","url":"https:\/\/x.es\/a","owner":"Jos\u00e9 \ud83d\ude80"}"#,
+            #"{"k\u00e9y":["\u00f1",{"n":"\u00fc\/"}],"plain":"x","c":"\u0007\u001B\u007f\u009b\u202e\u2028\u2029\u2066"}"#,
+            #"{"q":"\"\\\/\b\f\n\r\t","u":"\u0022\u005c\u000a\u0000","upper":"\u00C9\u20AC"}"#,
+            #"[{"a":"\u00e9"},{"a":"\u00e9"},"\/",["\u2014"]]"#,
+        ]
+        for doc in docs {
+            let t = try tape(doc)
+            let v = try JSONParser.parse(doc)
+            XCTAssertEqual(write(t), JSONWriter.compact(v), doc)
+            XCTAssertEqual(write(t, indent: 2), JSONWriter.pretty(v), doc)
+            XCTAssertEqual(t.scalarText(0), v.scalarText, doc)
+            XCTAssertFalse(t[0].verbatim, "a container with escapes is not copied whole: \(doc)")
+        }
+        XCTAssertEqual(write(try tape(#"["\u00e9\/\u2014"]"#)), #"["é/—"]"#)
+        XCTAssertEqual(write(try tape(#"["\u001B\u009B"]"#)), #"["\u001b\u009b"]"#)
     }
 
     func testRawUnsafeCharactersAreEscapedOnOutput() throws {
@@ -27,14 +50,13 @@ final class TapeTests: XCTestCase {
         XCTAssertEqual(write(t), "{\"x\":\"a\\u009bb\\u2028c\\u202ed\\u2066e\\u007ff\u{202F}\"}")
     }
 
-    /// A compact container with nothing to re-encode is copied whole; whitespace or a byte
-    /// to escape anywhere inside, at any depth, makes it go value by value. Escapes are
-    /// kept as written, so a container with them is copied whole too, once no string
-    /// with escapes in it has a secret to replace.
+    /// A compact container with nothing to re-encode is copied whole; whitespace, a byte
+    /// to escape or a string with escapes (written decoded) anywhere inside, at any depth,
+    /// makes it go value by value.
     func testOnlyContainersWithNothingToChangeAreCopiedWhole() throws {
         let t = try tape("[{\"a\":[1,{\"b\":\"x\"}]}, {\"a\":[1, 2]}, {\"a\":{\"b\":\"\u{9B}\"}}, {\"a\":[\"\\n\"]}]")
         let items = Array(t.elements(0))
-        XCTAssertEqual(items.map { t[$0].verbatim }, [true, false, false, true])
+        XCTAssertEqual(items.map { t[$0].verbatim }, [true, false, false, false])
         XCTAssertEqual(items.map { t[$0].escaped }, [false, false, false, true], "a container with a string with escapes, at any depth")
         XCTAssertFalse(t[0].verbatim, "whitespace between the items")
         XCTAssertEqual(items.map { write(t, $0) }, [#"{"a":[1,{"b":"x"}]}"#, #"{"a":[1,2]}"#, #"{"a":{"b":"\u009b"}}"#, #"{"a":["\n"]}"#])
@@ -77,6 +99,7 @@ final class TapeTests: XCTestCase {
                     let v = try XCTUnwrap(parsed, "the tape read what the parser refuses: \(doc)")
                     XCTAssertEqual(t.value(at: 0), v, "\(doc)")
                     XCTAssertEqual(try JSONParser.parse(write(t)), v, "\(doc)")
+                    XCTAssertEqual(write(t), JSONWriter.compact(v), "\(doc)")
                     let k = try XCTUnwrap(t.member(0, "k"))
                     XCTAssertEqual(t[k].escaped, sp.first == 0x5C, "\(doc)")
                     XCTAssertEqual(t[k].unsafe, sp == [0x7F] || sp == [0xC2, 0x9B] || sp == [0xE2, 0x80, 0xAE], "\(doc)")
@@ -144,21 +167,21 @@ final class TapeTests: XCTestCase {
         let secrets = Secrets()
         secrets.add("secret-123", placeholder: "$X")
         let hook = AnswerReader(secrets: secrets).escapedStrings
-        XCTAssertEqual(write(t, data + 1, hook: hook), #"{"id":1,"k\u0065y":"[redacted]"}"#)
+        XCTAssertEqual(write(t, data + 1, hook: hook), #"{"id":1,"key":"[redacted]"}"#)
     }
 
-    /// A container copied whole must still have every secret spelt with escapes replaced,
-    /// at any depth, and strings with escapes but no secret kept exactly as written.
-    func testCopyingAContainerWholeStillReplacesEscapedSecrets() throws {
+    /// Every secret spelt with escapes is replaced, at any depth, and strings with escapes
+    /// but no secret are written decoded (the escapes JSON needs are the server's own).
+    func testEscapedSecretsAreReplacedAtAnyDepth() throws {
         let secrets = Secrets()
         secrets.add("secret-123", placeholder: "$X")
         let hook = AnswerReader(secrets: secrets).escapedStrings
         let deep = try tape(#"[{"a":{"b":["x","s\u0065cret-123"]},"c":"q\"d"},{"a":"tab\tand \"quotes\"","n":[1.50,-0]}]"#)
         let items = Array(deep.elements(0))
-        XCTAssertEqual(items.map { deep[$0].verbatim && deep[$0].escaped }, [true, true])
+        XCTAssertEqual(items.map { deep[$0].escaped }, [true, true])
         XCTAssertEqual(write(deep, items[0], hook: hook), #"{"a":{"b":["x","[redacted]"]},"c":"q\"d"}"#)
-        XCTAssertEqual(write(deep, items[1], hook: hook), #"{"a":"tab\tand \"quotes\"","n":[1.50,-0]}"#, "copied as written")
-        XCTAssertEqual(write(deep, items[0]), #"{"a":{"b":["x","s\u0065cret-123"]},"c":"q\"d"}"#, "no hook: no secret known")
+        XCTAssertEqual(write(deep, items[1], hook: hook), #"{"a":"tab\tand \"quotes\"","n":[1.50,-0]}"#)
+        XCTAssertEqual(write(deep, items[0]), #"{"a":{"b":["x","secret-123"]},"c":"q\"d"}"#, "no hook: no secret known")
     }
 
     /// Every string with escapes, keys too, at any depth, decoded in document order; the

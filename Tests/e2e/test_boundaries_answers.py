@@ -146,3 +146,74 @@ def test_a_laravel_error_in_a_walk_and_in_bulk(run, sb):
     assert r.rc == 5, r
     [res] = json.loads(r.out)
     assert res["error"]["message"].startswith("No query results for model [App\\Models\\Account] 3"), res
+
+
+# --- 2. Escapes: decoded in cells, one rule in JSON -----------------------------------------
+
+ITEMS = [
+    {"id": i, "domain": f"tienda{i}.es", "plan": "Hosting \u2014 plan anual", "url": f"https://tienda{i}.es/panel",
+     "owner": "Jos\u00e9 M\u00fcller \U0001F680", "tags": ["a\u00f1o", "\u2014", "x/y"], "limits": {},
+     "server": {"name": "M\u00fcnster\u20141", "ips": ["10.0.0.1/24"]}, "notes": "l\u00ednea 1\nl\u00ednea 2\t\u0007"}
+    for i in (1, 2, 3)
+]
+
+
+def serve_escaped(sb, count=20):
+    sb.fault(match={"path": ACCT}, count=count, body=laravel(page(ITEMS)))
+    for it in ITEMS:
+        sb.fault(match={"path": f"{ACCT}/{it['id']}"}, count=count, body=laravel({"data": it}))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_csv_and_tsv_cells_spell_every_row_the_same_way(run, sb, fmt):
+    serve_escaped(sb)
+    r = run(["accounts", "list", "-o", fmt], sb)
+    assert r.rc == 0, r
+    assert "\\u" not in r.out and "\\/" not in r.out, r
+    rows = list(csv.reader(io.StringIO(r.out), delimiter="," if fmt == "csv" else "\t"))
+    head, body = rows[0], rows[1:]
+    assert head == ["id", "domain", "plan", "url", "owner", "tags", "limits", "server.name", "server.ips", "notes"], head
+    for row in body:
+        cells = dict(zip(head, row))
+        assert cells["plan"] == "Hosting \u2014 plan anual" and cells["url"].startswith("https://tienda")
+        assert cells["tags"] == canonical(["a\u00f1o", "\u2014", "x/y"]), cells
+        assert cells["server.ips"] == '["10.0.0.1/24"]', cells
+        assert cells["server.name"] == "M\u00fcnster\u20141"
+    same = [c for c in head if c not in ("id", "domain", "url")]
+    assert len({tuple(c for h, c in zip(head, r) if h in same) for r in body}) == 1, "every row the same way"
+    r = run(["accounts", "list", "-o", fmt, "--fields", "id,tags,server.name"], sb)
+    assert r.rc == 0 and "\\u" not in r.out and "\\/" not in r.out, r
+
+
+def test_table_cells_are_decoded(run, sb):
+    serve_escaped(sb)
+    r = run(["accounts", "list", "--fields", "id,plan,tags,server.name"], sb)
+    assert r.rc == 0, r
+    rows = r.out.splitlines()[1:]
+    assert len(rows) == 3 and all("Hosting \u2014 plan anual" in l and '["a\u00f1o","\u2014","x/y"]' in l for l in rows), r.out
+    r = run(["accounts", "get", "2"], sb)
+    assert r.rc == 0 and "M\u00fcnster\u20141" in r.out and '["10.0.0.1/24"]' in r.out, r
+
+
+@pytest.mark.parametrize("fmt", ["json", "ndjson"])
+def test_list_and_get_write_strings_by_one_rule(run, sb, fmt):
+    serve_escaped(sb)
+    r = run(["accounts", "list", "-o", fmt], sb)
+    assert r.rc == 0, r
+    listed = r.out.strip().splitlines() if fmt == "ndjson" else None
+    if fmt == "json":
+        assert r.out == "[" + ",".join(canonical(it) for it in ITEMS) + "]\n", r.out
+    else:
+        assert listed == [canonical(it) for it in ITEMS], r.out
+    for it in ITEMS:
+        g = run(["accounts", "get", str(it["id"]), "-o", fmt], sb)
+        assert g.rc == 0 and g.out == canonical(it) + "\n", g
+
+
+def test_the_safety_escapes_stay_in_both_paths(run, sb):
+    item = {"id": 1, "notes": "a\u009bb\u202ec\u2028d"}
+    sb.fault(match={"path": ACCT}, count=1, body=laravel(page([item])))
+    sb.fault(match={"path": f"{ACCT}/1"}, count=1, body=laravel({"data": item}))
+    want = '{"id":1,"notes":"a\\u009bb\\u202ec\\u2028d"}\n'
+    assert run(["accounts", "list", "-o", "ndjson"], sb).out == want
+    assert run(["accounts", "get", "1", "-o", "ndjson"], sb).out == want
