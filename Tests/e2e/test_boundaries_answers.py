@@ -217,3 +217,52 @@ def test_the_safety_escapes_stay_in_both_paths(run, sb):
     want = '{"id":1,"notes":"a\\u009bb\\u202ec\\u2028d"}\n'
     assert run(["accounts", "list", "-o", "ndjson"], sb).out == want
     assert run(["accounts", "get", "1", "-o", "ndjson"], sb).out == want
+
+
+# --- 3. Duplicate keys: the last one wins, at the first one's place ---------------------------
+
+DUP_ITEM = ('{"id":7,"status":"active","domain":"a.com","status":"suspended",'
+            '"server":{"name":"old","id":1,"name":"new"},"tags":[{"k":1,"k":2}]}')
+DUP_WANT = {"id": 7, "status": "suspended", "domain": "a.com", "server": {"name": "new", "id": 1}, "tags": [{"k": 2}]}
+
+
+def serve_duplicates(sb, count=10):
+    first = '{"id":6,"status":"active","domain":"b.com","server":{"name":"x","id":2},"tags":[]}'
+    sb.fault(match={"path": ACCT}, count=count,
+             body='{"data":[' + first + "," + DUP_ITEM + ',' + DUP_ITEM.replace('"id":7', '"id":8', 1) + '],'
+                  '"meta":{"current_page":1,"last_page":1,"per_page":100,"total":3}}')
+    sb.fault(match={"path": f"{ACCT}/7"}, count=count, body='{"data":' + DUP_ITEM + "}")
+
+
+@pytest.mark.parametrize("fmt", ["json", "ndjson"])
+def test_duplicate_keys_last_wins_in_json(run, sb, fmt):
+    serve_duplicates(sb)
+    r = run(["accounts", "list", "-o", fmt], sb)
+    assert r.rc == 0, r
+    items = json.loads(r.out) if fmt == "json" else [json.loads(l) for l in r.out.splitlines()]
+    lines = r.out.splitlines() if fmt == "ndjson" else None
+    assert items[1] == DUP_WANT and list(items[1]) == list(DUP_WANT), r.out
+    if lines:
+        assert lines[1] == canonical(DUP_WANT), r.out
+    g = run(["accounts", "get", "7", "-o", fmt], sb)
+    assert g.rc == 0 and g.out == canonical(DUP_WANT) + "\n", g
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "table"])
+def test_duplicate_keys_last_wins_in_cells(run, sb, fmt):
+    serve_duplicates(sb)
+    r = run(["accounts", "list", "-o", fmt, "--fields", "id,status,server.name,tags"] if fmt == "table" else ["accounts", "list", "-o", fmt], sb)
+    assert r.rc == 0, r
+    rows = r.out.splitlines()
+    assert "active" in rows[1] and all("suspended" in l and "new" in l and "active" not in l and "old" not in l for l in rows[2:]), r.out
+    assert all('[{"k":2}]' in l or '[{""k"":2}]' in l for l in rows[2:]), r.out
+    g = run(["accounts", "get", "7", "-o", fmt], sb)
+    assert g.rc == 0 and "suspended" in g.out and "active" not in g.out and "old" not in g.out, g
+
+
+def test_a_duplicate_id_is_the_last_one(run, sb):
+    # The walk's repeated-id check reads the id as the writers do: the last one.
+    body = '{"data":[{"id":1,"domain":"a.com"},{"id":1,"domain":"b.com","id":2}],"meta":{"current_page":1,"last_page":1,"per_page":100,"total":2}}'
+    sb.fault(match={"path": ACCT}, count=1, body=body)
+    r = run(["accounts", "list", "-o", "ndjson"], sb)
+    assert r.rc == 0 and r.out.splitlines() == ['{"id":1,"domain":"a.com"}', '{"id":2,"domain":"b.com"}'], r
