@@ -266,3 +266,29 @@ def test_a_duplicate_id_is_the_last_one(run, sb):
     sb.fault(match={"path": ACCT}, count=1, body=body)
     r = run(["accounts", "list", "-o", "ndjson"], sb)
     assert r.rc == 0 and r.out.splitlines() == ['{"id":1,"domain":"a.com"}', '{"id":2,"domain":"b.com"}'], r
+
+
+# --- 4. A fields= that the server ignored ------------------------------------------------------
+
+FULL = [{"id": i, "domain": f"d{i}.com", "status": "active", "server": {"id": 3, "name": f"srv{i}"}, "limits": {"databases": 5}}
+        for i in (1, 2)]
+
+
+@pytest.mark.parametrize("fmt", ["json", "ndjson"])
+def test_list_fields_trims_items_in_json(run, sb, fmt):
+    sb.fault(match={"path": ACCT}, count=3, body=laravel(page(FULL)))
+    r = run(["accounts", "list", "--fields", "status,id", "-o", fmt], sb)
+    assert r.rc == 0, r
+    items = json.loads(r.out) if fmt == "json" else [json.loads(l) for l in r.out.splitlines()]
+    assert items == [{"status": "active", "id": 1}, {"status": "active", "id": 2}] and all(list(i) == ["status", "id"] for i in items), r.out
+    r = run(["accounts", "list", "--fields", "id,server.name,limits.databases", "-o", fmt], sb)
+    items = json.loads(r.out) if fmt == "json" else [json.loads(l) for l in r.out.splitlines()]
+    assert r.rc == 0 and items == [{"id": i, "server": {"name": f"srv{i}"}, "limits": {"databases": 5}} for i in (1, 2)], r
+
+
+def test_get_fields_trims_in_json_as_list_does(run, sb):
+    sb.fault(match={"path": f"{ACCT}/1"}, count=2, body=laravel({"data": FULL[0]}))
+    sb.fault(match={"path": ACCT}, count=1, body=laravel(page(FULL[:1])))
+    g = run(["accounts", "get", "1", "--fields", "status,id,server.name", "-o", "ndjson"], sb)
+    l = run(["accounts", "list", "--fields", "status,id,server.name", "-o", "ndjson"], sb)
+    assert g.rc == 0 and l.rc == 0 and g.out == l.out == '{"status":"active","id":1,"server":{"name":"srv1"}}\n', (g, l)
