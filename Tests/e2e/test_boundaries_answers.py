@@ -292,3 +292,14 @@ def test_get_fields_trims_in_json_as_list_does(run, sb):
     g = run(["accounts", "get", "1", "--fields", "status,id,server.name", "-o", "ndjson"], sb)
     l = run(["accounts", "list", "--fields", "status,id,server.name", "-o", "ndjson"], sb)
     assert g.rc == 0 and l.rc == 0 and g.out == l.out == '{"status":"active","id":1,"server":{"name":"srv1"}}\n', (g, l)
+
+
+# --- 5. api prints a body of null ------------------------------------------------------------------
+
+def test_api_prints_a_null_body_as_null(run, sb):
+    sb.fault(match={"path": "/v1/whm/settings"}, count=1, body="null")
+    r = run(["api", "GET", "/whm/settings"], sb)
+    assert r.rc == 0 and r.out == "null\n", r
+    sb.fault(match={"path": "/v1/whm/settings"}, count=1, status=204, body="")
+    r = run(["api", "GET", "/whm/settings"], sb)
+    assert r.rc == 0 and r.out == "", r

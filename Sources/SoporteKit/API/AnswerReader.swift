@@ -13,6 +13,9 @@ public struct APIAnswer: Sendable {
     public var afterLostAnswer: Bool = false
     /// The body as received, for a call made with `decode: false` (else empty).
     public var body: [UInt8] = []
+    /// There was no body to read (an empty one, or HEAD): `json` is null for want of
+    /// one, not because the server said `null` (which `api` prints, SPEC §12.1).
+    public var emptyBody = false
 }
 
 /// Reads what the server sent: JSON parsed with limits, every echo of a secret replaced

@@ -166,7 +166,7 @@ public final class APIClient: Sendable {
             }
             do {
                 return .answer(APIAnswer(status: resp.status, headers: resp.headers, json: try parseBody(resp, call: x.call, requestID: rid),
-                                         requestID: rid, afterLostAnswer: x.lostAnswer))
+                                         requestID: rid, afterLostAnswer: x.lostAnswer, emptyBody: resp.body.isEmpty || x.call.method == "HEAD"))
             } catch let e as SoporteError {
                 return .fail(e)
             } catch {
