@@ -72,4 +72,19 @@ final class ErrorBodyTests: XCTestCase {
         XCTAssertEqual(error(404, "{}").status, .notFound)
         XCTAssertEqual(error(404, "").message, "unexpected answer to GET /whm/accounts/9: HTTP 404 with an empty body")
     }
+
+    /// SPEC §12.1: a request id is kept as the server sent it; the text form escapes it for
+    /// the terminal, the JSON forms carry it as it is (JSON has its own escaping).
+    func testARequestIDIsKeptAsSentAndEscapedOnlyAsText() {
+        let reader = AnswerReader(secrets: Secrets())
+        let e = reader.error(from: HTTPResponse(status: 404, headers: [],
+                                                body: Array(#"{"error":{"code":"RESOURCE_NOT_FOUND","message":"gone","request_id":"req_\u001b[2J\u202ex"}}"#.utf8)),
+                             call: APICall("GET", "/whm/accounts/9"), requestID: "ours")
+        XCTAssertEqual(e.requestID, "req_\u{1B}[2J\u{202E}x")
+        XCTAssertEqual(e.jsonLine["error"]?["request_id"], .string("req_\u{1B}[2J\u{202E}x"))
+        XCTAssertTrue(e.rendered.hasSuffix("\nrequest id: req_\\x1b[2J\\u202ex"), e.rendered)
+        XCTAssertEqual(Bulk.Outcome(given: "9", id: "9", kind: .failed, error: e, httpStatus: 404, requestID: e.requestID).requestID, e.requestID)
+        XCTAssertEqual(ResultPrinter.json(Bulk.Outcome(given: "9", id: "9", kind: .failed, error: e, httpStatus: 404, requestID: e.requestID),
+                                          action: .suspend)["request_id"], .string("req_\u{1B}[2J\u{202E}x"))
+    }
 }

@@ -303,3 +303,25 @@ def test_api_prints_a_null_body_as_null(run, sb):
     sb.fault(match={"path": "/v1/whm/settings"}, count=1, status=204, body="")
     r = run(["api", "GET", "/whm/settings"], sb)
     assert r.rc == 0 and r.out == "", r
+
+
+# --- 6. Bulk JSON results carry the request id as sent ----------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["json", "ndjson"])
+def test_bulk_json_results_carry_the_request_id_as_sent(run, sb, fmt):
+    rid = f"req_{ESC}[31m\u202eid\\x"
+    sb.fault(match={"path": "/v1/whm/accounts/4/suspend"}, count=1, body=json.dumps({"data": {"id": 4, "status": "suspended"}}),
+             headers={"X-Request-ID": rid})
+    sb.fault(match={"path": "/v1/whm/accounts/5/suspend"}, count=1, status=404, body=json.dumps({"message": "Gone."}),
+             headers={"X-Request-ID": rid + "2"})
+    r = run(["accounts", "suspend", "4", "5", "--yes", "-o", fmt], sb)
+    assert r.rc == 5, r
+    assert ESC not in r.out and "\u202e" not in r.out, repr(r.out)
+    results = json.loads(r.out) if fmt == "json" else [json.loads(l) for l in r.out.splitlines()]
+    assert results[0]["request_id"] == rid, results
+    assert results[1]["request_id"] == rid + "2" and results[1]["error"]["request_id"] == rid + "2", results
+    assert ESC not in r.err and "\u202e" not in r.err, repr(r.err)
+    sb.fault(match={"path": "/v1/whm/accounts/5/suspend"}, count=1, status=404, body=json.dumps({"message": "Gone."}),
+             headers={"X-Request-ID": rid})
+    r = run(["accounts", "suspend", "5", "--yes"], sb)
+    assert r.rc == 5 and ESC not in r.err and "request id: req_\\x1b[31m\\u202eid\\x" in r.err, repr(r.err)

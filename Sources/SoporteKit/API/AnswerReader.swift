@@ -8,6 +8,8 @@ public struct APIAnswer: Sendable {
     public var status: Int
     public var headers: [(String, String)]
     public var json: JSONValue
+    /// As the server sent it in X-Request-ID (secrets replaced), else the one we sent;
+    /// escaped where it is shown as text.
     public var requestID: String?
     /// The request was sent more than once because an earlier answer was lost.
     public var afterLostAnswer: Bool = false
@@ -75,7 +77,7 @@ public struct AnswerReader: Sendable {
         let message = obj["message"]?.stringValue ?? code
         let rid = obj["request_id"]?.stringValue ?? requestID
         return SoporteError(status, "\(Sanitizer.forTerminal(message)) (HTTP \(resp.status) \(Sanitizer.forTerminal(code)))",
-                            details: AnswerReader.detailLines(obj["details"]), requestID: rid.map(Sanitizer.forTerminal), apiCode: code,
+                            details: AnswerReader.detailLines(obj["details"]), requestID: rid, apiCode: code,
                             httpStatus: resp.status, apiDetails: obj["details"])
     }
 
