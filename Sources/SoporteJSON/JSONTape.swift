@@ -52,6 +52,9 @@ public struct JSONTape: Sendable {
         /// §12.1): each key once, at its first place, with its last value (`members`,
         /// `member`, `value(at:)` and the writers do). What holds it is not verbatim.
         @inlinable public var duplicates: Bool { get { flag(16) } set { set(16, newValue) } }
+        /// A container whose bytes are its compact output but for some strings inside
+        /// (no whitespace, no duplicate key): written as a copy with those strings patched.
+        @inlinable public var patchable: Bool { get { flag(32) } set { set(32, newValue) } }
     }
 
     public private(set) var bytes: [UInt8] = []
@@ -322,6 +325,9 @@ public struct JSONTape: Sendable {
         /// Counts what keeps a container from being copied whole (whitespace, strings with
         /// bytes to escape): unchanged across a container means verbatim.
         var rewrites = 0
+        /// Counts what only a rewrite of the structure mends (whitespace, duplicate keys):
+        /// unchanged across a container means a copy with strings patched will do.
+        var restructures = 0
         /// Counts strings with escapes: unchanged across a container means it has none.
         var escapes = 0
         /// Per depth, the key signatures of the last object there that was checked, and
@@ -376,7 +382,7 @@ public struct JSONTape: Sendable {
                 guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { break }
                 i += 1
             }
-            if i != from { rewrites += 1 }
+            if i != from { rewrites += 1; restructures += 1 }
         }
 
         @inline(__always)
@@ -410,7 +416,7 @@ public struct JSONTape: Sendable {
             let me = n
             try token(object ? .object : .array, i, i)
             let close = object ? UInt8(ascii: "}") : UInt8(ascii: "]")
-            let (rewritesBefore, escapesBefore) = (rewrites, escapes)
+            let (rewritesBefore, escapesBefore, restructuresBefore) = (rewrites, escapes, restructures)
             if object && templateCount.count <= depth {
                 while templateCount.count <= depth { templateCount.append(0); templateTrusted.append(false) }
                 signatures += repeatElement(0, count: (depth + 1) * Scanner.templateKeys - signatures.count)
@@ -452,9 +458,11 @@ public struct JSONTape: Sendable {
                 if !unique {
                     out[me].duplicates = true
                     rewrites += 1  // written with each key once: not its own output
+                    restructures += 1
                 }
             }
             out[me].verbatim = rewrites == rewritesBefore
+            out[me].patchable = restructures == restructuresBefore
             out[me].escaped = escapes != escapesBefore
         }
 
@@ -755,9 +763,7 @@ extension JSONWriter {
                 }
                 out.append(0x22)
                 if t.recode {
-                    decoded.removeAll(keepingCapacity: true)
-                    JSONTape.decode(bytes, Int(t.start), Int(t.end), into: &decoded)
-                    decoded.withUnsafeBufferPointer { writeStringBody($0, into: &out) }
+                    writeDecoded(t, into: &out)
                 } else if t.unsafe {
                     writeRawStringBody(tape.bytes[Int(t.start)..<Int(t.end)], into: &out)
                 } else {
@@ -767,6 +773,10 @@ extension JSONWriter {
             case .array, .object:
                 if indent == nil && t.verbatim && (!t.escaped || keepsEveryString(index)) {
                     copy(t.start, t.end, into: &out)
+                    return
+                }
+                if indent == nil && t.patchable {
+                    patch(index, into: &out)
                     return
                 }
                 let object = t.kind == .object
@@ -793,6 +803,38 @@ extension JSONWriter {
                 newline(&out, indent, level)
                 out.append(object ? 0x7D : 0x5D)
             }
+        }
+
+        /// The inside of a string with escapes that output writes otherwise: decoded, then
+        /// written as `JSONWriter` writes any string (SPEC §12.1).
+        mutating func writeDecoded(_ s: JSONTape.Token, into out: inout [UInt8]) {
+            decoded.removeAll(keepingCapacity: true)
+            JSONTape.decode(bytes, Int(s.start), Int(s.end), into: &decoded)
+            decoded.withUnsafeBufferPointer { writeStringBody($0, into: &out) }
+        }
+
+        /// A compact container whose strings (keys too) that need it are written again
+        /// (decoded, escaped, a secret replaced) and everything else copied as it is, in
+        /// runs: Laravel's items, with `\u00e9` and `\/` in most of them, cost one pass.
+        mutating func patch(_ index: Int, into out: inout [UInt8]) {
+            let t = tokens[index]
+            var from = Int(t.start)
+            for k in index + 1..<Int(t.next) where tokens[k].kind == .string {
+                let s = tokens[k]
+                var replaced: String?
+                if s.escaped, let f = escapedString { replaced = f(tape.decodedString(k)) }
+                guard replaced != nil || s.recode || s.unsafe else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<Int(s.start)]))  // to the opening quote
+                if var r = replaced {
+                    r.withUTF8 { writeStringBody($0, into: &out) }
+                } else if s.recode {
+                    writeDecoded(s, into: &out)
+                } else {
+                    writeRawStringBody(tape.bytes[Int(s.start)..<Int(s.end)], into: &out)
+                }
+                from = Int(s.end)  // from the closing quote
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<Int(t.end)]))
         }
 
         /// An object with duplicate keys: each key once, at its first place, with its last
