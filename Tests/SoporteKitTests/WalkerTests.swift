@@ -24,7 +24,7 @@ final class WalkerTests: XCTestCase {
     /// A secret spelt with escapes that no form of it covers (so the raw body shows none)
     /// is found once the page's strings with escapes are decoded, on the first page and on
     /// later ones, in a value, a nested value and a key, in every format; an item without
-    /// one is written with its escapes as the server wrote them.
+    /// one is written by the rule of JSON output (strings decoded, SPEC §12.1).
     func testASecretSpeltWithEscapesIsReplacedOnEveryPageInEveryFormat() throws {
         let spelt = #"tok-unit-\u00312\u0033\u0034"#   // tok-unit-1234
         for fmt in ["ndjson", "json", "csv", "tsv", "table"] {
@@ -44,7 +44,7 @@ final class WalkerTests: XCTestCase {
             if fmt == "ndjson" {
                 let lines = r.out.split(separator: "\n")
                 XCTAssertEqual(lines.count, 6)
-                XCTAssertEqual(String(lines[2]), #"{"id":13,"domain":"s\tt","notes":"n","deep":{"k":[2]}}"#, "escapes kept as written")
+                XCTAssertEqual(String(lines[2]), #"{"id":13,"domain":"s\tt","notes":"n","deep":{"k":[2]}}"#, "the escapes JSON needs")
             }
         }
     }

@@ -135,9 +135,37 @@ public enum ManPage {
     .Ic get .
     Pretty on a terminal, compact in a pipe.
     Key order and number literals are kept exactly as the server sent them.
-    C1 control characters, U+2028, U+2029 and the bidirectional overrides are written as
+    Strings are written decoded, whatever escapes the server used
+    .Po
+    Laravel writes
+    .Li \eu00e9
+    for \('e and
+    .Li \e/
+    for /
+    .Pc :
+    as UTF-8, with only the escapes JSON needs
+    .Po
+    .Li \e" ,
+    .Li \e\e ,
+    .Li \en ,
+    .Li \er ,
+    .Li \et ,
+    .Li \eb ,
+    .Li \ef ,
+    other control characters as
+    .Li \eu00XX
+    .Pc ;
+    DEL, C1 control characters, U+2028, U+2029 and the bidirectional overrides are written as
     .Li \eu
-    escapes: the same value, safe to print on a terminal.
+    escapes too: the same value, safe to print on a terminal.
+    .Ic list
+    and
+    .Ic get
+    write a value the same way.
+    Of keys that occur twice in an object the last wins, at the place of the first, in every format (as JavaScript and jq read them).
+    With
+    .Fl \-fields
+    each item holds only those fields, in that order, whatever the server sent.
     If a walk fails part-way the array is left unclosed, so no JSON reader mistakes partial data for the whole.
     .It Cm ndjson
     One compact JSON object per line, flushed as each page arrives.
@@ -551,6 +579,13 @@ public enum ManPage {
     Errors go to standard error as
     .Li soporte: message ,
     detail lines, and the server's request id.
+    An error answer that is not the API's envelope is read for what it says: Laravel's
+    .Li {\(dqmessage\(dq, \(dqerrors\(dq: {\(dqfield\(dq: [...]}}
+    (the field errors are the detail lines and the JSON line's details),
+    .Li {\(dqerror\(dq: \(dqtext\(dq} ,
+    plain text (on one line, cut to 300 characters) or an HTML page's title; the exit status follows the HTTP status.
+    Only a body with nothing readable in it is
+    .Dq a body that is not the API's JSON .
     With
     .Fl o Cm json
     or
@@ -559,7 +594,7 @@ public enum ManPage {
     .Li {"error": {"code", "message", "http_status", "exit_status", "request_id", "details"}} ,
     the same shape for the API's errors and those of
     .Nm
-    (null where there is none), warnings and notes as
+    (null where there is none; the request id as the server sent it, escaped only in the text form), warnings and notes as
     .Li {"warning": {"code", "message"}} ,
     .Fl v
     lines as

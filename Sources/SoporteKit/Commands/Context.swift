@@ -106,8 +106,8 @@ public final class Invocation {
         case .json:
             try io.out((io.stdoutIsTTY ? JSONWriter.pretty(shown) : JSONWriter.compact(shown)) + "\n")
         case .ndjson, .csv, .tsv, .nagios, .prometheus:
-            let w = makeWriter(resource: resource)
-            try w.write(shown)
+            let w = makeWriter(resource: resource)  // (it cuts to --fields itself, as for list)
+            try w.write(value)
             try w.finish(complete: true)
         }
         try io.flush()
@@ -119,8 +119,8 @@ public final class Invocation {
         switch settings.output {
         case .table, .nagios, .prometheus:
             return TableWriter(io: io, plan: plan, headers: !settings.noHeaders, dropOrder: resource?.dropOrder ?? [])
-        case .json: return JSONArrayWriter(io: io, pretty: io.stdoutIsTTY)
-        case .ndjson: return NDJSONWriter(io: io)
+        case .json: return JSONArrayWriter(io: io, pretty: io.stdoutIsTTY, fields: settings.fields)
+        case .ndjson: return NDJSONWriter(io: io, fields: settings.fields)
         case .csv: return DelimitedWriter(io: io, style: .csv, plan: plan, headers: !settings.noHeaders, csvSafe: settings.csvSafe)
         case .tsv: return DelimitedWriter(io: io, style: .tsv, plan: plan, headers: !settings.noHeaders, csvSafe: false)
         }
