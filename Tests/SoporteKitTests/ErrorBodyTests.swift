@@ -83,8 +83,8 @@ final class ErrorBodyTests: XCTestCase {
         XCTAssertEqual(e.requestID, "req_\u{1B}[2J\u{202E}x")
         XCTAssertEqual(e.jsonLine["error"]?["request_id"], .string("req_\u{1B}[2J\u{202E}x"))
         XCTAssertTrue(e.rendered.hasSuffix("\nrequest id: req_\\x1b[2J\\u202ex"), e.rendered)
-        XCTAssertEqual(Bulk.Outcome(given: "9", id: "9", kind: .failed, error: e, httpStatus: 404, requestID: e.requestID).requestID, e.requestID)
-        XCTAssertEqual(ResultPrinter.json(Bulk.Outcome(given: "9", id: "9", kind: .failed, error: e, httpStatus: 404, requestID: e.requestID),
+        XCTAssertEqual(Bulk.Outcome(given: .id(ResourceID(9)!), id: ResourceID(9), kind: .failed, error: e, httpStatus: 404, requestID: e.requestID).requestID, e.requestID)
+        XCTAssertEqual(ResultPrinter.json(Bulk.Outcome(given: .id(ResourceID(9)!), id: ResourceID(9), kind: .failed, error: e, httpStatus: 404, requestID: e.requestID),
                                           action: .suspend)["request_id"], .string("req_\u{1B}[2J\u{202E}x"))
     }
 }
