@@ -66,7 +66,7 @@ enum ResourceList {
     static func spec(_ r: Resource) -> CommandSpec {
         CommandSpec("list", aliases: ["ls"], summary: "List \(r.plural) (walks every page).",
                     details: "Fields: \(r.knownFields.joined(separator: ", ")). Default columns: \(r.defaultColumns.joined(separator: ", ")).",
-                    options: ListKeys.specs, examples: r.listExamples,
+                    options: ListKeys.specs, examples: r.listExamples, extraFormats: [.xlsx],
                     handler: Handler(name: "\(r.name) list") { inv in try run(r, inv) })
     }
 
@@ -91,7 +91,7 @@ enum ResourceGet {
         CommandSpec("get", summary: "Show one \(r.singular).",
                     details: r.nameFields.isEmpty ? nil : "ID may also be the \(r.singular)'s \(r.nameFields.joined(separator: " or ")); a word of digits is always an ID.",
                     arguments: [ArgumentSpec("ID", help: "The \(r.singular) id" + (r.nameFields.isEmpty ? "." : " or \(r.nameFields.joined(separator: " or "))."))],
-                    options: [ListKeys.include.spec], examples: [r.getExample, "soporte \(r.name) get 1 -o json --fields id,status"],
+                    options: [ListKeys.include.spec], examples: [r.getExample, "soporte \(r.name) get 1 -o json --fields id,status"], extraFormats: [.xlsx],
                     handler: Handler(name: "\(r.name) get") { inv in try run(r, inv) })
     }
 
