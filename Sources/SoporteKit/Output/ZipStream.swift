@@ -148,20 +148,47 @@ struct ZipStream {
     }
 }
 
-/// CRC-32 as zip (and PNG, gzip) use it: polynomial 0xEDB88320, reflected, one table.
+/// CRC-32 as zip (and PNG, gzip) use it: polynomial 0xEDB88320, reflected. Eight bytes a
+/// step with eight tables ("slicing by 8"): a byte at a time was 15 % of a walk's CPU
+/// under -o xlsx (perf, 100,000 invoices).
 struct CRC32 {
-    static let table: [UInt32] = (0..<256).map { n in
-        var c = UInt32(n)
-        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        return c
-    }
+    /// Table k gives the CRC of a byte followed by k zero bytes; 256 entries each, end to end.
+    static let tables: [UInt32] = {
+        var t = [UInt32](repeating: 0, count: 256 * 8)
+        for n in 0..<256 {
+            var c = UInt32(n)
+            for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+            t[n] = c
+        }
+        for k in 1..<8 {
+            for n in 0..<256 {
+                let prev = t[(k - 1) * 256 + n]
+                t[k * 256 + n] = (prev >> 8) ^ t[Int(prev & 0xFF)]
+            }
+        }
+        return t
+    }()
     private var state: UInt32 = 0xFFFF_FFFF
 
     mutating func update(_ bytes: [UInt8]) {
         var c = state
-        CRC32.table.withUnsafeBufferPointer { t in
+        CRC32.tables.withUnsafeBufferPointer { t in
             bytes.withUnsafeBufferPointer { b in
-                for x in b { c = t[Int((c ^ UInt32(x)) & 0xFF)] ^ (c >> 8) }
+                var i = 0
+                let n = b.count
+                while i + 8 <= n {
+                    let one = c ^ (UInt32(b[i]) | UInt32(b[i + 1]) << 8 | UInt32(b[i + 2]) << 16 | UInt32(b[i + 3]) << 24)
+                    let two = UInt32(b[i + 4]) | UInt32(b[i + 5]) << 8 | UInt32(b[i + 6]) << 16 | UInt32(b[i + 7]) << 24
+                    c = t[7 * 256 + Int(one & 0xFF)] ^ t[6 * 256 + Int((one >> 8) & 0xFF)]
+                        ^ t[5 * 256 + Int((one >> 16) & 0xFF)] ^ t[4 * 256 + Int(one >> 24)]
+                        ^ t[3 * 256 + Int(two & 0xFF)] ^ t[2 * 256 + Int((two >> 8) & 0xFF)]
+                        ^ t[256 + Int((two >> 16) & 0xFF)] ^ t[Int(two >> 24)]
+                    i += 8
+                }
+                while i < n {
+                    c = t[Int((c ^ UInt32(b[i])) & 0xFF)] ^ (c >> 8)
+                    i += 1
+                }
             }
         }
         state = c
