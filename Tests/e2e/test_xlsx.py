@@ -301,3 +301,19 @@ def test_no_items_still_gives_a_sheet_with_the_header(sb, tmp_path):
     assert rc == 0, err
     rows = list(openpyxl.load_workbook(path)["accounts"].iter_rows(values_only=True))
     assert len(rows) == 1 and rows[0][0] == "id"
+
+
+def test_memory_is_flat_however_many_rows(fresh, tmp_path):
+    """The workbook is streamed: 100 times the rows, about the same peak RSS."""
+    peaks = {}
+    for n in (200, 20_000):
+        s = fresh("--invoices", str(n), "--accounts", "10", "--rate-limit", "off")
+        path = tmp_path / f"{n}.xlsx"
+        with open(path, "wb") as f:
+            t = subprocess.run(["/usr/bin/time", "-f", "%M", SOPORTE, "invoices", "list", "-o", "xlsx"], env=env_for(s),
+                               stdout=f, stderr=subprocess.PIPE, text=True, timeout=300)
+        assert t.returncode == 0, t.stderr
+        assert zipfile.ZipFile(path).testzip() is None
+        assert zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").count(b"<row ") == n + 1
+        peaks[n] = int(t.stderr.strip().splitlines()[-1])
+    assert peaks[20_000] < peaks[200] + 8 * 1024, peaks
