@@ -145,11 +145,28 @@ final class XLSXTests: XCTestCase {
     func testASecretIsReplacedBeforeTheCRCSoNothingIsLeftForTheStream() throws {
         let out = BufferSink()
         let io = IOStreams(out: out, err: BufferSink(), facts: TerminalFacts())
-        io.secrets.add("sk_live_9f8e7d", placeholder: "$SOPORTE_API_TOKEN")
+        io.secrets.add("skLive9f8e7d", placeholder: "$SOPORTE_API_TOKEN")
         let w = XLSXWriter(io: io, plan: ColumnPlan(requested: nil, defaults: nil), headers: true, sheetName: "x")
-        try w.write(try JSONParser.parse(#"{"a":"sk_live_9f8e7d","b":"<sk_live_9f8e7d>"}"#))
+        try w.write(try JSONParser.parse(#"{"a":"skLive9f8e7d","b":"<skLive9f8e7d>"}"#))
         try w.finish(complete: true)
-        XCTAssertFalse(out.text.contains("sk_live_9f8e7d"))
+        XCTAssertFalse(out.text.contains("skLive9f8e7d"))
+        // Each entry's descriptor holds the CRC of the bytes that went out: replaced after
+        // the CRC (by the stream), the archive would not be whole.
+        let b = out.bytes
+        var i = 0, entries = 0
+        while i + 30 <= b.count, le32(b, i) == 0x0403_4B50 {
+            let nameLength = Int(b[i + 26]) | Int(b[i + 27]) << 8
+            let start = i + 30 + nameLength
+            var end = start
+            while le32(b, end) != 0x0807_4B50 { end += 1 }
+            var crc = CRC32()
+            crc.update(Array(b[start..<end]))
+            XCTAssertEqual(le32(b, end + 4), crc.value)
+            XCTAssertEqual(Int(le32(b, end + 8)), end - start)
+            entries += 1
+            i = end + 16
+        }
+        XCTAssertEqual(entries, 6)
         XCTAssertTrue(out.text.contains("<t xml:space=\"preserve\">[redacted]</t>") && out.text.contains("&lt;[redacted]&gt;"), out.text)
     }
 
