@@ -16,6 +16,8 @@ public final class XLSXWriter: ItemWriter {
     /// What a sheet holds (ECMA-376, Excel's limits).
     static let maxRows = 1_048_576
     static let maxColumns = 16_384
+    /// What the help of the commands that take `-o xlsx` says of it.
+    public static let help = "-o xlsx also writes a workbook (Excel, LibreOffice): redirect it to a file."
     /// Bytes gathered before they are checked for secrets and written.
     static let chunk = 1 << 16
 
