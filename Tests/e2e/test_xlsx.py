@@ -21,7 +21,7 @@ from openpyxl.utils.escape import unescape  # noqa: E402
 def xlsx(tmp_path, args, sb, name="out.xlsx", env=None, timeout=300):
     """Runs soporte with stdout to a file (it is binary); returns (rc, stderr, path)."""
     path = tmp_path / name
-    e = env_for(sb, XDG_STATE_HOME=str(tmp_path / "state"))
+    e = env_for(sb, XDG_STATE_HOME=str(tmp_path / "state"), SOPORTE_CONFIG=str(tmp_path / "no-config"))
     e.update(env or {})
     with open(path, "wb") as f:
         p = subprocess.run([SOPORTE, *args, "-o", "xlsx"], env=e, stdout=f, stderr=subprocess.PIPE, timeout=timeout)
@@ -215,7 +215,7 @@ TRICKY = ('{"time": "2026-03-01T10:00:00+02:00", "method": "007", "path": "1e5",
 
 def test_numbers_keep_their_literal_strings_stay_strings_dates_are_utc(run, tmp_path):
     write_history(tmp_path, [TRICKY, '{"time": "2026-03-02T00:00:00Z", "method": "DELETE", "path": "/x"}'])
-    e = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "SOPORTE_CONFIG": "/nonexistent", "LANG": "C.UTF-8",
+    e = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "SOPORTE_CONFIG": str(tmp_path / "no-config"), "LANG": "C.UTF-8",
          "XDG_STATE_HOME": str(tmp_path / "state"), "SOPORTE_API_TOKEN": TOKEN}
     path = tmp_path / "h.xlsx"
     with open(path, "wb") as f:
@@ -256,7 +256,7 @@ def test_a_secret_in_the_data_is_redacted_and_the_workbook_stays_whole(tmp_path)
     write_history(tmp_path, [
         '{"time": "2026-03-01T10:00:00Z", "plain": %s, "markup": %s, "escaped": %s}'
         % (json.dumps(TOKEN, ensure_ascii=False), json.dumps("a<b & " + TOKEN, ensure_ascii=False), escaped)])
-    e = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "SOPORTE_CONFIG": "/nonexistent", "LANG": "C.UTF-8",
+    e = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "SOPORTE_CONFIG": str(tmp_path / "no-config"), "LANG": "C.UTF-8",
          "XDG_STATE_HOME": str(tmp_path / "state"), "SOPORTE_API_TOKEN": TOKEN}
     path = tmp_path / "s.xlsx"
     with open(path, "wb") as f:
@@ -269,9 +269,9 @@ def test_a_secret_in_the_data_is_redacted_and_the_workbook_stays_whole(tmp_path)
     assert v["plain"] == "[redacted]" and v["markup"] == "a<b & [redacted]" and "[redacted]" in v["escaped"]
 
 
-def test_on_a_terminal_it_is_refused_before_any_request(sb):
+def test_on_a_terminal_it_is_refused_before_any_request(sb, tmp_path):
     sb.reset()
-    rc, out = run_pty([SOPORTE, "accounts", "list", "-o", "xlsx"], env_for(sb))
+    rc, out = run_pty([SOPORTE, "accounts", "list", "-o", "xlsx"], env_for(sb, SOPORTE_CONFIG=str(tmp_path / "no-config")))
     assert rc == 2, out
     assert "redirect it to a file" in out and "accounts.xlsx" in out
     assert "PK" not in out
@@ -310,7 +310,8 @@ def test_memory_is_flat_however_many_rows(fresh, tmp_path):
         s = fresh("--invoices", str(n), "--accounts", "10", "--rate-limit", "off")
         path = tmp_path / f"{n}.xlsx"
         with open(path, "wb") as f:
-            t = subprocess.run(["/usr/bin/time", "-f", "%M", SOPORTE, "invoices", "list", "-o", "xlsx"], env=env_for(s),
+            t = subprocess.run(["/usr/bin/time", "-f", "%M", SOPORTE, "invoices", "list", "-o", "xlsx"],
+                               env=env_for(s, SOPORTE_CONFIG=str(tmp_path / "no-config")),
                                stdout=f, stderr=subprocess.PIPE, text=True, timeout=300)
         assert t.returncode == 0, t.stderr
         assert zipfile.ZipFile(path).testzip() is None
