@@ -39,7 +39,8 @@ public struct Resource: Equatable, Sendable {
         knownFields: ["id", "number", "account_id", "status", "amount", "tax", "currency", "issued_at", "due_date", "paid_at", "lines"],
         nameFields: [],
         listExamples: ["soporte invoices list --filter status=pending --filter 'amount>=100' -o csv > pending.csv",
-                       "soporte invoices list --filter amount:between=100,200 --filter status:in=pending,overdue"],
+                       "soporte invoices list --filter amount:between=100,200 --filter status:in=pending,overdue",
+                       "soporte invoices list --filter status=overdue -o xlsx > overdue.xlsx"],
         getExample: "soporte invoices get 42")
     public static let subscriptions = Resource(
         name: "subscriptions", summary: "Billing subscriptions.", path: "/billing/subscriptions", singular: "subscription", plural: "subscriptions",

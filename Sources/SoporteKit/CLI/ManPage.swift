@@ -187,6 +187,42 @@ public enum ManPage {
     .Li \er
     and
     .Li \e\e .
+    .It Cm xlsx
+    An Office Open XML workbook
+    .Pq Excel, LibreOffice
+    for
+    .Ic list ,
+    .Ic get
+    and
+    .Ic history
+    only, given on the command line
+    .Pq not as the config's or the environment's default ;
+    on a terminal it is refused with status 2: redirect it to a file.
+    One sheet, named after the resource
+    .Pq Li accounts ,
+    with the columns of
+    .Cm csv .
+    JSON numbers are numeric cells that keep their literal
+    .Pq Li 100.10 ;
+    strings stay text, also those that look like numbers
+    .Pq Li 007 , Li 1e5 ;
+    ISO 8601 dates and date-times with
+    .Li Z
+    or an offset are date cells in UTC, shown as yyyy-mm-dd hh:mm:ss
+    .Pq text without a zone, and dates before 1900-03-01, stay text ;
+    booleans are boolean cells, null an empty cell, arrays and objects their JSON text.
+    The header row is bold and frozen and has an autofilter; column widths fit the first 100 rows.
+    Characters XML cannot hold
+    .Pq C0 controls but TAB, LF and CR; U+FFFE, U+FFFF
+    are written as the format's
+    .Li _xHHHH_
+    escape, which Excel and LibreOffice read back as the character
+    .Pq openpyxl leaves it as written .
+    The workbook is streamed in constant memory: a zip whose entries are stored, not compressed
+    .Pq about four times the size of the CSV
+    so that every byte passes the secret check as text.
+    A sheet holds at most 1,048,576 rows and 16,384 columns: a walk with more stops with an error that says so.
+    If a walk fails part-way the zip is left without its directory, so no reader takes it for the whole.
     .It Cm nagios , Cm prometheus
     For
     .Ic health

@@ -236,7 +236,7 @@ struct ResultPrinter {
         case .json, .ndjson:
             let v = ResultPrinter.json(o, action: action)
             if let a = array { try a.write(v) } else { try io.out(JSONWriter.compact(v) + "\n") }
-        case .table, .csv, .tsv, .nagios, .prometheus:
+        case .table, .csv, .tsv, .nagios, .prometheus, .xlsx:  // xlsx: not taken by bulk commands
             let shown = Sanitizer.forTerminal(o.given.text)
             switch o.kind {
             case .done: try io.out("\(action.pastTense) \(shown)" + (o.note.map { " (\($0))" } ?? "") + "\n")

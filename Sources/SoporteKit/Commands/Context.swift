@@ -105,7 +105,7 @@ public final class Invocation {
             try TableWriter.vertical(value, io: io, fields: settings.fields)
         case .json:
             try io.out((io.stdoutIsTTY ? JSONWriter.pretty(shown) : JSONWriter.compact(shown)) + "\n")
-        case .ndjson, .csv, .tsv, .nagios, .prometheus:
+        case .ndjson, .csv, .tsv, .nagios, .prometheus, .xlsx:
             let w = makeWriter(resource: resource)  // (it cuts to --fields itself, as for list)
             try w.write(value)
             try w.finish(complete: true)
@@ -113,7 +113,7 @@ public final class Invocation {
         try io.flush()
     }
 
-    /// The writer for list output in the chosen format.
+    /// The writer for list output in the chosen format (every `-o` a command takes).
     public func makeWriter(resource: Resource?) -> any ItemWriter {
         let plan = ColumnPlan(requested: settings.fields, defaults: resource?.defaultColumns)
         switch settings.output {
@@ -123,6 +123,9 @@ public final class Invocation {
         case .ndjson: return NDJSONWriter(io: io, fields: settings.fields)
         case .csv: return DelimitedWriter(io: io, style: .csv, plan: plan, headers: !settings.noHeaders, csvSafe: settings.csvSafe)
         case .tsv: return DelimitedWriter(io: io, style: .tsv, plan: plan, headers: !settings.noHeaders, csvSafe: false)
+        case .xlsx:
+            // The sheet is named after the resource (`accounts`), else the command (`history`).
+            return XLSXWriter(io: io, plan: plan, headers: !settings.noHeaders, sheetName: resource?.name ?? parsed.path.first ?? "Sheet1")
         }
     }
 }

@@ -61,7 +61,12 @@ public enum Global {
             let allowed = OutputFormat.dataFormats + p.spec.extraFormats
             guard let fmt = OutputFormat(rawValue: raw.value), allowed.contains(fmt) else {
                 let names = allowed.map(\.rawValue)
-                let only = OutputFormat(rawValue: raw.value)?.isMonitoring == true ? " (\(raw.value) is for 'soporte health' only)" : ""
+                let only: String
+                switch OutputFormat(rawValue: raw.value) {
+                case .nagios?, .prometheus?: only = " (\(raw.value) is for 'soporte health' only)"
+                case .xlsx?: only = " (xlsx is for the list, get and history commands)"
+                default: only = ""
+                }
                 let hint = only.isEmpty ? (Suggest.closest(to: raw.value, in: names).map { "; did you mean '\($0)'?" } ?? "") : ""
                 throw SoporteError.usage("\(raw.typed) must be one of \(names.joined(separator: ", ")), not '\(Sanitizer.forTerminal(raw.value))'\(only)\(hint)")
             }
@@ -84,5 +89,13 @@ public enum Global {
         f.dryRun = o.isSet(dryRun)
         f.readOnly = o.isSet(readOnly)
         return f
+    }
+
+    /// A workbook is bytes for a file: on a terminal it is refused (SPEC §14.1), before
+    /// any request. `--dry-run` prints its curl lines as text whatever `-o` says.
+    static func checkTerminal(_ f: GlobalFlags, _ p: ParsedCommand, stdoutIsTTY: Bool) throws {
+        guard let fmt = f.output, fmt.isBinary, stdoutIsTTY, !f.dryRun else { return }
+        let file = (p.path.first ?? "out") + "." + fmt.rawValue
+        throw SoporteError.usage("-o \(fmt.rawValue) writes a binary workbook, not text for a terminal: redirect it to a file (soporte \(p.path.joined(separator: " ")) ... -o \(fmt.rawValue) > \(file))")
     }
 }

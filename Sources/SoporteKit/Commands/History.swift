@@ -62,8 +62,9 @@ enum HistoryCommand: Command {
     static let limit = Opt.int("limit", help: "Show only the newest N records.", range: 1...History.keep)
     static let spec = CommandSpec(
         "history", summary: "List the mutating requests sent from here, newest first.",
-        details: "Every POST, PUT, PATCH and DELETE that soporte sent is recorded in $XDG_STATE_HOME/soporte/history (else ~/.local/state/soporte/history), mode 0600: time, profile, API host, method, path, HTTP status, request id and duration, never a body, header or secret. The newest 10,000 are kept. 'history = off' in the config or SOPORTE_HISTORY=off turns it off.",
+        details: "Every POST, PUT, PATCH and DELETE that soporte sent is recorded in $XDG_STATE_HOME/soporte/history (else ~/.local/state/soporte/history), mode 0600: time, profile, API host, method, path, HTTP status, request id and duration, never a body, header or secret. The newest 10,000 are kept. 'history = off' in the config or SOPORTE_HISTORY=off turns it off. " + XLSXWriter.help,
         options: [limit.spec], examples: ["soporte history --limit 20", "soporte history -o json | jq '.[] | select(.status >= 400)'"],
+        extraFormats: [.xlsx],
         handler: Handler.of(HistoryCommand.self))
 
     struct Options: CommandOptions {

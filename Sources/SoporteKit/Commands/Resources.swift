@@ -65,8 +65,8 @@ func warnMissing(_ asked: [(option: String, name: String)], items: [JSONValue], 
 enum ResourceList {
     static func spec(_ r: Resource) -> CommandSpec {
         CommandSpec("list", aliases: ["ls"], summary: "List \(r.plural) (walks every page).",
-                    details: "Fields: \(r.knownFields.joined(separator: ", ")). Default columns: \(r.defaultColumns.joined(separator: ", ")).",
-                    options: ListKeys.specs, examples: r.listExamples,
+                    details: "Fields: \(r.knownFields.joined(separator: ", ")). Default columns: \(r.defaultColumns.joined(separator: ", ")). \(XLSXWriter.help)",
+                    options: ListKeys.specs, examples: r.listExamples, extraFormats: [.xlsx],
                     handler: Handler(name: "\(r.name) list") { inv in try run(r, inv) })
     }
 
@@ -89,9 +89,9 @@ enum ResourceList {
 enum ResourceGet {
     static func spec(_ r: Resource) -> CommandSpec {
         CommandSpec("get", summary: "Show one \(r.singular).",
-                    details: r.nameFields.isEmpty ? nil : "ID may also be the \(r.singular)'s \(r.nameFields.joined(separator: " or ")); a word of digits is always an ID.",
+                    details: (r.nameFields.isEmpty ? "" : "ID may also be the \(r.singular)'s \(r.nameFields.joined(separator: " or ")); a word of digits is always an ID. ") + XLSXWriter.help,
                     arguments: [ArgumentSpec("ID", help: "The \(r.singular) id" + (r.nameFields.isEmpty ? "." : " or \(r.nameFields.joined(separator: " or "))."))],
-                    options: [ListKeys.include.spec], examples: [r.getExample, "soporte \(r.name) get 1 -o json --fields id,status"],
+                    options: [ListKeys.include.spec], examples: [r.getExample, "soporte \(r.name) get 1 -o json --fields id,status"], extraFormats: [.xlsx],
                     handler: Handler(name: "\(r.name) get") { inv in try run(r, inv) })
     }
 
