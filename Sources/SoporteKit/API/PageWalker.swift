@@ -37,8 +37,8 @@ public final class PageWalker {
     let concurrency: Int
     let resume: ResumeHint?
     /// Called with the first page's items before they are written (for the checks of
-    /// names asked for).
-    public var onFirstPage: (([JSONValue]) -> Void)?
+    /// names asked for); an error thrown there ends the walk before any item is written.
+    public var onFirstPage: (([JSONValue]) throws -> Void)?
     /// The signal notes' fixed parts, made at the first page.
     var notes: ResumeNotes?
 
@@ -107,7 +107,7 @@ public final class PageWalker {
             if walker.options.page == nil && plan.firstPageIsShort(itemCount: first.count) {
                 first = try walker.refetchShort(start, got: first.count, plan: plan, failed: { failed($0, $1) })
             }
-            if let f = walker.onFirstPage { f((0..<first.count).map { first.value($0, escaped: walker.escaped) }) }
+            if let f = walker.onFirstPage { try f((0..<first.count).map { first.value($0, escaped: walker.escaped) }) }
             let more: Bool
             walker.publishResume(page: start, written: written, writing: true)
             do { more = try emit(first) } catch { try? writer.finish(complete: false); throw error }

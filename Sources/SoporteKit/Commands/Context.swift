@@ -111,7 +111,8 @@ public final class Invocation: @unchecked Sendable {
 
     /// The writer for list output in the chosen format.
     public func makeWriter(resource: Resource?) -> any ItemWriter {
-        let plan = ColumnPlan(requested: settings.fields, defaults: resource?.defaultColumns)
+        var plan = ColumnPlan(requested: settings.fields, defaults: resource?.defaultColumns)
+        plan.flatDefaults = resource?.flatFields
         switch settings.output {
         case .table, .nagios, .prometheus:
             return TableWriter(io: io, plan: plan, headers: !settings.noHeaders, dropOrder: resource?.dropOrder ?? [])
