@@ -39,6 +39,10 @@ public final class PageWalker {
     /// Called with the first page's items before they are written (for the checks of
     /// names asked for); an error thrown there ends the walk before any item is written.
     public var onFirstPage: (([JSONValue]) throws -> Void)?
+    /// False when the writer prints nothing until the walk is whole (totals): a failure
+    /// then says that nothing was printed and that the command is to be run again,
+    /// since `--from-page` would total part of the list.
+    public var resumable = true
     /// The signal notes' fixed parts, made at the first page.
     var notes: ResumeNotes?
 
@@ -205,6 +209,14 @@ public final class PageWalker {
             walker.io.clearProgress()
             if e.status == .brokenPipe { return e }
             var err = e
+            if !walker.resumable {
+                let nothing = e.status == .usage ? "no totals were printed" : "no totals were printed (they need the whole list): run the command again"
+                if e.status != .usage {
+                    err.message = "\(walker.label): walk stopped at page \(page)" + (plan.lastPage > page ? " of \(plan.lastPage)" : "") + ": " + e.message
+                }
+                if walker.io.style.json { walker.io.warn("WALK_STOPPED", "\(walker.label): " + nothing) } else { err.details = [nothing] + e.details }
+                return err
+            }
             err.message = "\(walker.label): walk stopped \(whileWriting ? "while writing" : "at") page \(page)" + (plan.lastPage > page ? " of \(plan.lastPage)" : "") + ": " + e.message
             let resumeWith = "resume with: " + (walker.resume.map { $0.command(fromPage: page, written: written) } ?? "--from-page \(page)")
             let count = whileWriting

@@ -109,9 +109,10 @@ public final class Invocation: @unchecked Sendable {
         try io.flush()
     }
 
-    /// The writer for list output in the chosen format.
-    public func makeWriter(resource: Resource?) -> any ItemWriter {
-        var plan = ColumnPlan(requested: settings.fields, defaults: resource?.defaultColumns)
+    /// The writer for list output in the chosen format; `columns` fixes the columns (the
+    /// rows of totals) in place of --fields.
+    public func makeWriter(resource: Resource?, columns: [String]? = nil) -> any ItemWriter {
+        var plan = ColumnPlan(requested: columns ?? settings.fields, defaults: resource?.defaultColumns)
         plan.flatDefaults = resource?.flatFields
         switch settings.output {
         case .table, .nagios, .prometheus:

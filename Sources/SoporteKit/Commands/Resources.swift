@@ -100,12 +100,13 @@ enum ResourceList {
     static func spec(_ r: Resource) -> CommandSpec {
         CommandSpec("list", aliases: ["ls"], summary: "List \(r.plural) (walks every page).",
                     details: "Fields: \(r.knownFields.joined(separator: ", ")). Default columns: \(r.defaultColumns.joined(separator: ", ")).",
-                    options: ListKeys.specs, examples: r.listExamples,
+                    options: ListKeys.specs + TotalsKeys.specs, examples: r.listExamples + r.totalsExamples,
                     handler: Handler(name: "\(r.name) list") { inv in try run(r, inv) })
     }
 
     static func run(_ r: Resource, _ inv: Invocation) throws {
         let opts = try ListOptions(inv.parsed, fields: inv.settings.fields)
+        let totals = try TotalsKeys.spec(inv.parsed, fields: inv.settings.fields)
         try r.checkSort(opts.sort)
         let client = try inv.client()
         if inv.settings.dryRun {
@@ -115,9 +116,10 @@ enum ResourceList {
         let walker = PageWalker(client: client, io: inv.io, path: r.path, options: opts, label: r.name,
                                 concurrency: inv.settings.concurrency,
                                 resume: ResumeHint(words: resumeWords(inv.parsed, dropping: ["page", "from-page", "limit"]), limit: opts.limit))
-        let asked = opts.namesAskedFor
+        walker.resumable = totals == nil
+        let asked = opts.namesAskedFor + (totals?.namesAskedFor ?? [])
         walker.onFirstPage = { items in try checkNames(asked, items: items, io: inv.io, resource: r) }
-        try walker.run(into: inv.makeWriter(resource: r))
+        try walker.run(into: inv.listWriter(resource: r, totals: totals))
     }
 }
 
