@@ -96,6 +96,27 @@ final class TotalsWriterTests: XCTestCase {
         XCTAssertNoThrow(try run(TotalsSpec(countBy: ["id"], sums: []), [#"{"id":1}"#, #"{"id":2}"#, #"{"id":1}"#], maxGroups: 2))
     }
 
+    /// The walk hands pages over as tapes: only the cells asked for are read, with the
+    /// same answers as from decoded values (dotted paths, a literal dotted key first).
+    func testTapeItemsGiveTheSameTotalsAsValues() throws {
+        let items = [#"{"s":"a","m":{"n":"1.5"},"m.n":9,"lines":[{"x":1}]}"#, #"{"s":"a","m":{"n":2.25}}"#, #"{"s":"b\u00e9","m":{"n":"x"}}"#, "7"]
+        let spec = TotalsSpec(countBy: ["s"], sums: ["m.n"])
+        let (fromValues, _) = try run(spec, items)
+        let out = BufferSink(), err = BufferSink()
+        let io = IOStreams(out: out, err: err, facts: TerminalFacts())
+        let w = TotalsWriter(spec: spec, io: io) { cols in
+            DelimitedWriter(io: io, style: .csv, plan: ColumnPlan(requested: cols, defaults: nil), headers: true, csvSafe: false)
+        }
+        for i in items {
+            var t = JSONTape()
+            try t.parse(Array(i.utf8))
+            try w.write(t, 0, escapedString: nil)
+        }
+        try w.finish(complete: true)
+        XCTAssertEqual(out.text, fromValues)
+        XCTAssertEqual(out.text, "s,count,sum_m.n,skipped\n,1,,1\na,2,11.25,0\nbé,1,,1\n")
+    }
+
     func testAnUnfinishedWalkPrintsNoTotals() throws {
         let out = BufferSink(), err = BufferSink()
         let io = IOStreams(out: out, err: err, facts: TerminalFacts())

@@ -58,7 +58,32 @@ public final class TotalsWriter: ItemWriter {
 
     public func write(_ item: JSONValue) throws {
         let obj = item.objectValue ?? JSONObject([("value", item)])
-        let values = spec.countBy.map { ColumnPlan.cell(obj, $0) ?? .null }
+        try add(spec.countBy.map { ColumnPlan.cell(obj, $0) ?? .null }, spec.sums.map { ColumnPlan.cell(obj, $0) ?? .null })
+    }
+
+    /// From a tape: only the cells asked for are decoded (an invoice's lines are not).
+    public func write(_ tape: JSONTape, _ index: Int, escapedString: ((String) -> String?)?) throws {
+        guard tape[index].kind == .object else { return try write(tape.value(at: index, escapedString: escapedString)) }
+        func cell(_ path: String) -> JSONValue {
+            TotalsWriter.find(path, in: tape, index).map { tape.value(at: $0, escapedString: escapedString) } ?? .null
+        }
+        try add(spec.countBy.map(cell), spec.sums.map(cell))
+    }
+
+    /// The token of a dotted path in a tape object, as `ColumnPlan.cell` finds it in a
+    /// value: a literal key wins, then the path's parts one by one.
+    static func find(_ path: String, in tape: JSONTape, _ object: Int) -> Int? {
+        if let i = tape.member(object, path) { return i }
+        guard path.contains(".") else { return nil }
+        var cur = object
+        for part in path.split(separator: ".", omittingEmptySubsequences: false) {
+            guard let next = tape.member(cur, String(part)) else { return nil }
+            cur = next
+        }
+        return cur
+    }
+
+    func add(_ values: [JSONValue], _ sumValues: [JSONValue]) throws {
         keyScratch.removeAll(keepingCapacity: true)
         for v in values { TotalsWriter.appendKey(v, to: &keyScratch) }
         let g: Int
@@ -74,8 +99,7 @@ public final class TotalsWriter: ItemWriter {
             groups.append(Group(values: values, sums: Array(repeating: nil, count: spec.sums.count)))
         }
         groups[g].count += 1
-        for (k, field) in spec.sums.enumerated() {
-            let v = ColumnPlan.cell(obj, field) ?? .null
+        for (k, v) in sumValues.enumerated() {
             if let term = TotalsWriter.term(v) {
                 groups[g].sums[k] = (groups[g].sums[k] ?? .zero) + term
             } else {
