@@ -290,6 +290,16 @@ final class WalkerTests: XCTestCase {
         h.transport.verify()
     }
 
+    /// SPEC §14.3: an empty CSV has the columns its items would have had.
+    func testAnEmptyCSVHasTheKnownFieldsWithNestedObjectsDotted() {
+        let h = Harness()
+        h.transport.json("GET", "/v1/whm/accounts", query: ["page": "1"], #"{"data":[],"meta":{"current_page":1,"last_page":1,"per_page":100,"total":0}}"#)
+        let r = h.run(["accounts", "list", "-o", "csv"])
+        XCTAssertEqual(r.status, 0)
+        XCTAssertEqual(r.out, Resource.accounts.flatFields.joined(separator: ",") + "\n")
+        XCTAssertTrue(r.out.contains(",limits.email_accounts,limits.databases,"), r.out)
+    }
+
     func testLimitFetchesNoPageBeyondIt() {
         let h = Harness()
         h.transport.json("GET", "/v1/whm/accounts", query: ["page": "1", "per_page": "2"], Harness.page(1, of: 50, perPage: 2, total: 100, ids: 1...2))
