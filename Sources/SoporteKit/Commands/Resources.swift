@@ -130,7 +130,7 @@ enum ResourceGet {
                     details: (r.nameFields.isEmpty ? "" : "ID may also be the \(r.singular)'s \(r.nameFields.joined(separator: " or ")); a word of digits is always an ID. ")
                         + "Fields: \(r.knownFields.joined(separator: ", ")).",
                     arguments: [ArgumentSpec("ID", help: "The \(r.singular) id" + (r.nameFields.isEmpty ? "." : " or \(r.nameFields.joined(separator: " or "))."))],
-                    options: [ListKeys.include.spec], examples: [r.getExample, "soporte \(r.name) get 1 -o json --fields id,status"],
+                    options: [ListKeys.include.spec], examples: [r.getExample, "soporte \(r.name) get 1 -o json --fields " + (["id"] + r.defaultColumns.filter { $0 != "id" }.prefix(1)).joined(separator: ",")],
                     handler: Handler(name: "\(r.name) get") { inv in try run(r, inv) })
     }
 
