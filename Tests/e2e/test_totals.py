@@ -4,13 +4,16 @@ sandbox's own items, read with their literals kept."""
 import csv
 import io
 import json
+import signal
+import subprocess
+import time
 import urllib.request
 from collections import Counter, defaultdict
 from decimal import Decimal
 
 import pytest
 
-from conftest import PLAIN_TOKEN
+from conftest import PLAIN_TOKEN, SOPORTE, env_for
 
 
 def literal_items(s, path, **params):
@@ -131,6 +134,23 @@ def test_a_failed_walk_prints_no_totals_and_no_resume_command(run, sb):
     r = run(["invoices", "list", "--sum", "amount", "-o", "json"], sb)
     assert r.rc == 8 and r.out == "", r
     assert json.loads(r.err.splitlines()[-1])["error"]["exit_status"] == 8
+
+
+@pytest.mark.parametrize("fmt", ["json", "table"])
+def test_a_signal_during_a_totals_walk_says_nothing_was_printed(fresh, fmt):
+    s = fresh("--invoices", "300", "--accounts", "5", "--latency", "150", "--rate-limit", "off")
+    p = subprocess.Popen([SOPORTE, "invoices", "list", "--per-page", "10", "--sum", "amount", "-o", fmt], env=env_for(s),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 10
+    while time.time() < deadline and len(s.requests()) < 8:
+        time.sleep(0.05)
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=5)
+    assert p.returncode == 130 and out == b""
+    last = err.decode().strip().splitlines()[-1]
+    if fmt == "json":
+        last = json.loads(last)["warning"]["message"]
+    assert "no totals were printed" in last and "run the command again" in last and "--from-page" not in err.decode()
 
 
 def test_more_than_100000_groups_is_exit_2_and_stops_the_walk(run, fresh):

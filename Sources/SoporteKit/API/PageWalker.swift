@@ -73,6 +73,11 @@ public final class PageWalker {
             walk.budget.abandon()
             SignalNote.clear()
         }
+        if !resumable {
+            // What a signal prints: the totals are not out, and --from-page would total part.
+            let m = "\(label): walk stopped; no totals were printed (they need the whole list): run the command again"
+            SignalNote.set(bytes: Array((io.style.json ? "{\"warning\":{\"code\":\"WALK_STOPPED\",\"message\":\"\(m)\"}}\n" : "\nsoporte: \(m)\n").utf8))
+        }
         if try walk.firstPage(start), options.page == nil, walk.plan.lastPageNeeded > start {
             try walk.rest(from: start + 1, to: walk.plan.lastPageNeeded)
             io.clearProgress()

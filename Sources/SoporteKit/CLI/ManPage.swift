@@ -226,7 +226,7 @@ public enum ManPage {
     and the other listing options apply as usual;
     .Fl \-fields
     is a usage error with totals (the rows have their own columns).
-    A walk that fails prints no totals (part of a list would read as the whole) and, rather than a
+    A walk that fails or is stopped by a signal prints no totals (part of a list would read as the whole) and, rather than a
     .Fl \-from-page
     that would total only the rest, says to run the command again.
     .Sh LISTING

@@ -115,7 +115,7 @@ enum ResourceList {
         }
         let walker = PageWalker(client: client, io: inv.io, path: r.path, options: opts, label: r.name,
                                 concurrency: inv.settings.concurrency,
-                                resume: ResumeHint(words: resumeWords(inv.parsed, dropping: ["page", "from-page", "limit"]), limit: opts.limit))
+                                resume: totals != nil ? nil : ResumeHint(words: resumeWords(inv.parsed, dropping: ["page", "from-page", "limit"]), limit: opts.limit))
         walker.resumable = totals == nil
         let asked = opts.namesAskedFor + (totals?.namesAskedFor ?? [])
         walker.onFirstPage = { items in try checkNames(asked, items: items, io: inv.io, resource: r) }
