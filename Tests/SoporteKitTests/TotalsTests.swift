@@ -80,6 +80,13 @@ final class TotalsWriterTests: XCTestCase {
         XCTAssertTrue(err.contains(#"--sum amount: 3 values were not a number (the first: null); counted in 'skipped'"#), err)
     }
 
+    func testEqualNumbersAreOneGroupShownAsFirstSeen() throws {
+        let (out, _) = try run(TotalsSpec(countBy: ["k"], sums: []), [#"{"k":1.0}"#, #"{"k":1}"#, #"{"k":1e0}"#, #"{"k":"1"}"#, #"{"k":-0.0}"#, #"{"k":0}"#])
+        XCTAssertEqual(out, "k,count\n-0.0,2\n1.0,3\n1,1\n")
+        XCTAssertEqual(ExactDecimal(jsonNumber: Array("1.50".utf8))?.canonical, "1.5")
+        XCTAssertEqual(ExactDecimal(jsonNumber: Array("100".utf8))?.canonical, "100")
+    }
+
     func testOnlySumsMakeOneRowAndNoSkippedColumnWhenAllAreNumbers() throws {
         let (out, err) = try run(TotalsSpec(countBy: [], sums: ["a", "b.c"]), [#"{"a":1.5,"b":{"c":"2"}}"#, #"{"a":"-0.25","b":{"c":3}}"#])
         XCTAssertEqual(out, "count,sum_a,sum_b.c\n2,1.25,5\n")

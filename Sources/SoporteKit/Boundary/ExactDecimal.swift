@@ -180,6 +180,16 @@ public struct ExactDecimal: Equatable, Sendable, CustomStringConvertible {
 
     // MARK: - Text
 
+    /// The value's text without trailing zeros after the point: equal values, equal text
+    /// (`1`, `1.0` and `1e0` are all `1`; `1.50` is `1.5`).
+    public var canonical: String {
+        var t = description
+        guard scale > 0 else { return t }
+        while t.last == "0" { t.removeLast() }
+        if t.last == "." { t.removeLast() }
+        return t
+    }
+
     /// Plain decimal text with `scale` digits after the point (`100.30`, `-0.5`, `0`):
     /// also a valid JSON number literal.
     public var description: String {

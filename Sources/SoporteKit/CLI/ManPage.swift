@@ -203,6 +203,9 @@ public enum ManPage {
     .Fl \-sum ,
     one row covers every item.
     Rows are sorted by the group's values in jq's order: null, false, true, numbers by value, strings by code point, then arrays and objects by their JSON text; a missing field is null.
+    Equal numbers are one group
+    .Pq Li 1 , Li 1.0 , Li 1e0 ,
+    shown as the first one seen; a number and a string are never the same group.
     .Pp
     Sums are exact decimal arithmetic on the literals the server sent, never floating point:
     .Li 100.10 + 0.20

@@ -121,13 +121,14 @@ public final class TotalsWriter: ItemWriter {
     }
 
     /// The group key's part for one value: its kind and its text, length-prefixed (a
-    /// string may hold any character), so `1` and `"1"` are different groups.
+    /// string may hold any character), so `1` and `"1"` are different groups; numbers by
+    /// value (`1`, `1.0` and `1e0` are one group, shown as the first one seen).
     static func appendKey(_ v: JSONValue, to key: inout String) {
         let (kind, text): (Character, String)
         switch v {
         case .null: (kind, text) = ("z", "")
         case .bool(let b): (kind, text) = (b ? "t" : "f", "")
-        case .number(let n): (kind, text) = ("n", n)
+        case .number(let n): (kind, text) = ("n", ExactDecimal(jsonNumber: n.utf8)?.canonical ?? n)
         case .string(let s): (kind, text) = ("s", s)
         case .array, .object: (kind, text) = ("j", JSONWriter.compact(v))
         }
