@@ -8,7 +8,7 @@ _soporte() {
         w="${COMP_WORDS[i]}"
         if [[ $skip == 1 ]]; then skip=0; continue; fi
         case "$w" in
-            --profile|--api-url|--token-file|--output|-o|--fields|--color|--timeout|--retries|--max-wait|--deadline|--ca-bundle|--request-id|--config|--filter|--sort|--search|--include|--per-page|--page|--limit|--from-page|--domain|--username|--email|--package|--server-id|--password-file|--set|--set-string|--journal|--reason|--field|-f|--typed-field|-F|--input) skip=1 ;;
+            --profile|--api-url|--token-file|--output|-o|--fields|--color|--timeout|--retries|--max-wait|--deadline|--ca-bundle|--request-id|--config|--filter|--sort|--search|--include|--per-page|--page|--limit|--from-page|--count-by|--sum|--domain|--username|--email|--package|--server-id|--password-file|--set|--set-string|--journal|--reason|--field|-f|--typed-field|-F|--input) skip=1 ;;
             -*) ;;
             *) path="$path $w" ;;
         esac
@@ -35,6 +35,8 @@ _soporte() {
         --page)  return ;;
         --limit)  return ;;
         --from-page)  return ;;
+        --count-by)  return ;;
+        --sum)  return ;;
         --domain)  return ;;
         --username)  return ;;
         --email)  return ;;
@@ -60,7 +62,7 @@ _soporte() {
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h" -- "$cur"))
             else COMPREPLY=($(compgen -W "list ls get create update delete suspend unsuspend" -- "$cur")); fi ;;
         " accounts list"|" accounts ls")
-            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --filter --sort --search --include --per-page --page --limit --from-page" -- "$cur"))
+            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --filter --sort --search --include --per-page --page --limit --from-page --count-by --sum" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
         " accounts get")
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --include" -- "$cur"))
@@ -84,7 +86,7 @@ _soporte() {
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h" -- "$cur"))
             else COMPREPLY=($(compgen -W "list ls get" -- "$cur")); fi ;;
         " invoices list"|" invoices ls")
-            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --filter --sort --search --include --per-page --page --limit --from-page" -- "$cur"))
+            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --filter --sort --search --include --per-page --page --limit --from-page --count-by --sum" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
         " invoices get")
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --include" -- "$cur"))
@@ -93,7 +95,7 @@ _soporte() {
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h" -- "$cur"))
             else COMPREPLY=($(compgen -W "list ls get cancel" -- "$cur")); fi ;;
         " subscriptions list"|" subscriptions ls")
-            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --filter --sort --search --include --per-page --page --limit --from-page" -- "$cur"))
+            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --filter --sort --search --include --per-page --page --limit --from-page --count-by --sum" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
         " subscriptions get")
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --include" -- "$cur"))
@@ -105,7 +107,7 @@ _soporte() {
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h" -- "$cur"))
             else COMPREPLY=($(compgen -W "list ls get" -- "$cur")); fi ;;
         " servers list"|" servers ls")
-            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --filter --sort --search --include --per-page --page --limit --from-page" -- "$cur"))
+            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --filter --sort --search --include --per-page --page --limit --from-page --count-by --sum" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
         " servers get")
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --include" -- "$cur"))
@@ -114,7 +116,7 @@ _soporte() {
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h" -- "$cur"))
             else COMPREPLY=($(compgen -W "list ls get" -- "$cur")); fi ;;
         " packages list"|" packages ls")
-            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --filter --sort --search --include --per-page --page --limit --from-page" -- "$cur"))
+            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --filter --sort --search --include --per-page --page --limit --from-page --count-by --sum" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
         " packages get")
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --include" -- "$cur"))

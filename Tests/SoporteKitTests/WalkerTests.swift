@@ -273,12 +273,38 @@ final class WalkerTests: XCTestCase {
     func testMissingFieldsSortAndIncludesAreSaidOnce() {
         let h = Harness()
         stubPages(h, last: 1, perPage: 10, total: 3)
-        let r = h.run(["accounts", "list", "--fields", "id,Domain,nonexistent", "--sort", "-creatd_at", "--include", "server", "-o", "csv"])
+        // `email` and `created_at` are known fields the answer lacks: warnings, exit 0.
+        let r = h.run(["accounts", "list", "--fields", "id,email,email", "--sort", "-created_at", "--include", "server", "-o", "csv"])
         XCTAssertEqual(r.status, 0)
-        XCTAssertTrue(r.err.contains("--fields 'Domain' is not in the answer; did you mean 'domain'?"), r.err)
-        XCTAssertTrue(r.err.contains("--fields 'nonexistent' is not in the answer"), r.err)
+        XCTAssertTrue(r.err.contains("--fields 'email' is not in the answer"), r.err)
+        XCTAssertTrue(r.err.contains("--sort 'created_at' is not in the answer"), r.err)
         XCTAssertTrue(r.err.contains("--include 'server' is not in the answer"), r.err)
-        XCTAssertEqual(r.err.components(separatedBy: "'Domain'").count, 2, "once")
+        XCTAssertEqual(r.err.components(separatedBy: "--fields 'email'").count, 2, "once: \(r.err)")
+    }
+
+    /// SPEC §14.3: a --fields name neither in the answer nor known is exit 2 before any item
+    /// is printed; a --sort name that is not known is exit 2 before anything is sent.
+    func testUnknownFieldsAndSortNamesAreUsageErrors() {
+        let h = Harness()
+        stubPages(h, last: 1, perPage: 10, total: 3)
+        var r = h.run(["accounts", "list", "--fields", "id,Domain,nonexistent", "-o", "csv"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.out, "")
+        XCTAssertTrue(r.err.contains("--fields 'Domain' is not in the answer nor a field of accounts; did you mean 'domain'?"), r.err)
+        r = h.run(["accounts", "list", "--sort", "-creatd_at"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.err.contains("--sort 'creatd_at' is not a field of accounts; did you mean 'created_at'?"), r.err)
+        h.transport.verify()
+    }
+
+    /// SPEC §14.3: an empty CSV has the columns its items would have had.
+    func testAnEmptyCSVHasTheKnownFieldsWithNestedObjectsDotted() {
+        let h = Harness()
+        h.transport.json("GET", "/v1/whm/accounts", query: ["page": "1"], #"{"data":[],"meta":{"current_page":1,"last_page":1,"per_page":100,"total":0}}"#)
+        let r = h.run(["accounts", "list", "-o", "csv"])
+        XCTAssertEqual(r.status, 0)
+        XCTAssertEqual(r.out, Resource.accounts.flatFields.joined(separator: ",") + "\n")
+        XCTAssertTrue(r.out.contains(",limits.email_accounts,limits.databases,"), r.out)
     }
 
     func testLimitFetchesNoPageBeyondIt() {

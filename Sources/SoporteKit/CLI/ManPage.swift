@@ -176,7 +176,7 @@ public enum ManPage {
     arrays their JSON text, null an empty cell.
     Columns are fixed by
     .Fl \-fields ,
-    or by the first item; with no item at all the header holds the default columns.
+    or by the first item; with no item at all the header holds the columns the items would have had: the resource's known fields in the server's order, nested objects dotted.
     .Fl \-csv-safe
     prefixes string cells that start with = + - @ TAB or CR with a single quote.
     CSV and TSV are data: values are written exactly, with only their own quoting.
@@ -240,7 +240,63 @@ public enum ManPage {
     .Fl \-sort
     or
     .Fl \-include
-    name that no item of the first page has is named in a warning with the closest name the items (or the resource) have; the API's field set is open, so nothing is refused for it.
+    name that no item of the first page has is named in a warning with the closest name the items (or the resource) have, when it is one of the resource's known fields (listed by
+    .Ic list \-\-help
+    and
+    .Ic get \-\-help ;
+    a dotted name by its first part).
+    A
+    .Fl \-fields ,
+    .Fl \-count-by
+    or
+    .Fl \-sum
+    name that no item of the first page has and that is no known field either is status 2, before any item is printed, with the closest name.
+    .Fl \-sort
+    names must be known fields: checked before anything is sent (status 2, with the closest name).
+    .Sh TOTALS
+    .Ic list \-\-count-by Ar FIELD
+    and
+    .Fl \-sum Ar FIELD
+    (each repeatable, or a comma-separated list; dotted names reach nested values) print, after the walk and in place of the items, one row per group in any output format: the group's values, then
+    .Li count ,
+    then
+    .Li sum_ Ns Ar FIELD
+    for each sum, then
+    .Li skipped
+    when some value could not be summed (the column is then in every row).
+    With only
+    .Fl \-sum ,
+    one row covers every item.
+    Rows are sorted by the group's values in jq's order: null, false, true, numbers by value, strings by code point, then arrays and objects by their JSON text; a missing field is null.
+    Equal numbers are one group
+    .Pq Li 1 , Li 1.0 , Li 1e0 ,
+    shown as the first one seen; a number and a string are never the same group.
+    .Pp
+    Sums are exact decimal arithmetic on the literals the server sent, never floating point:
+    .Li 100.10 + 0.20
+    is
+    .Li 100.30 ,
+    and a sum keeps the largest number of decimals of its terms
+    .Pq Li 100.10 + 0.2 No is Li 100.30 .
+    JSON numbers with exponents count exactly
+    .Pq Li 1e3 No is Li 1000 ;
+    so do strings that hold a plain decimal, as Laravel sends money
+    .Pq Li \(dq100.10\(dq , Li \(dq-3.5\(dq .
+    Anything else (null, other text, booleans, arrays, objects, a number of more than 4096 digits) is counted in
+    .Li skipped ,
+    and a warning names the field, how many values and the first of them.
+    A group where nothing was summed shows null (an empty cell).
+    .Pp
+    Memory grows with the groups, not the items: more than 100,000 groups is status 2 and stops the walk.
+    .Fl \-filter ,
+    .Fl \-search ,
+    .Fl \-limit
+    and the other listing options apply as usual;
+    .Fl \-fields
+    is a usage error with totals (the rows have their own columns).
+    A walk that fails or is stopped by a signal prints no totals (part of a list would read as the whole) and, rather than a
+    .Fl \-from-page
+    that would total only the rest, says to run the command again.
     .Sh LISTING
     Listing walks every page: page one gives the page count, the rest are fetched four at a time
     .Pq config Cm concurrency

@@ -113,9 +113,11 @@ public final class Invocation {
         try io.flush()
     }
 
-    /// The writer for list output in the chosen format (every `-o` a command takes).
-    public func makeWriter(resource: Resource?) -> any ItemWriter {
-        let plan = ColumnPlan(requested: settings.fields, defaults: resource?.defaultColumns)
+    /// The writer for list output in the chosen format; `columns` fixes the columns (the
+    /// rows of totals) in place of --fields.
+    public func makeWriter(resource: Resource?, columns: [String]? = nil) -> any ItemWriter {
+        var plan = ColumnPlan(requested: columns ?? settings.fields, defaults: resource?.defaultColumns)
+        plan.flatDefaults = resource?.flatFields
         switch settings.output {
         case .table, .nagios, .prometheus:
             return TableWriter(io: io, plan: plan, headers: !settings.noHeaders, dropOrder: resource?.dropOrder ?? [])

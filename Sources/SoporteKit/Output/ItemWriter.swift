@@ -31,6 +31,9 @@ public struct ColumnPlan {
     public var requested: [String]?
     /// The resource's default table columns, if any.
     public var defaults: [String]?
+    /// The resource's known fields with nested objects as dotted names: the CSV/TSV
+    /// columns of a list without items, the columns its items would have had.
+    public var flatDefaults: [String]?
 
     public init(requested: [String]?, defaults: [String]?) {
         self.requested = requested
@@ -50,10 +53,11 @@ public struct ColumnPlan {
 
     /// Columns for CSV/TSV: --fields, else every field of the first item with nested
     /// objects flattened to dotted names (`server.name`), in the server's order; with no
-    /// item at all, the resource's default columns (so that the header is still there).
+    /// item at all, the resource's known fields flattened the same way (so that the header
+    /// has the same columns whether or not there are items: SPEC §14.3).
     public func flatColumns(first: JSONValue?) -> [String] {
         if let r = requested { return r }
-        guard let obj = first?.objectValue else { return first == nil ? (defaults ?? []) : ["value"] }
+        guard let obj = first?.objectValue else { return first == nil ? (flatDefaults ?? defaults ?? []) : ["value"] }
         var cols: [String] = []
         ColumnPlan.flatten(obj, prefix: "", into: &cols)
         return cols
