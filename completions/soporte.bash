@@ -8,7 +8,7 @@ _soporte() {
         w="${COMP_WORDS[i]}"
         if [[ $skip == 1 ]]; then skip=0; continue; fi
         case "$w" in
-            --profile|--api-url|--token-file|--output|-o|--fields|--color|--timeout|--retries|--max-wait|--ca-bundle|--request-id|--config|--filter|--sort|--search|--include|--per-page|--page|--limit|--from-page|--domain|--username|--email|--package|--server-id|--password-file|--set|--set-string|--journal|--reason|--field|-f|--typed-field|-F|--input) skip=1 ;;
+            --profile|--api-url|--token-file|--output|-o|--fields|--color|--timeout|--retries|--max-wait|--ca-bundle|--request-id|--config|--filter|--sort|--search|--include|--per-page|--page|--limit|--from-page|--domain|--username|--email|--package|--server-id|--password-file|--set|--set-string|--journal|--reason|--field|-f|--typed-field|-F|--input|--since) skip=1 ;;
             -*) ;;
             *) path="$path $w" ;;
         esac
@@ -47,6 +47,7 @@ _soporte() {
         --field|-f)  return ;;
         --typed-field|-F)  return ;;
         --input) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --since)  return ;;
     esac
     case "$path" in
         "")
@@ -123,7 +124,7 @@ _soporte() {
             else COMPREPLY=($(compgen -W "GET POST PUT PATCH DELETE HEAD" -- "$cur")); fi ;;
         " config")
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h" -- "$cur"))
-            else COMPREPLY=($(compgen -W "list get set unset profiles path" -- "$cur")); fi ;;
+            else COMPREPLY=($(compgen -W "list get set unset use profiles path" -- "$cur")); fi ;;
         " config list")
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
@@ -136,6 +137,9 @@ _soporte() {
         " config unset")
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h" -- "$cur"))
             else COMPREPLY=($(compgen -W "api_url token token_command license_key signing_secret output color timeout retries max_wait ca_bundle concurrency history" -- "$cur")); fi ;;
+        " config use")
+            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h" -- "$cur"))
+            else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
         " config profiles")
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
@@ -143,7 +147,7 @@ _soporte() {
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
         " history")
-            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h --limit" -- "$cur"))
+            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h --limit --since" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
         " auth")
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h" -- "$cur"))
