@@ -171,3 +171,38 @@ def test_the_demo_shows_each_command_as_it_must_be_typed():
         words = subprocess.run(["bash", "-c", 'soporte() { printf "%s\\n" "$@"; }; ' + l.split(" | ")[0]],
                                capture_output=True, text=True).stdout.splitlines()
         assert all(">" not in w or w.startswith("amount") for w in words), (l, words)
+
+
+def free_port():
+    import socket
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def test_an_api_url_without_v1_gets_the_url_with_v1(run, sb):
+    base = sb.url[:-len("/v1")]
+    for url in (base, base + "/"):
+        r = run(["accounts", "get", "1"], env={"SOPORTE_API_URL": url})
+        assert r.rc == 5 and f"did you mean {base}/v1?" in r.err, r
+    r = run(["-o", "json", "accounts", "list"], env={"SOPORTE_API_URL": base})
+    assert r.rc == 5 and f"did you mean {base}/v1?" in json.loads(r.err)["error"]["details"][0], r
+    # A 404 under a versioned URL is the resource's, without the hint.
+    r = run(["accounts", "get", "999999"], sb)
+    assert r.rc == 5 and "did you mean" not in r.err, r
+
+
+def test_a_proxy_that_is_down_is_named_in_the_connect_error(run, sb):
+    port = free_port()
+    r = run(["--retries", "0", "health"], env={"SOPORTE_API_URL": "https://api.soporteclientes.net/v1",
+                                                "https_proxy": f"http://proxyuser:proxypw@127.0.0.1:{port}"})
+    assert r.rc == 9 and f"cannot connect to the proxy 127.0.0.1:{port} (from https_proxy)" in r.err, r
+    assert "api.soporteclientes.net:443" in r.err and "proxypw" not in r.err and "proxyuser" not in r.err, r
+    r = run(["--retries", "0", "health"], sb, env={"http_proxy": f"127.0.0.1:{port}"})
+    assert r.rc == 9 and f"the proxy 127.0.0.1:{port} (from http_proxy)" in r.err, r
+    # no_proxy and a down API: the API is named, not a proxy.
+    r = run(["--retries", "0", "health"], env={"SOPORTE_API_URL": f"http://127.0.0.1:{port}/v1",
+                                                "http_proxy": "127.0.0.1:9", "no_proxy": "127.0.0.1"})
+    assert r.rc == 9 and f"cannot connect to 127.0.0.1:{port}" in r.err and "proxy" not in r.err, r

@@ -386,7 +386,7 @@ public enum ManPage {
     .It Ev XDG_CONFIG_HOME , Ev XDG_STATE_HOME
     Where the config and the history live.
     .It Ev HTTPS_PROXY , Ev NO_PROXY
-    Proxies, as libcurl reads them.
+    Proxies, as libcurl reads them; a proxy that cannot be reached is named in the error, with the variable it came from and without its user information.
     .El
     .Pp
     A SOPORTE_ variable whose value is not UTF-8 is a configuration error (status 3).
@@ -418,7 +418,7 @@ public enum ManPage {
     .It 4
     authentication or permission (HTTP 401, 403)
     .It 5
-    not found (HTTP 404, or no item with that name)
+    not found (HTTP 404, or no item with that name); when the API URL's path names no version, the message suggests the URL with /v1
     .It 6
     rejected request (HTTP 400, 409, 422), details printed
     .It 7
