@@ -206,3 +206,119 @@ def test_a_proxy_that_is_down_is_named_in_the_connect_error(run, sb):
     r = run(["--retries", "0", "health"], env={"SOPORTE_API_URL": f"http://127.0.0.1:{port}/v1",
                                                 "http_proxy": "127.0.0.1:9", "no_proxy": "127.0.0.1"})
     assert r.rc == 9 and f"cannot connect to 127.0.0.1:{port}" in r.err and "proxy" not in r.err, r
+
+
+# MARK: - §14.6 completion
+
+def bash_complete(line, env):
+    script = f"""
+source {ROOT}/completions/soporte.bash
+COMP_LINE='{line}'
+read -ra COMP_WORDS <<< "$COMP_LINE"
+[[ "$COMP_LINE" == *' ' ]] && COMP_WORDS+=('')
+COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 ))
+_soporte
+printf '%s\\n' "${{COMPREPLY[@]}}"
+"""
+    return subprocess.run(["bash", "--norc", "-c", script], capture_output=True, text=True, check=True, env=env).stdout.split()
+
+
+def fish_complete(line, env):
+    cmd = f"source {ROOT}/completions/soporte.fish; complete -C '{line}'"
+    out = subprocess.run(["fish", "-c", cmd], capture_output=True, text=True, check=True, env=env).stdout
+    return [l.split("\t")[0] for l in out.splitlines()]
+
+
+def zsh_complete(line, env):
+    """`line` typed into an interactive zsh (under a pty) and TAB pressed: the screen."""
+    import pty, select
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execvpe("zsh", ["zsh", "-f", "-i"], {**env, "TERM": "dumb"})
+
+    def read(t):
+        out, end = b"", time.time() + t
+        while time.time() < end:
+            if select.select([fd], [], [], 0.05)[0]:
+                try:
+                    out += os.read(fd, 65536)
+                except OSError:
+                    break
+        return out
+    os.write(fd, f"PS1='%% '; fpath=({ROOT}/completions $fpath); autoload -U compinit; compinit -u -D; setopt nobeep\n".encode())
+    read(1.5)
+    os.write(fd, line.encode() + b"\t")
+    out = read(1.5)
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\r|\x1b[=>]", "", out.decode("utf-8", "replace"))
+
+
+def shell_env(home):
+    # No soporte on PATH: completion must not need to run it (and so sends no request).
+    return {"PATH": "/usr/bin:/bin", "HOME": str(home), "XDG_CACHE_HOME": str(home / "cache"), "LANG": "C.UTF-8"}
+
+
+def test_health_o_completes_the_monitoring_formats_in_bash_zsh_and_fish(home):
+    env = shell_env(home)
+    assert bash_complete("soporte health -o ", env) == ["table", "json", "ndjson", "csv", "tsv", "nagios", "prometheus"]
+    assert bash_complete("soporte accounts list -o ", env) == ["table", "json", "ndjson", "csv", "tsv"]
+    assert {"nagios", "prometheus"} <= set(fish_complete("soporte health -o ", env))
+    assert "nagios" not in fish_complete("soporte accounts list -o ", env)
+    screen = zsh_complete("soporte health -o ", env)
+    assert "nagios" in screen and "prometheus" in screen, screen
+
+
+def test_fields_sort_and_filter_complete_the_resources_known_fields(home):
+    env = shell_env(home)
+    assert bash_complete("soporte accounts list --fields id,dom", env) == ["id,domain"]
+    assert "suspended_reason" in bash_complete("soporte accounts list --fields ", env)
+    assert bash_complete("soporte accounts list --sort status,-cre", env) == ["status,-created_at"]
+    assert bash_complete("soporte invoices list --filter amo", env) == ["amount"]
+    assert bash_complete("soporte servers get 1 --fields ho", env) == ["hostname"]
+    assert fish_complete("soporte accounts list --fields id,dom", env) == ["id,domain"]
+    assert fish_complete("soporte invoices list --sort due", env) == ["due_date"]
+    assert fish_complete("soporte accounts list --filter sta", env) == ["status"]
+    assert "--fields id,domain " in zsh_complete("soporte accounts list --fields id,dom", env)
+    assert "--sort -created_at " in zsh_complete("soporte accounts list --sort -cre", env)
+
+
+def test_list_writes_the_cache_that_completes_ids_and_names_without_a_request(run, fresh, home):
+    s = fresh("--accounts", "30", "--rate-limit", "off")
+    cache = home / "cache" / "soporte" / "accounts"
+    r = run(["accounts", "list", "-o", "json"], s, env={"XDG_CACHE_HOME": str(home / "cache")})
+    assert r.rc == 0, r
+    items = json.loads(r.out)
+    assert stat.S_IMODE(os.stat(cache).st_mode) == 0o600 and stat.S_IMODE(os.stat(cache.parent).st_mode) == 0o700
+    lines = cache.read_text().splitlines()
+    assert lines == [f"{a['id']}\t{a['domain']}\t{a['username']}" for a in items]
+    s.reset()
+    env = shell_env(home)
+    first = items[0]
+    assert bash_complete("soporte accounts get ", env)[:3] == [str(first["id"]), first["domain"], first["username"]]
+    assert bash_complete(f"soporte accounts suspend 3 {first['domain'][:4]}", env) == \
+        sorted({a["domain"] for a in items if a["domain"].startswith(first["domain"][:4])} |
+               {a["username"] for a in items if a["username"].startswith(first["domain"][:4])}, key=[w for l in lines for w in l.split("\t")].index)
+    assert first["domain"] in fish_complete("soporte accounts delete ", env)
+    assert first["username"] in zsh_complete(f"soporte accounts get {first['username']}", env)
+    assert s.requests() == []
+    # Without HOME or cache folder: the list still works, quietly.
+    r = run(["accounts", "list", "--limit", "1"], s, env={"XDG_CACHE_HOME": "/nonexistent/x", "HOME": "/nonexistent"})
+    assert r.rc == 0 and r.err == "", r
+
+
+def test_the_cache_holds_only_ids_and_names_no_shell_would_expand(run, sb, home):
+    from test_boundaries import lookup_answer
+    hostile = [{"id": 5, "domain": "$(touch /tmp/pwned)", "username": "ok-user"}, {"id": "6", "domain": "a`b`.com", "username": "-rf"},
+               {"id": "x", "domain": "noid.com", "username": "n"}, {"id": 8, "domain": "good.example", "username": "g\tx"}]
+    sb.fault(match={"method": "GET", "path": "/v1/whm/accounts"}, body=lookup_answer(*hostile))
+    r = run(["accounts", "list", "-o", "json"], sb, env={"XDG_CACHE_HOME": str(home / "cache")})
+    cache = home / "cache" / "soporte" / "accounts"
+    assert r.rc == 0 and cache.read_text() == "5\tok-user\n6\n8\tgood.example\n", (cache.read_text(), r)
+
+
+def test_the_cache_is_bounded(run, fresh, home):
+    s = fresh("--accounts", "10050", "--rate-limit", "off")
+    r = run(["accounts", "list", "-o", "ndjson"], s, env={"XDG_CACHE_HOME": str(home / "cache")})
+    assert r.rc == 0 and len(r.out.splitlines()) == 10050, r.err
+    assert len((home / "cache" / "soporte" / "accounts").read_text().splitlines()) == 10000

@@ -392,6 +392,13 @@ public enum ManPage {
     A SOPORTE_ variable whose value is not UTF-8 is a configuration error (status 3).
     .Sh FILES
     .Bl -tag -width Ds
+    .It Pa $XDG_CACHE_HOME/soporte/RESOURCE
+    The ids and names of the last complete
+    .Ic list
+    walk of RESOURCE (accounts, servers...), one item a line, at most 10,000, mode 0600 in a folder 0700, replaced atomically; the shell completions read it after get, update and the bulk verbs, and never send a request.
+    Names that a shell could expand are left out.
+    Without XDG_CACHE_HOME,
+    .Pa ~/.cache/soporte/ .
     .It Pa $XDG_CONFIG_HOME/soporte/config
     The config file; without XDG_CONFIG_HOME,
     .Pa ~/.config/soporte/config .

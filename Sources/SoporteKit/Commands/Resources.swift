@@ -66,7 +66,7 @@ enum ResourceList {
     static func spec(_ r: Resource) -> CommandSpec {
         CommandSpec("list", aliases: ["ls"], summary: "List \(r.plural) (walks every page).",
                     details: "Fields: \(r.knownFields.joined(separator: ", ")). Default columns: \(r.defaultColumns.joined(separator: ", ")).",
-                    options: ListKeys.specs, examples: r.listExamples,
+                    options: ListKeys.specs, examples: r.listExamples, fields: r.knownFields,
                     handler: Handler(name: "\(r.name) list") { inv in try run(r, inv) })
     }
 
@@ -81,7 +81,8 @@ enum ResourceList {
                                 concurrency: inv.settings.concurrency,
                                 resume: ResumeHint(words: resumeWords(inv.parsed, dropping: ["page", "from-page", "limit"]), limit: opts.limit))
         walker.onFirstPage = { items in warnMissing(opts.namesAskedFor, items: items, io: inv.io, known: r.knownFields) }
-        try walker.run(into: inv.makeWriter(resource: r))
+        try walker.run(into: ListCache(wrapping: inv.makeWriter(resource: r), resource: r, env: inv.ctx.env, fs: inv.ctx.fs, io: inv.io,
+                                        verbose: inv.settings.verbosity > 0))
     }
 }
 
@@ -90,8 +91,10 @@ enum ResourceGet {
     static func spec(_ r: Resource) -> CommandSpec {
         CommandSpec("get", summary: "Show one \(r.singular).",
                     details: r.nameFields.isEmpty ? nil : "ID may also be the \(r.singular)'s \(r.nameFields.joined(separator: " or ")); a word of digits is always an ID.",
-                    arguments: [ArgumentSpec("ID", help: "The \(r.singular) id" + (r.nameFields.isEmpty ? "." : " or \(r.nameFields.joined(separator: " or "))."))],
+                    arguments: [ArgumentSpec("ID", help: "The \(r.singular) id" + (r.nameFields.isEmpty ? "." : " or \(r.nameFields.joined(separator: " or "))."),
+                                             completion: .ids(r.name))],
                     options: [ListKeys.include.spec], examples: [r.getExample, "soporte \(r.name) get 1 -o json --fields id,status"],
+                    fields: r.knownFields,
                     handler: Handler(name: "\(r.name) get") { inv in try run(r, inv) })
     }
 
