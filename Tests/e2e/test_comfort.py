@@ -71,6 +71,8 @@ def test_a_profile_that_does_not_exist_gets_the_closest_one(run, home):
     before = cfg.read_text()
     r = run(["config", "use", "sanbox"], env=env)
     assert r.rc == 2 and "did you mean 'sandbox'?" in r.err, r
+    r = run(["config", "set", "default_profile", "sandbox"], env=env)
+    assert r.rc == 2 and "soporte config use NAME" in r.err, r
     r = run(["config", "use", "a/b"], env=env)
     assert r.rc == 2 and "1 to 64 of the characters" in r.err, r
     assert cfg.read_text() == before

@@ -26,7 +26,7 @@ enum ConfigCommands {
             CommandSpec("use", summary: "Make NAME the profile used when neither --profile nor SOPORTE_PROFILE names one.",
                         details: "Writes 'default_profile = NAME' at the top of the config file (before the first section), atomically, keeping every other line. 'soporte config use default' removes it. Precedence: --profile, then SOPORTE_PROFILE, then this, then 'default'.",
                         arguments: [ArgumentSpec("NAME", help: "A profile that has a section in the config file.", completion: .profiles)],
-                        examples: ["soporte config use sandbox"], handler: Handler(name: "config use", needs: .configFile) { try use($0) }),
+                        examples: ["soporte --profile sandbox config set api_url https://api-sandbox.soporteclientes.net/v1 && soporte config use sandbox"], handler: Handler(name: "config use", needs: .configFile) { try use($0) }),
             CommandSpec("profiles", summary: "List the profiles, marking the one in use.", examples: ["soporte config profiles"],
                         handler: Handler(name: "config profiles", needs: .configFile) { try profiles($0) }),
             CommandSpec("path", summary: "Print the config file's path.", examples: ["soporte config path"],
@@ -34,6 +34,9 @@ enum ConfigCommands {
         ])
 
     static func checkKey(_ k: String) throws -> ConfigKey {
+        if k == INIFile.defaultProfileKey {
+            throw SoporteError.usage("\(k) is not a profile's setting: set it with 'soporte config use NAME'")
+        }
         guard let key = ConfigKey.named(k) else {
             let hint = Suggest.closest(to: k, in: ConfigKey.names).map { "; did you mean '\($0)'?" } ?? ""
             throw SoporteError.usage("unknown config key '\(Sanitizer.forTerminal(k))'\(hint)")
