@@ -304,9 +304,13 @@ def test_list_writes_the_cache_that_completes_ids_and_names_without_a_request(ru
     assert first["domain"] in fish_complete("soporte accounts delete ", env)
     assert first["username"] in zsh_complete(f"soporte accounts get {first['username']}", env)
     assert s.requests() == []
-    # Without HOME or cache folder: the list still works, quietly.
-    r = run(["accounts", "list", "--limit", "1"], s, env={"XDG_CACHE_HOME": "/nonexistent/x", "HOME": "/nonexistent"})
-    assert r.rc == 0 and r.err == "", r
+    # Without a home: the list still works, quietly, and makes no folder.
+    for cache_home in ("/nonexistent-soporte-test/cache", None):
+        r = run(["accounts", "list", "--limit", "1"], s, env={"XDG_CACHE_HOME": cache_home, "HOME": "/nonexistent-soporte-test"})
+        assert r.rc == 0 and r.err == "" and not os.path.exists("/nonexistent-soporte-test"), r
+    # An XDG_CACHE_HOME that does not exist yet, in a home that does, is made (0700).
+    r = run(["accounts", "list", "--limit", "1"], s, env={"XDG_CACHE_HOME": str(home / "new-cache")})
+    assert r.rc == 0 and (home / "new-cache" / "soporte" / "accounts").read_text().count("\n") == 1, r
 
 
 def test_the_cache_holds_only_ids_and_names_no_shell_would_expand(run, sb, home):

@@ -28,10 +28,11 @@ final class ListCache: ItemWriter {
         self.verbose = verbose
     }
 
-    /// `$XDG_CACHE_HOME/soporte`, else `~/.cache/soporte`.
+    /// `$XDG_CACHE_HOME/soporte`, else `~/.cache/soporte`; "" without either (no cache).
     static func folder(env: [String: String]) -> String {
         if let x = env["XDG_CACHE_HOME"], !x.isEmpty { return x + "/soporte" }
-        return (env["HOME"] ?? "") + "/.cache/soporte"
+        guard let h = env["HOME"], !h.isEmpty else { return "" }
+        return h + "/.cache/soporte"
     }
 
     func write(_ item: JSONValue) throws {
@@ -61,6 +62,13 @@ final class ListCache: ItemWriter {
         try inner.finish(complete: complete)
         guard complete else { return }
         let bytes = Array(lines.map { $0 + "\n" }.joined().utf8)
+        // The folder is made only below one that exists (the home, or XDG_CACHE_HOME's
+        // parent): a HOME of /nonexistent stays nonexistent.
+        let cacheHome = Files.folder(of: Files.folder(of: path))
+        guard path.hasPrefix("/"), fs.mode(of: Files.folder(of: cacheHome)) != nil else {
+            if verbose { io.note("CACHE", "no completion cache: \(Files.folder(of: cacheHome)) does not exist") }
+            return
+        }
         do {
             try fs.makeDirectories(Files.folder(of: path), mode: 0o700)
             try fs.writeAtomically(path, bytes, mode: 0o600)
