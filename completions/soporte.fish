@@ -1,5 +1,29 @@
 # fish completion for soporte (generated from the command table; do not edit)
 complete -c soporte -f
+# Field names for a value: after the last comma of a list (mode holds ','), and
+# after a leading '-' (mode holds '-').
+function __soporte_fields
+    set -l mode $argv[1]
+    set -e argv[1]
+    set -l tok (commandline -ct)
+    set -l pre ''
+    if string match -q -- '*,*' $mode; and string match -q -- '*,*' $tok
+        set pre (string replace -r '[^,]*$' '' -- $tok)
+        set tok (string replace -r '^.*,' '' -- $tok)
+    end
+    if string match -q -- '*-*' $mode; and string match -q -- '-*' $tok
+        set pre "$pre-"
+    end
+    for w in $argv
+        printf '%s%s\n' $pre $w
+    end
+end
+# Ids and names from the cache of the last 'list' walk (never a request).
+function __soporte_cached
+    set -l d "$XDG_CACHE_HOME"
+    test -n "$d"; or set d "$HOME/.cache"
+    test -f "$d/soporte/$argv[1]"; and string split \t < "$d/soporte/$argv[1]"
+end
 complete -c soporte -l profile -x -a '(sed -n \'s/^[[:space:]]*\\[\\([^]]*\\)\\][[:space:]]*$/\\1/p\' "$(soporte config path 2>/dev/null)" 2>/dev/null)' -d 'Config profile to use (env SOPORTE_PROFILE).'
 complete -c soporte -l api-url -x -d 'API base URL (env SOPORTE_API_URL).'
 complete -c soporte -l sandbox -d 'Use https://api-sandbox.soporteclientes.net/v1.'
@@ -24,6 +48,7 @@ complete -c soporte -l read-only -d 'Send GET requests only; refuse every other 
 complete -c soporte -l help -s h -d 'Show help for the command.'
 complete -c soporte -l version -d 'Print the version and exit.'
 complete -c soporte -n '__fish_use_subcommand' -a 'health' -d 'Check the API\'s system health (exit 10 when not healthy).'
+complete -c soporte -n '__fish_seen_subcommand_from health' -l output -s o -x -a 'table json ndjson csv tsv nagios prometheus'
 complete -c soporte -n '__fish_use_subcommand' -a 'accounts' -d 'WHM/cPanel hosting accounts.'
 complete -c soporte -n '__fish_seen_subcommand_from accounts; and not __fish_seen_subcommand_from list ls get create update delete suspend unsuspend' -a 'list' -d 'List accounts (walks every page).'
 complete -c soporte -n '__fish_seen_subcommand_from accounts; and not __fish_seen_subcommand_from list ls get create update delete suspend unsuspend' -a 'ls' -d 'List accounts (walks every page).'
@@ -37,8 +62,15 @@ complete -c soporte -n '__fish_seen_subcommand_from accounts; and __fish_seen_su
 complete -c soporte -n '__fish_seen_subcommand_from accounts; and __fish_seen_subcommand_from list ls' -l from-page -x -d 'Walk from page N to the end (resume a failed walk).'
 complete -c soporte -n '__fish_seen_subcommand_from accounts; and __fish_seen_subcommand_from list ls' -l count-by -x -d 'Print one row per value of FIELD with its count instead of the items (repeatable; dotted for nested).'
 complete -c soporte -n '__fish_seen_subcommand_from accounts; and __fish_seen_subcommand_from list ls' -l sum -x -d 'Add up FIELD exactly (numbers and decimal strings) per --count-by group, or over all (repeatable).'
+complete -c soporte -n '__fish_seen_subcommand_from accounts; and __fish_seen_subcommand_from list ls' -l fields -x -a '(__soporte_fields , id domain username email status package package_id server_id owner disk_used_mb disk_quota_mb limits notes tags suspended_reason created_at updated_at)'
+complete -c soporte -n '__fish_seen_subcommand_from accounts; and __fish_seen_subcommand_from list ls' -l sort -x -a '(__soporte_fields ,- id domain username email status package package_id server_id owner disk_used_mb disk_quota_mb limits notes tags suspended_reason created_at updated_at)'
+complete -c soporte -n '__fish_seen_subcommand_from accounts; and __fish_seen_subcommand_from list ls' -l filter -x -a '(__soporte_fields . id domain username email status package package_id server_id owner disk_used_mb disk_quota_mb limits notes tags suspended_reason created_at updated_at)'
+complete -c soporte -n '__fish_seen_subcommand_from accounts; and __fish_seen_subcommand_from list ls' -l output -s o -x -a 'table json ndjson csv tsv xlsx'
 complete -c soporte -n '__fish_seen_subcommand_from accounts; and not __fish_seen_subcommand_from list ls get create update delete suspend unsuspend' -a 'get' -d 'Show one account.'
 complete -c soporte -n '__fish_seen_subcommand_from accounts; and __fish_seen_subcommand_from get' -l include -x -d 'Embed related resources (e.g. server,package).'
+complete -c soporte -n '__fish_seen_subcommand_from accounts; and __fish_seen_subcommand_from get' -a '(__soporte_cached accounts)'
+complete -c soporte -n '__fish_seen_subcommand_from accounts; and __fish_seen_subcommand_from get' -l fields -x -a '(__soporte_fields , id domain username email status package package_id server_id owner disk_used_mb disk_quota_mb limits notes tags suspended_reason created_at updated_at)'
+complete -c soporte -n '__fish_seen_subcommand_from accounts; and __fish_seen_subcommand_from get' -l output -s o -x -a 'table json ndjson csv tsv xlsx'
 complete -c soporte -n '__fish_seen_subcommand_from accounts; and not __fish_seen_subcommand_from list ls get create update delete suspend unsuspend' -a 'create' -d 'Create an account.'
 complete -c soporte -n '__fish_seen_subcommand_from accounts; and __fish_seen_subcommand_from create' -l domain -x -d 'Primary domain. (required)'
 complete -c soporte -n '__fish_seen_subcommand_from accounts; and __fish_seen_subcommand_from create' -l username -x -d 'cPanel user name. (required)'
@@ -50,16 +82,20 @@ complete -c soporte -n '__fish_seen_subcommand_from accounts; and __fish_seen_su
 complete -c soporte -n '__fish_seen_subcommand_from accounts; and not __fish_seen_subcommand_from list ls get create update delete suspend unsuspend' -a 'update' -d 'Change fields of an account (PATCH).'
 complete -c soporte -n '__fish_seen_subcommand_from accounts; and __fish_seen_subcommand_from update' -l set -x -d 'Field to set; numbers, true/false and null are sent typed.'
 complete -c soporte -n '__fish_seen_subcommand_from accounts; and __fish_seen_subcommand_from update' -l set-string -x -d 'Field to set, always sent as a string.'
+complete -c soporte -n '__fish_seen_subcommand_from accounts; and __fish_seen_subcommand_from update' -a '(__soporte_cached accounts)'
 complete -c soporte -n '__fish_seen_subcommand_from accounts; and not __fish_seen_subcommand_from list ls get create update delete suspend unsuspend' -a 'delete' -d 'Delete accounts.'
 complete -c soporte -n '__fish_seen_subcommand_from accounts; and __fish_seen_subcommand_from delete' -l journal -r -F -d 'Append every outcome to FILE; a rerun with it skips IDs done, retries failures and checks unknown outcomes.'
 complete -c soporte -n '__fish_seen_subcommand_from accounts; and __fish_seen_subcommand_from delete' -l allow-empty -d 'An empty list of IDs (empty stdin) is not an error: exit 0 with a note.'
+complete -c soporte -n '__fish_seen_subcommand_from accounts; and __fish_seen_subcommand_from delete' -a '(__soporte_cached accounts)'
 complete -c soporte -n '__fish_seen_subcommand_from accounts; and not __fish_seen_subcommand_from list ls get create update delete suspend unsuspend' -a 'suspend' -d 'Suspend accounts.'
 complete -c soporte -n '__fish_seen_subcommand_from accounts; and __fish_seen_subcommand_from suspend' -l reason -x -d 'Reason recorded with the suspension.'
 complete -c soporte -n '__fish_seen_subcommand_from accounts; and __fish_seen_subcommand_from suspend' -l journal -r -F -d 'Append every outcome to FILE; a rerun with it skips IDs done, retries failures and checks unknown outcomes.'
 complete -c soporte -n '__fish_seen_subcommand_from accounts; and __fish_seen_subcommand_from suspend' -l allow-empty -d 'An empty list of IDs (empty stdin) is not an error: exit 0 with a note.'
+complete -c soporte -n '__fish_seen_subcommand_from accounts; and __fish_seen_subcommand_from suspend' -a '(__soporte_cached accounts)'
 complete -c soporte -n '__fish_seen_subcommand_from accounts; and not __fish_seen_subcommand_from list ls get create update delete suspend unsuspend' -a 'unsuspend' -d 'Unsuspend accounts.'
 complete -c soporte -n '__fish_seen_subcommand_from accounts; and __fish_seen_subcommand_from unsuspend' -l journal -r -F -d 'Append every outcome to FILE; a rerun with it skips IDs done, retries failures and checks unknown outcomes.'
 complete -c soporte -n '__fish_seen_subcommand_from accounts; and __fish_seen_subcommand_from unsuspend' -l allow-empty -d 'An empty list of IDs (empty stdin) is not an error: exit 0 with a note.'
+complete -c soporte -n '__fish_seen_subcommand_from accounts; and __fish_seen_subcommand_from unsuspend' -a '(__soporte_cached accounts)'
 complete -c soporte -n '__fish_use_subcommand' -a 'invoices' -d 'Billing invoices.'
 complete -c soporte -n '__fish_seen_subcommand_from invoices; and not __fish_seen_subcommand_from list ls get' -a 'list' -d 'List invoices (walks every page).'
 complete -c soporte -n '__fish_seen_subcommand_from invoices; and not __fish_seen_subcommand_from list ls get' -a 'ls' -d 'List invoices (walks every page).'
@@ -73,8 +109,15 @@ complete -c soporte -n '__fish_seen_subcommand_from invoices; and __fish_seen_su
 complete -c soporte -n '__fish_seen_subcommand_from invoices; and __fish_seen_subcommand_from list ls' -l from-page -x -d 'Walk from page N to the end (resume a failed walk).'
 complete -c soporte -n '__fish_seen_subcommand_from invoices; and __fish_seen_subcommand_from list ls' -l count-by -x -d 'Print one row per value of FIELD with its count instead of the items (repeatable; dotted for nested).'
 complete -c soporte -n '__fish_seen_subcommand_from invoices; and __fish_seen_subcommand_from list ls' -l sum -x -d 'Add up FIELD exactly (numbers and decimal strings) per --count-by group, or over all (repeatable).'
+complete -c soporte -n '__fish_seen_subcommand_from invoices; and __fish_seen_subcommand_from list ls' -l fields -x -a '(__soporte_fields , id number account_id status amount tax currency issued_at due_date paid_at lines)'
+complete -c soporte -n '__fish_seen_subcommand_from invoices; and __fish_seen_subcommand_from list ls' -l sort -x -a '(__soporte_fields ,- id number account_id status amount tax currency issued_at due_date paid_at lines)'
+complete -c soporte -n '__fish_seen_subcommand_from invoices; and __fish_seen_subcommand_from list ls' -l filter -x -a '(__soporte_fields . id number account_id status amount tax currency issued_at due_date paid_at lines)'
+complete -c soporte -n '__fish_seen_subcommand_from invoices; and __fish_seen_subcommand_from list ls' -l output -s o -x -a 'table json ndjson csv tsv xlsx'
 complete -c soporte -n '__fish_seen_subcommand_from invoices; and not __fish_seen_subcommand_from list ls get' -a 'get' -d 'Show one invoice.'
 complete -c soporte -n '__fish_seen_subcommand_from invoices; and __fish_seen_subcommand_from get' -l include -x -d 'Embed related resources (e.g. server,package).'
+complete -c soporte -n '__fish_seen_subcommand_from invoices; and __fish_seen_subcommand_from get' -a '(__soporte_cached invoices)'
+complete -c soporte -n '__fish_seen_subcommand_from invoices; and __fish_seen_subcommand_from get' -l fields -x -a '(__soporte_fields , id number account_id status amount tax currency issued_at due_date paid_at lines)'
+complete -c soporte -n '__fish_seen_subcommand_from invoices; and __fish_seen_subcommand_from get' -l output -s o -x -a 'table json ndjson csv tsv xlsx'
 complete -c soporte -n '__fish_use_subcommand' -a 'subscriptions' -d 'Billing subscriptions.'
 complete -c soporte -n '__fish_seen_subcommand_from subscriptions; and not __fish_seen_subcommand_from list ls get cancel' -a 'list' -d 'List subscriptions (walks every page).'
 complete -c soporte -n '__fish_seen_subcommand_from subscriptions; and not __fish_seen_subcommand_from list ls get cancel' -a 'ls' -d 'List subscriptions (walks every page).'
@@ -88,11 +131,19 @@ complete -c soporte -n '__fish_seen_subcommand_from subscriptions; and __fish_se
 complete -c soporte -n '__fish_seen_subcommand_from subscriptions; and __fish_seen_subcommand_from list ls' -l from-page -x -d 'Walk from page N to the end (resume a failed walk).'
 complete -c soporte -n '__fish_seen_subcommand_from subscriptions; and __fish_seen_subcommand_from list ls' -l count-by -x -d 'Print one row per value of FIELD with its count instead of the items (repeatable; dotted for nested).'
 complete -c soporte -n '__fish_seen_subcommand_from subscriptions; and __fish_seen_subcommand_from list ls' -l sum -x -d 'Add up FIELD exactly (numbers and decimal strings) per --count-by group, or over all (repeatable).'
+complete -c soporte -n '__fish_seen_subcommand_from subscriptions; and __fish_seen_subcommand_from list ls' -l fields -x -a '(__soporte_fields , id account_id plan status amount currency interval started_at next_billing_date cancelled_at)'
+complete -c soporte -n '__fish_seen_subcommand_from subscriptions; and __fish_seen_subcommand_from list ls' -l sort -x -a '(__soporte_fields ,- id account_id plan status amount currency interval started_at next_billing_date cancelled_at)'
+complete -c soporte -n '__fish_seen_subcommand_from subscriptions; and __fish_seen_subcommand_from list ls' -l filter -x -a '(__soporte_fields . id account_id plan status amount currency interval started_at next_billing_date cancelled_at)'
+complete -c soporte -n '__fish_seen_subcommand_from subscriptions; and __fish_seen_subcommand_from list ls' -l output -s o -x -a 'table json ndjson csv tsv xlsx'
 complete -c soporte -n '__fish_seen_subcommand_from subscriptions; and not __fish_seen_subcommand_from list ls get cancel' -a 'get' -d 'Show one subscription.'
 complete -c soporte -n '__fish_seen_subcommand_from subscriptions; and __fish_seen_subcommand_from get' -l include -x -d 'Embed related resources (e.g. server,package).'
+complete -c soporte -n '__fish_seen_subcommand_from subscriptions; and __fish_seen_subcommand_from get' -a '(__soporte_cached subscriptions)'
+complete -c soporte -n '__fish_seen_subcommand_from subscriptions; and __fish_seen_subcommand_from get' -l fields -x -a '(__soporte_fields , id account_id plan status amount currency interval started_at next_billing_date cancelled_at)'
+complete -c soporte -n '__fish_seen_subcommand_from subscriptions; and __fish_seen_subcommand_from get' -l output -s o -x -a 'table json ndjson csv tsv xlsx'
 complete -c soporte -n '__fish_seen_subcommand_from subscriptions; and not __fish_seen_subcommand_from list ls get cancel' -a 'cancel' -d 'Cancel subscriptions.'
 complete -c soporte -n '__fish_seen_subcommand_from subscriptions; and __fish_seen_subcommand_from cancel' -l journal -r -F -d 'Append every outcome to FILE; a rerun with it skips IDs done, retries failures and checks unknown outcomes.'
 complete -c soporte -n '__fish_seen_subcommand_from subscriptions; and __fish_seen_subcommand_from cancel' -l allow-empty -d 'An empty list of IDs (empty stdin) is not an error: exit 0 with a note.'
+complete -c soporte -n '__fish_seen_subcommand_from subscriptions; and __fish_seen_subcommand_from cancel' -a '(__soporte_cached subscriptions)'
 complete -c soporte -n '__fish_use_subcommand' -a 'servers' -d 'WHM servers.'
 complete -c soporte -n '__fish_seen_subcommand_from servers; and not __fish_seen_subcommand_from list ls get' -a 'list' -d 'List servers (walks every page).'
 complete -c soporte -n '__fish_seen_subcommand_from servers; and not __fish_seen_subcommand_from list ls get' -a 'ls' -d 'List servers (walks every page).'
@@ -106,8 +157,15 @@ complete -c soporte -n '__fish_seen_subcommand_from servers; and __fish_seen_sub
 complete -c soporte -n '__fish_seen_subcommand_from servers; and __fish_seen_subcommand_from list ls' -l from-page -x -d 'Walk from page N to the end (resume a failed walk).'
 complete -c soporte -n '__fish_seen_subcommand_from servers; and __fish_seen_subcommand_from list ls' -l count-by -x -d 'Print one row per value of FIELD with its count instead of the items (repeatable; dotted for nested).'
 complete -c soporte -n '__fish_seen_subcommand_from servers; and __fish_seen_subcommand_from list ls' -l sum -x -d 'Add up FIELD exactly (numbers and decimal strings) per --count-by group, or over all (repeatable).'
+complete -c soporte -n '__fish_seen_subcommand_from servers; and __fish_seen_subcommand_from list ls' -l fields -x -a '(__soporte_fields , id name hostname ip_address location status accounts_count capacity load created_at)'
+complete -c soporte -n '__fish_seen_subcommand_from servers; and __fish_seen_subcommand_from list ls' -l sort -x -a '(__soporte_fields ,- id name hostname ip_address location status accounts_count capacity load created_at)'
+complete -c soporte -n '__fish_seen_subcommand_from servers; and __fish_seen_subcommand_from list ls' -l filter -x -a '(__soporte_fields . id name hostname ip_address location status accounts_count capacity load created_at)'
+complete -c soporte -n '__fish_seen_subcommand_from servers; and __fish_seen_subcommand_from list ls' -l output -s o -x -a 'table json ndjson csv tsv xlsx'
 complete -c soporte -n '__fish_seen_subcommand_from servers; and not __fish_seen_subcommand_from list ls get' -a 'get' -d 'Show one server.'
 complete -c soporte -n '__fish_seen_subcommand_from servers; and __fish_seen_subcommand_from get' -l include -x -d 'Embed related resources (e.g. server,package).'
+complete -c soporte -n '__fish_seen_subcommand_from servers; and __fish_seen_subcommand_from get' -a '(__soporte_cached servers)'
+complete -c soporte -n '__fish_seen_subcommand_from servers; and __fish_seen_subcommand_from get' -l fields -x -a '(__soporte_fields , id name hostname ip_address location status accounts_count capacity load created_at)'
+complete -c soporte -n '__fish_seen_subcommand_from servers; and __fish_seen_subcommand_from get' -l output -s o -x -a 'table json ndjson csv tsv xlsx'
 complete -c soporte -n '__fish_use_subcommand' -a 'packages' -d 'Hosting packages.'
 complete -c soporte -n '__fish_seen_subcommand_from packages; and not __fish_seen_subcommand_from list ls get' -a 'list' -d 'List packages (walks every page).'
 complete -c soporte -n '__fish_seen_subcommand_from packages; and not __fish_seen_subcommand_from list ls get' -a 'ls' -d 'List packages (walks every page).'
@@ -121,8 +179,15 @@ complete -c soporte -n '__fish_seen_subcommand_from packages; and __fish_seen_su
 complete -c soporte -n '__fish_seen_subcommand_from packages; and __fish_seen_subcommand_from list ls' -l from-page -x -d 'Walk from page N to the end (resume a failed walk).'
 complete -c soporte -n '__fish_seen_subcommand_from packages; and __fish_seen_subcommand_from list ls' -l count-by -x -d 'Print one row per value of FIELD with its count instead of the items (repeatable; dotted for nested).'
 complete -c soporte -n '__fish_seen_subcommand_from packages; and __fish_seen_subcommand_from list ls' -l sum -x -d 'Add up FIELD exactly (numbers and decimal strings) per --count-by group, or over all (repeatable).'
+complete -c soporte -n '__fish_seen_subcommand_from packages; and __fish_seen_subcommand_from list ls' -l fields -x -a '(__soporte_fields , id name disk_quota bandwidth email_accounts databases price currency)'
+complete -c soporte -n '__fish_seen_subcommand_from packages; and __fish_seen_subcommand_from list ls' -l sort -x -a '(__soporte_fields ,- id name disk_quota bandwidth email_accounts databases price currency)'
+complete -c soporte -n '__fish_seen_subcommand_from packages; and __fish_seen_subcommand_from list ls' -l filter -x -a '(__soporte_fields . id name disk_quota bandwidth email_accounts databases price currency)'
+complete -c soporte -n '__fish_seen_subcommand_from packages; and __fish_seen_subcommand_from list ls' -l output -s o -x -a 'table json ndjson csv tsv xlsx'
 complete -c soporte -n '__fish_seen_subcommand_from packages; and not __fish_seen_subcommand_from list ls get' -a 'get' -d 'Show one package.'
 complete -c soporte -n '__fish_seen_subcommand_from packages; and __fish_seen_subcommand_from get' -l include -x -d 'Embed related resources (e.g. server,package).'
+complete -c soporte -n '__fish_seen_subcommand_from packages; and __fish_seen_subcommand_from get' -a '(__soporte_cached packages)'
+complete -c soporte -n '__fish_seen_subcommand_from packages; and __fish_seen_subcommand_from get' -l fields -x -a '(__soporte_fields , id name disk_quota bandwidth email_accounts databases price currency)'
+complete -c soporte -n '__fish_seen_subcommand_from packages; and __fish_seen_subcommand_from get' -l output -s o -x -a 'table json ndjson csv tsv xlsx'
 complete -c soporte -n '__fish_use_subcommand' -a 'api' -d 'Send any request to the API (escape hatch); prints JSON.'
 complete -c soporte -n '__fish_seen_subcommand_from api' -l field -s f -x -d 'String field.'
 complete -c soporte -n '__fish_seen_subcommand_from api' -l typed-field -s F -x -d 'Typed field (JSON number, boolean, null, else string).'
@@ -138,17 +203,20 @@ complete -c soporte -n '__fish_seen_subcommand_from api' -l limit -x -d 'Stop af
 complete -c soporte -n '__fish_seen_subcommand_from api' -l from-page -x -d 'Walk from page N to the end (resume a failed walk).'
 complete -c soporte -n '__fish_seen_subcommand_from api' -a 'GET POST PUT PATCH DELETE HEAD'
 complete -c soporte -n '__fish_use_subcommand' -a 'config' -d 'Read and write the config file.'
-complete -c soporte -n '__fish_seen_subcommand_from config; and not __fish_seen_subcommand_from list get set unset profiles path' -a 'list' -d 'Show the profile\'s settings (secrets masked).'
-complete -c soporte -n '__fish_seen_subcommand_from config; and not __fish_seen_subcommand_from list get set unset profiles path' -a 'get' -d 'Print one setting (its default when it is not set).'
+complete -c soporte -n '__fish_seen_subcommand_from config; and not __fish_seen_subcommand_from list get set unset use profiles path' -a 'list' -d 'Show the profile\'s settings (secrets masked).'
+complete -c soporte -n '__fish_seen_subcommand_from config; and not __fish_seen_subcommand_from list get set unset use profiles path' -a 'get' -d 'Print one setting (its default when it is not set).'
 complete -c soporte -n '__fish_seen_subcommand_from config; and __fish_seen_subcommand_from get' -a 'api_url token token_command license_key signing_secret output color timeout retries max_wait deadline ca_bundle concurrency history read_only'
-complete -c soporte -n '__fish_seen_subcommand_from config; and not __fish_seen_subcommand_from list get set unset profiles path' -a 'set' -d 'Write one setting, checked as a reader would (VALUE \'-\' reads stdin).'
+complete -c soporte -n '__fish_seen_subcommand_from config; and not __fish_seen_subcommand_from list get set unset use profiles path' -a 'set' -d 'Write one setting, checked as a reader would (VALUE \'-\' reads stdin).'
 complete -c soporte -n '__fish_seen_subcommand_from config; and __fish_seen_subcommand_from set' -a 'api_url token token_command license_key signing_secret output color timeout retries max_wait deadline ca_bundle concurrency history read_only'
-complete -c soporte -n '__fish_seen_subcommand_from config; and not __fish_seen_subcommand_from list get set unset profiles path' -a 'unset' -d 'Remove a setting from the profile.'
+complete -c soporte -n '__fish_seen_subcommand_from config; and not __fish_seen_subcommand_from list get set unset use profiles path' -a 'unset' -d 'Remove a setting from the profile.'
 complete -c soporte -n '__fish_seen_subcommand_from config; and __fish_seen_subcommand_from unset' -a 'api_url token token_command license_key signing_secret output color timeout retries max_wait deadline ca_bundle concurrency history read_only'
-complete -c soporte -n '__fish_seen_subcommand_from config; and not __fish_seen_subcommand_from list get set unset profiles path' -a 'profiles' -d 'List the profiles, marking the one in use.'
-complete -c soporte -n '__fish_seen_subcommand_from config; and not __fish_seen_subcommand_from list get set unset profiles path' -a 'path' -d 'Print the config file\'s path.'
+complete -c soporte -n '__fish_seen_subcommand_from config; and not __fish_seen_subcommand_from list get set unset use profiles path' -a 'use' -d 'Make NAME the profile used when neither --profile nor SOPORTE_PROFILE names one.'
+complete -c soporte -n '__fish_seen_subcommand_from config; and not __fish_seen_subcommand_from list get set unset use profiles path' -a 'profiles' -d 'List the profiles, marking the one in use.'
+complete -c soporte -n '__fish_seen_subcommand_from config; and not __fish_seen_subcommand_from list get set unset use profiles path' -a 'path' -d 'Print the config file\'s path.'
 complete -c soporte -n '__fish_use_subcommand' -a 'history' -d 'List the mutating requests sent from here, newest first.'
 complete -c soporte -n '__fish_seen_subcommand_from history' -l limit -x -d 'Show only the newest N records.'
+complete -c soporte -n '__fish_seen_subcommand_from history' -l since -x -d 'Only records from this time on: a UTC date (2026-03-05), date-time (2026-03-05T10:30, 2026-03-05T10:30:00Z) or a duration back from now (30, 30s, 5m, 1h, 1h30m; 1 s to 24 h).'
+complete -c soporte -n '__fish_seen_subcommand_from history' -l output -s o -x -a 'table json ndjson csv tsv xlsx'
 complete -c soporte -n '__fish_use_subcommand' -a 'auth' -d 'Authentication.'
 complete -c soporte -n '__fish_seen_subcommand_from auth; and not __fish_seen_subcommand_from status' -a 'status' -d 'Show where the token comes from (masked) and check it live.'
 complete -c soporte -n '__fish_use_subcommand' -a 'completion' -d 'Print a shell completion script.'

@@ -212,6 +212,7 @@ public final class APIClient: Sendable {
             if resp.status == 429, let ra = retryAfter {
                 err.details.append("the API asks to wait \(APIClient.seconds(ra)) (until \(APIClient.clockTime(clock.now() + ra)))")
             }
+            if resp.status == 404, let hint = VersionHint.line(apiURL: settings.apiURL.text, path: x.call.path) { err.details.append(hint) }
             return .fail(err)
         }
     }

@@ -6,6 +6,16 @@ public enum ManPage {
         return t
     }
 
+    /// An example as the arguments of `.Dl`, a parsed macro line: there `"` would quote
+    /// (and vanish) and a word such as `Ar` would be called as a macro, so quotes become
+    /// `\(dq` and every word starts with `\&`; the page then shows the command exactly as
+    /// it is typed (SPEC §14.7).
+    static func exampleArguments(_ s: String) -> String {
+        s.split(separator: " ", omittingEmptySubsequences: true).map { word in
+            "\\&" + String(word).replacingAll("\\", with: "\\e").replacingAll("\"", with: "\\(dq")
+        }.joined(separator: " ")
+    }
+
     /// Text lines: one sentence per line, as mdoc prefers.
     static func sentences(_ s: String) -> String {
         var out: [String] = []
@@ -79,7 +89,7 @@ public enum ManPage {
                 for o in c.options { m += option(o) }
                 m += ".El\n"
             }
-            for e in c.examples.prefix(1) { m += ".Pp\n.Dl \(esc(e))\n" }
+            for e in c.examples.prefix(1) { m += ".Pp\n.Dl \(exampleArguments(e))\n" }
         }
         m += ".El\n"
         m += ".Sh OPTIONS\nThese global options are accepted by every command.\n.Bl -tag -width Ds\n"
@@ -560,6 +570,20 @@ public enum ManPage {
     .Pp
     .Ic config set
     checks the value exactly as a reader would (status 2 and the file untouched when it is wrong), creates the profile's section when it is missing, takes a lock so that concurrent runs lose no update, and writes through a temporary file and a rename with mode 0600 (folder 0700), keeping every other line; a config that is a symbolic link is written at its target and stays a link.
+    .Pp
+    The profile in use is the one named by
+    .Fl \-profile ,
+    else by SOPORTE_PROFILE, else by the line
+    .Li default_profile = NAME
+    that
+    .Ic config use Ar NAME
+    writes at the top of the config file (before the first section, written as
+    .Ic config set
+    writes;
+    .Ic config use default
+    removes it), else
+    .Li default .
+    A named profile that has no section is status 3 with the closest name that has one; the message for a missing token names the profile in use, where its name came from, and whether the config file has a section for it.
     .Sh ENVIRONMENT
     .Bl -tag -width Ds
     .It Ev SOPORTE_API_TOKEN
@@ -567,7 +591,10 @@ public enum ManPage {
     .It Ev SOPORTE_API_URL
     The API base URL.
     .It Ev SOPORTE_PROFILE
-    The profile.
+    The profile: after
+    .Fl \-profile ,
+    before the config file's
+    .Li default_profile .
     .It Ev SOPORTE_CONFIG
     The config file.
     .It Ev SOPORTE_OUTPUT
@@ -592,20 +619,31 @@ public enum ManPage {
     .It Ev XDG_CONFIG_HOME , Ev XDG_STATE_HOME
     Where the config and the history live.
     .It Ev HTTPS_PROXY , Ev NO_PROXY
-    Proxies, as libcurl reads them.
+    Proxies, as libcurl reads them; a proxy that cannot be reached is named in the error, with the variable it came from and without its user information.
     .El
     .Pp
     A SOPORTE_ variable whose value is not UTF-8 is a configuration error (status 3).
     .Sh FILES
     .Bl -tag -width Ds
+    .It Pa $XDG_CACHE_HOME/soporte/RESOURCE
+    The ids and names of the last complete
+    .Ic list
+    walk of RESOURCE (accounts, servers...), one item a line, at most 10,000, mode 0600 in a folder 0700, replaced atomically; the shell completions read it after get, update and the bulk verbs, and never send a request.
+    Names that a shell could expand are left out.
+    Without XDG_CACHE_HOME,
+    .Pa ~/.cache/soporte/ .
     .It Pa $XDG_CONFIG_HOME/soporte/config
     The config file; without XDG_CONFIG_HOME,
     .Pa ~/.config/soporte/config .
     .It Pa $XDG_STATE_HOME/soporte/history
-    The history: one JSON line for each POST, PUT, PATCH and DELETE sent (time, profile, API host, method, path, HTTP status, request id, duration; never a body, a header or a secret), mode 0600, the newest 10,000 kept; without XDG_STATE_HOME,
+    The history: one JSON line for each POST, PUT, PATCH and DELETE sent (time, the command as its verb and ids, such as accounts suspend 42, profile, API host, method, path, HTTP status, request id, duration, and the reason given with \-\-reason; never a body, a header, another option value or a secret), mode 0600, the newest 10,000 kept; without XDG_STATE_HOME,
     .Pa ~/.local/state/soporte/history .
     .Ic soporte history
-    lists it, newest first.
+    lists it, newest first;
+    .Fl \-since
+    keeps the records from a UTC date or date-time, or from a duration ago, and
+    .Fl \-profile
+    those of one profile.
     .It Pa /usr/share/doc/soporte/examples/
     soporte-health.service and soporte-health.timer: the Prometheus textfile every minute, from a systemd timer.
     .El
@@ -622,7 +660,7 @@ public enum ManPage {
     .It 4
     authentication or permission (HTTP 401, 403)
     .It 5
-    not found (HTTP 404, or no item with that name)
+    not found (HTTP 404, or no item with that name); when the API URL's path names no version, the message suggests the URL with /v1
     .It 6
     rejected request (HTTP 400, 409, 422), details printed
     .It 7

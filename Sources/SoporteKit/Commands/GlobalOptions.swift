@@ -29,10 +29,7 @@ public enum Global {
     static let retries = Opt.int("retries", help: "Retries for failed requests that are safe to repeat.", range: 0...20, default: "3")
     static let maxWait = Opt.number("max-wait", value: "SECONDS", help: "Longest single wait accepted (Retry-After, pacing); a longer one is exit 7 at once.",
                                     range: .maxWait, default: "60")
-    static let deadline = Opt<Duration>(OptionSpec("deadline", value: "DURATION", help: "Time for the whole command, retries and waits included (30s, 5m); past it, exit 9.")) { v, flag in
-        guard let d = Duration(v) else { throw SoporteError.usage("\(flag) must be \(Duration.help), not '\(Sanitizer.forTerminal(v))'") }
-        return d
-    }
+    static let deadline = Opt.duration("deadline", help: "Time for the whole command, retries and waits included (30s, 5m); past it, exit 9.")
     static let caBundle = Opt.text("ca-bundle", value: "PATH", help: "Extra CA certificates to trust (env SOPORTE_CA_BUNDLE).", completion: .file)
     static let requestID = Opt.headerValue("request-id", value: "ID", help: "X-Request-ID to send instead of a fresh UUID.")
     static let config = Opt.text("config", value: "PATH", help: "Config file (env SOPORTE_CONFIG).",

@@ -100,7 +100,7 @@ enum ResourceList {
     static func spec(_ r: Resource) -> CommandSpec {
         CommandSpec("list", aliases: ["ls"], summary: "List \(r.plural) (walks every page).",
                     details: "Fields: \(r.knownFields.joined(separator: ", ")). Default columns: \(r.defaultColumns.joined(separator: ", ")). \(XLSXWriter.help)",
-                    options: ListKeys.specs + TotalsKeys.specs, examples: r.listExamples + r.totalsExamples, extraFormats: [.xlsx],
+                    options: ListKeys.specs + TotalsKeys.specs, examples: r.listExamples + r.totalsExamples, extraFormats: [.xlsx], fields: r.knownFields,
                     handler: Handler(name: "\(r.name) list") { inv in try run(r, inv) })
     }
 
@@ -119,7 +119,8 @@ enum ResourceList {
         walker.resumable = totals == nil
         let asked = opts.namesAskedFor + (totals?.namesAskedFor ?? [])
         walker.onFirstPage = { items in try checkNames(asked, items: items, io: inv.io, resource: r) }
-        try walker.run(into: inv.listWriter(resource: r, totals: totals))
+        try walker.run(into: ListCache(wrapping: inv.listWriter(resource: r, totals: totals), resource: r, env: inv.ctx.env, fs: inv.ctx.fs, io: inv.io,
+                                        verbose: inv.settings.verbosity > 0))
     }
 }
 
@@ -129,8 +130,10 @@ enum ResourceGet {
         CommandSpec("get", summary: "Show one \(r.singular).",
                     details: (r.nameFields.isEmpty ? "" : "ID may also be the \(r.singular)'s \(r.nameFields.joined(separator: " or ")); a word of digits is always an ID. ")
                         + "Fields: \(r.knownFields.joined(separator: ", ")). " + XLSXWriter.help,
-                    arguments: [ArgumentSpec("ID", help: "The \(r.singular) id" + (r.nameFields.isEmpty ? "." : " or \(r.nameFields.joined(separator: " or "))."))],
+                    arguments: [ArgumentSpec("ID", help: "The \(r.singular) id" + (r.nameFields.isEmpty ? "." : " or \(r.nameFields.joined(separator: " or "))."),
+                                             completion: .ids(r.name))],
                     options: [ListKeys.include.spec], examples: [r.getExample, "soporte \(r.name) get 1 -o json --fields " + (["id"] + r.defaultColumns.filter { $0 != "id" }.prefix(1)).joined(separator: ",")], extraFormats: [.xlsx],
+                    fields: r.knownFields,
                     handler: Handler(name: "\(r.name) get") { inv in try run(r, inv) })
     }
 
