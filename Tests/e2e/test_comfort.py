@@ -264,7 +264,7 @@ def shell_env(home):
 def test_health_o_completes_the_monitoring_formats_in_bash_zsh_and_fish(home):
     env = shell_env(home)
     assert bash_complete("soporte health -o ", env) == ["table", "json", "ndjson", "csv", "tsv", "nagios", "prometheus"]
-    assert bash_complete("soporte accounts list -o ", env) == ["table", "json", "ndjson", "csv", "tsv"]
+    assert bash_complete("soporte accounts list -o ", env) == ["table", "json", "ndjson", "csv", "tsv", "xlsx"]
     assert {"nagios", "prometheus"} <= set(fish_complete("soporte health -o ", env))
     assert "nagios" not in fish_complete("soporte accounts list -o ", env)
     screen = zsh_complete("soporte health -o ", env)

@@ -35,7 +35,7 @@ def test_bash_completion():
     assert bash_complete("soporte acc") == ["accounts"]
     assert set(bash_complete("soporte accounts ")) == {"list", "ls", "get", "create", "update", "delete", "suspend", "unsuspend"}
     assert "--filter" in bash_complete("soporte accounts ls --fi")  # the alias completes as list does
-    assert bash_complete("soporte accounts list -o ") == ["table", "json", "ndjson", "csv", "tsv"]
+    assert bash_complete("soporte accounts list -o ") == ["table", "json", "ndjson", "csv", "tsv", "xlsx"]
     assert bash_complete("soporte --output j") == ["json"]
     assert "--filter" in bash_complete("soporte accounts list --fi")
     assert bash_complete("soporte completion ") == ["bash", "zsh", "fish"]
@@ -78,7 +78,7 @@ def test_fish_completes():
         return [l.split("\t")[0] for l in subprocess.run(["fish", "-c", cmd], capture_output=True, text=True, check=True).stdout.splitlines()]
     assert set(complete("soporte accounts ")) >= {"list", "get", "create", "update", "delete", "suspend", "unsuspend"}
     assert "accounts" in complete("soporte acc")
-    assert set(complete("soporte accounts list --output ")) == {"table", "json", "ndjson", "csv", "tsv"}
+    assert set(complete("soporte accounts list --output ")) == {"table", "json", "ndjson", "csv", "tsv", "xlsx"}
 
 
 def test_man_pages_lint_clean_and_cover_every_command_and_option():

@@ -17,6 +17,8 @@ final class ListCache: ItemWriter {
     let fs: any FileSystem
     let io: IOStreams
     let verbose: Bool
+    /// A table under it holds its rows until the end (an interrupt must print them).
+    var holdsRows: Bool { inner.holdsRows }
     private var lines: [String] = []
 
     init(wrapping inner: any ItemWriter, resource: Resource, env: [String: String], fs: any FileSystem, io: IOStreams, verbose: Bool) {
