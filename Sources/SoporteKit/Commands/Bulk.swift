@@ -53,14 +53,20 @@ enum Bulk {
                            details: "IDs may be \(r.singular) ids" + (r.nameFields.isEmpty ? "" : " or \(r.nameFields.joined(separator: " or "))")
                                + "; '-' reads them from stdin, one per line (the first field of each line; lines starting with # are skipped).",
                            arguments: [ArgumentSpec("ID", help: "One or more IDs; '-' reads IDs from stdin, one per line.", variadic: true)],
-                           options: (a == .suspend ? [reason.spec] : []) + [journal.spec],
+                           options: (a == .suspend ? [reason.spec] : []) + [journal.spec] + WaitKeys.specs,
                            examples: examples,
                            handler: Handler(name: "\(r.name) \(a.rawValue)") { inv in try run(a, inv) })
     }
 
     /// One ID's result.
     struct Outcome: Sendable {
-        enum Kind: String, Sendable { case done, skipped, failed, unknown }
+        enum Kind: String, Sendable {
+            case done, skipped, failed, unknown
+            /// Answered 202: queued by the API, not done yet (SPEC §13.5).
+            case accepted
+            /// --wait: accepted or done, and the change did not show within --wait-timeout.
+            case timedOut = "timed_out"
+        }
         var given: GivenID
         var id: ResourceID?
         var kind: Kind
@@ -70,6 +76,8 @@ enum Bulk {
         var requestID: String?
         /// Not sent because the journal could not be written.
         var notSent = false
+        /// What a 202 answer said (job id, Location).
+        var acceptance: Acceptance?
     }
 
     static func run(_ a: Action, _ inv: Invocation) throws {
@@ -95,8 +103,11 @@ enum Bulk {
             return
         }
         let journal = try inv.options.value(journal).map { try Journal(path: $0, action: a.rawValue, fs: inv.ctx.fs, clock: inv.ctx.clock) }
+        let waiter = try waiter(a, inv, client: client)
         let workers = OrderedWorkers<Outcome>(count: words.count, width: inv.settings.concurrency, window: words.count) { i in
-            let outcome = act(a, given: words[i], body: body, ids: ids, client: client, journal: journal)
+            let started = client.clock.monotonic()
+            var outcome = act(a, given: words[i], body: body, ids: ids, client: client, journal: journal)
+            if let w = waiter { outcome = wait(a, outcome, waiter: w, since: started) }
             if !outcome.notSent { journal?.record(outcome) }
             return outcome
         }
@@ -106,7 +117,7 @@ enum Bulk {
         var notSent = 0
         while let o = workers.next() {
             if o.notSent { notSent += 1 }
-            if o.kind == .failed || o.kind == .unknown {
+            if o.kind == .failed || o.kind == .unknown || o.kind == .timedOut {
                 failed += 1
                 if firstFailure == nil { firstFailure = o.error }
             }
@@ -149,6 +160,10 @@ enum Bulk {
             o.kind = .done
             o.httpStatus = answer.status
             o.requestID = answer.requestID
+            if let acc = Acceptance(answer) {
+                o.kind = .accepted
+                o.acceptance = acc
+            }
         } catch let e as SoporteError {
             o.error = e
             o.httpStatus = e.httpStatus
@@ -226,7 +241,12 @@ struct ResultPrinter {
             switch o.kind {
             case .done: try io.out("\(action.pastTense) \(shown)" + (o.note.map { " (\($0))" } ?? "") + "\n")
             case .skipped: try io.out("skipped \(shown) (\(o.note ?? "journal"))\n")
-            case .failed, .unknown: try io.out("\(o.kind == .unknown ? "unknown" : "failed") \(shown): \(o.error?.message ?? "failed")\n")
+            case .accepted:
+                let said = o.acceptance?.text ?? ""
+                try io.out("accepted \(shown) (\(said.isEmpty ? "not done yet" : "not done yet; " + said))\n")
+            case .failed, .unknown, .timedOut:
+                let word = o.kind == .unknown ? "unknown" : o.kind == .timedOut ? "timed out" : "failed"
+                try io.out("\(word) \(shown): \(o.error?.message ?? "failed")\n")
             }
         }
         try io.flush()
@@ -234,8 +254,8 @@ struct ResultPrinter {
 
     func finish() throws { try array?.finish(complete: true) }
 
-    /// `{"id", "action", "outcome", "note", "http_status", "request_id", "error"}`; an id of
-    /// digits is a JSON number.
+    /// `{"id", "action", "outcome", "note", "http_status", "request_id", "job_id",
+    /// "location", "error"}`; an id of digits is a JSON number.
     static func json(_ o: Bulk.Outcome, action: Bulk.Action) -> JSONValue {
         var obj = JSONObject([("id", o.given.json)])
         if let id = o.id, o.given != .id(id) { obj["resolved_id"] = id.json }
@@ -244,6 +264,8 @@ struct ResultPrinter {
         obj["note"] = o.note.map { .string($0) } ?? .null
         obj["http_status"] = o.httpStatus.map { .int($0) } ?? .null
         obj["request_id"] = o.requestID.map { .string($0) } ?? .null
+        obj["job_id"] = o.acceptance?.jobID.map { .string($0) } ?? .null
+        obj["location"] = o.acceptance?.location.map { .string($0) } ?? .null
         obj["error"] = o.error.flatMap { $0.jsonLine["error"] } ?? .null
         return .object(obj)
     }
