@@ -8,7 +8,7 @@ _soporte() {
         w="${COMP_WORDS[i]}"
         if [[ $skip == 1 ]]; then skip=0; continue; fi
         case "$w" in
-            --profile|--api-url|--token-file|--output|-o|--fields|--color|--timeout|--retries|--max-wait|--ca-bundle|--request-id|--config|--filter|--sort|--search|--include|--per-page|--page|--limit|--from-page|--domain|--username|--email|--package|--server-id|--password-file|--set|--set-string|--journal|--reason|--field|-f|--typed-field|-F|--input) skip=1 ;;
+            --profile|--api-url|--token-file|--output|-o|--fields|--color|--timeout|--retries|--max-wait|--ca-bundle|--request-id|--config|--filter|--sort|--search|--include|--per-page|--page|--limit|--from-page|--wait-for|--wait-timeout|--domain|--username|--email|--package|--server-id|--password-file|--set|--set-string|--journal|--reason|--field|-f|--typed-field|-F|--input) skip=1 ;;
             -*) ;;
             *) path="$path $w" ;;
         esac
@@ -34,6 +34,8 @@ _soporte() {
         --page)  return ;;
         --limit)  return ;;
         --from-page)  return ;;
+        --wait-for)  return ;;
+        --wait-timeout)  return ;;
         --domain)  return ;;
         --username)  return ;;
         --email)  return ;;
@@ -62,22 +64,22 @@ _soporte() {
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h --filter --sort --search --include --per-page --page --limit --from-page" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
         " accounts get")
-            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h --include" -- "$cur"))
+            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h --include --wait-for --wait-timeout" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
         " accounts create")
-            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h --domain --username --email --package --server-id --password-stdin --password-file" -- "$cur"))
+            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h --domain --username --email --package --server-id --password-stdin --password-file --wait --wait-timeout" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
         " accounts update")
-            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h --set --set-string" -- "$cur"))
+            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h --set --set-string --wait --wait-timeout" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
         " accounts delete")
-            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h --journal" -- "$cur"))
+            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h --journal --wait --wait-timeout" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
         " accounts suspend")
-            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h --reason --journal" -- "$cur"))
+            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h --reason --journal --wait --wait-timeout" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
         " accounts unsuspend")
-            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h --journal" -- "$cur"))
+            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h --journal --wait --wait-timeout" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
         " invoices")
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h" -- "$cur"))
@@ -86,7 +88,7 @@ _soporte() {
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h --filter --sort --search --include --per-page --page --limit --from-page" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
         " invoices get")
-            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h --include" -- "$cur"))
+            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h --include --wait-for --wait-timeout" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
         " subscriptions")
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h" -- "$cur"))
@@ -95,10 +97,10 @@ _soporte() {
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h --filter --sort --search --include --per-page --page --limit --from-page" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
         " subscriptions get")
-            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h --include" -- "$cur"))
+            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h --include --wait-for --wait-timeout" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
         " subscriptions cancel")
-            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h --journal" -- "$cur"))
+            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h --journal --wait --wait-timeout" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
         " servers")
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h" -- "$cur"))
@@ -107,7 +109,7 @@ _soporte() {
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h --filter --sort --search --include --per-page --page --limit --from-page" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
         " servers get")
-            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h --include" -- "$cur"))
+            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h --include --wait-for --wait-timeout" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
         " packages")
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h" -- "$cur"))
@@ -116,7 +118,7 @@ _soporte() {
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h --filter --sort --search --include --per-page --page --limit --from-page" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
         " packages get")
-            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h --include" -- "$cur"))
+            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h --include --wait-for --wait-timeout" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
         " api")
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --ca-bundle --request-id --config --yes -y --dry-run --help -h --field -f --typed-field -F --input --paginate --show-headers -i --filter --sort --search --per-page --page --limit --from-page" -- "$cur"))
