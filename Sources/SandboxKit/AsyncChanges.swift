@@ -8,6 +8,8 @@ import SoporteJSON
 struct AsyncChanges: Sendable {
     /// `--async-ms` accepts 1 ms to an hour (0 turns it off).
     static let delayRange = 0...3_600_000
+    /// Changes queued at most; beyond, a change is 503 (memory stays bounded under a flood).
+    static let queueCap = 100_000
 
     /// What a queued change does to its record when it is due.
     enum Kind: Sendable {
@@ -106,6 +108,9 @@ extension Simulator {
     func accept(_ r: SimRequest, _ target: Target, _ s: inout SimulatorState) throws -> SimResponse {
         let now = clock()
         let delay = options.asyncMs
+        guard s.pendingChanges.queue.count < options.asyncQueueCap else {
+            throw APIFailure(503, "SERVICE_UNAVAILABLE", "\(options.asyncQueueCap) changes are queued already; try again once some are made.")
+        }
         var record: JSONObject
         let job: String
         let recordPath: String

@@ -20,6 +20,8 @@ public final class Simulator: Sendable {
         public var pageNumbers = PageNumbers.int
         /// Changes are answered 202 and made this many ms later (`--async-ms`); 0: at once.
         public var asyncMs = 0
+        /// Changes `--async-ms` queues at most (a parameter for tests).
+        var asyncQueueCap = AsyncChanges.queueCap
         public init() {}
     }
 

@@ -57,7 +57,8 @@ let usage = """
                          record's URL. A created account is "pending" (in list and get)
                          until then; a deleted one is found until then. Changes are made
                          in order of arrival, before the first request served after they
-                         are due; changes not yet made are not kept in --state
+                         are due; changes not yet made are not kept in --state;
+                         beyond 100000 queued, a change is 503
 
     Tokens:
       sk_test_abc123xyz       admin tier (200/min, burst 40), full access

@@ -83,4 +83,19 @@ final class AsyncChangesTests: XCTestCase {
         XCTAssertNil(r.json["meta"]?.objectValue)
         XCTAssertEqual(h.send("DELETE", "/v1/whm/accounts/3").status, 204)
     }
+
+    func testTheQueueIsBoundedAndRefusesBeyondWith503() throws {
+        let c = FakeClock(1_800_000_000)
+        let h = try Harness(accounts: 10, clock: c, asyncMs: 60_000, asyncQueueCap: 50)
+        XCTAssertEqual(AsyncChanges.queueCap, 100_000, "the documented bound")
+        for _ in 0..<50 { XCTAssertEqual(h.sim.handle(Self.unsuspend).status, 202) }
+        let r = h.send("POST", "/v1/whm/accounts/2/unsuspend")
+        XCTAssertEqual(r.status, 503)
+        XCTAssertEqual(r.json["error"]?["code"], .string("SERVICE_UNAVAILABLE"))
+        c.advance(60)
+        XCTAssertEqual(h.send("POST", "/v1/whm/accounts/2/unsuspend").status, 202, "once made, there is room again")
+    }
+
+    static let unsuspend = SimRequest(method: "POST", path: "/v1/whm/accounts/2/unsuspend", rawQuery: "",
+                                      headers: [("host", "127.0.0.1:1"), ("authorization", "Bearer sk_test_abc123xyz")], body: [])
 }
