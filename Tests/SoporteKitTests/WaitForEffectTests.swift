@@ -131,6 +131,20 @@ final class WaitForEffectTests: XCTestCase {
         }
     }
 
+    func testAJournalRecordsAcceptedAndARerunLooksBeforeActingAgain() {
+        let h = Harness()
+        h.transport.json("POST", "/v1/whm/accounts/2/suspend", status: 202, headers: [location], accepted)
+        XCTAssertEqual(h.run(["accounts", "suspend", "2", "--yes", "--journal", "/j"]).status, 0)
+        XCTAssertTrue(h.fs.text("/j")?.contains(#""outcome":"accepted","http_status":202"#) == true, h.fs.text("/j") ?? "")
+        h.transport.verify()
+        // The change was made meanwhile: the rerun sees it and sends nothing.
+        h.transport.json("GET", "/v1/whm/accounts/2", account("suspended"))
+        let r = h.run(["accounts", "suspend", "2", "--yes", "--journal", "/j"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(r.out, "suspended 2 (checked: done by an earlier run)\n")
+        h.transport.verify()
+    }
+
     // MARK: - What a wait looks for
 
     func testWaitForConditions() throws {
