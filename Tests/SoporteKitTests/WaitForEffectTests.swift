@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import XCTest
 @testable import SoporteKit
 import SoporteJSON
@@ -142,6 +145,27 @@ final class WaitForEffectTests: XCTestCase {
         let r = h.run(["accounts", "suspend", "2", "--yes", "--journal", "/j"])
         XCTAssertEqual(r.status, 0, r.err)
         XCTAssertEqual(r.out, "suspended 2 (checked: done by an earlier run)\n")
+        h.transport.verify()
+    }
+
+    func testBulkWaitsSideBySideWithRequestsInFlightBoundedByConcurrency() {
+        let h = Harness()
+        let ids = Array(1...12)
+        for id in ids {
+            h.transport.stub("POST", "/v1/whm/accounts/\(id)/suspend") { _ in
+                usleep(20_000)  // long enough for requests to overlap, were they let
+                return .success(HTTPResponse(status: 202, headers: [], body: Array(#"{"data":{"id":\#(id)}}"#.utf8)))
+            }
+            h.transport.stub("GET", "/v1/whm/accounts/\(id)") { _ in
+                usleep(20_000)
+                return .success(HTTPResponse(status: 200, headers: [], body: Array(#"{"data":{"id":\#(id),"status":"suspended"}}"#.utf8)))
+            }
+        }
+        let r = h.run(["accounts", "suspend"] + ids.map(String.init) + ["--yes", "--wait"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(r.out, ids.map { "suspended \($0) (took <1 s)\n" }.joined())
+        XCTAssertLessThanOrEqual(h.transport.maxInFlight, 4, "the default concurrency bounds changes and looks alike")
+        XCTAssertGreaterThan(h.transport.maxInFlight, 1)
         h.transport.verify()
     }
 

@@ -321,7 +321,9 @@ public enum ManPage {
     .Pq Li account 42 is still active after 5m ;
     bulk commands print
     .Li timed out 42: ...
-    for that ID and go on with the others, each ID waited for by the worker that sent its request.
+    for that ID and go on with the others, each ID waited for by the worker that sent its request: up to 32 IDs are waited for side by side, with no more requests in flight, changes and checks together, than
+    .Cm concurrency
+    allows.
     .Pp
     .Ic get Ar ID Fl \-wait-for Ar FIELD Ns = Ns Ar VALUE
     (or

@@ -104,9 +104,11 @@ enum Bulk {
         }
         let journal = try inv.options.value(journal).map { try Journal(path: $0, action: a.rawValue, fs: inv.ctx.fs, clock: inv.ctx.clock) }
         let waiter = try waiter(a, inv, client: client)
-        let workers = OrderedWorkers<Outcome>(count: words.count, width: inv.settings.concurrency, window: words.count) { i in
+        let width = waiter == nil ? inv.settings.concurrency : max(inv.settings.concurrency, waitingWidth)
+        let workers = OrderedWorkers<Outcome>(count: words.count, width: width, window: words.count) { i in
             let started = client.clock.monotonic()
-            var outcome = act(a, given: words[i], body: body, ids: ids, client: client, journal: journal)
+            let send: () -> Outcome = { act(a, given: words[i], body: body, ids: ids, client: client, journal: journal) }
+            var outcome = waiter?.slots?.run(send) ?? send()
             if let w = waiter { outcome = wait(a, outcome, waiter: w, since: started) }
             if !outcome.notSent { journal?.record(outcome) }
             return outcome

@@ -161,6 +161,8 @@ struct Expectation: Sendable {
 struct Waiter: Sendable {
     let client: APIClient
     let timeout: DurationArgument
+    /// Shared with the run's other requests (bulk), if any.
+    var slots: SendSlots? = nil
 
     /// The item as last seen (nil once gone) and the seconds since `start`.
     struct Reached: Sendable {
@@ -191,7 +193,8 @@ struct Waiter: Sendable {
 
     func look(_ resource: Resource, _ id: ResourceID, query: Query, takesMissing: Bool) throws -> Expectation.Look {
         do {
-            let a = try client.send(APICall("GET", "\(resource.path)/\(id)", query: query))
+            let call = APICall("GET", "\(resource.path)/\(id)", query: query)
+            let a = try slots?.run { try client.send(call) } ?? client.send(call)
             guard let data = a.json["data"], data.objectValue != nil else {
                 throw SoporteError(.server, "the answer for \(resource.singular) \(id) has no 'data' object (not the API's shape)", requestID: a.requestID)
             }
