@@ -27,7 +27,7 @@ _soporte() {
         w="${COMP_WORDS[i]}"
         if [[ $skip == 1 ]]; then skip=0; continue; fi
         case "$w" in
-            --profile|--api-url|--token-file|--output|-o|--fields|--color|--timeout|--retries|--max-wait|--deadline|--ca-bundle|--request-id|--config|--filter|--sort|--search|--include|--per-page|--page|--limit|--from-page|--count-by|--sum|--domain|--username|--email|--package|--server-id|--password-file|--set|--set-string|--journal|--reason|--field|-f|--typed-field|-F|--input|--since) skip=1 ;;
+            --profile|--api-url|--token-file|--output|-o|--fields|--color|--timeout|--retries|--max-wait|--deadline|--ca-bundle|--request-id|--config|--filter|--sort|--search|--include|--per-page|--page|--limit|--from-page|--count-by|--sum|--wait-for|--wait-timeout|--domain|--username|--email|--package|--server-id|--password-file|--set|--set-string|--journal|--reason|--field|-f|--typed-field|-F|--input|--since) skip=1 ;;
             -*) ;;
             *) path="$path $w" ;;
         esac
@@ -126,6 +126,8 @@ _soporte() {
         --from-page)  return ;;
         --count-by)  return ;;
         --sum)  return ;;
+        --wait-for)  return ;;
+        --wait-timeout)  return ;;
         --domain)  return ;;
         --username)  return ;;
         --email)  return ;;
@@ -155,22 +157,22 @@ _soporte() {
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --filter --sort --search --include --per-page --page --limit --from-page --count-by --sum" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
         " accounts get"|" accounts get "*)
-            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --include" -- "$cur"))
+            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --include --wait-for --wait-timeout" -- "$cur"))
             else _soporte_cached accounts; fi ;;
         " accounts create")
-            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --domain --username --email --package --server-id --password-stdin --password-file" -- "$cur"))
+            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --domain --username --email --package --server-id --password-stdin --password-file --wait --wait-timeout" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
         " accounts update"|" accounts update "*)
-            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --set --set-string" -- "$cur"))
+            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --set --set-string --wait --wait-timeout" -- "$cur"))
             else _soporte_cached accounts; fi ;;
         " accounts delete"|" accounts delete "*)
-            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --journal --allow-empty" -- "$cur"))
+            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --journal --allow-empty --wait --wait-timeout" -- "$cur"))
             else _soporte_cached accounts; fi ;;
         " accounts suspend"|" accounts suspend "*)
-            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --reason --journal --allow-empty" -- "$cur"))
+            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --reason --journal --allow-empty --wait --wait-timeout" -- "$cur"))
             else _soporte_cached accounts; fi ;;
         " accounts unsuspend"|" accounts unsuspend "*)
-            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --journal --allow-empty" -- "$cur"))
+            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --journal --allow-empty --wait --wait-timeout" -- "$cur"))
             else _soporte_cached accounts; fi ;;
         " invoices")
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h" -- "$cur"))
@@ -179,7 +181,7 @@ _soporte() {
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --filter --sort --search --include --per-page --page --limit --from-page --count-by --sum" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
         " invoices get"|" invoices get "*)
-            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --include" -- "$cur"))
+            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --include --wait-for --wait-timeout" -- "$cur"))
             else _soporte_cached invoices; fi ;;
         " subscriptions")
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h" -- "$cur"))
@@ -188,10 +190,10 @@ _soporte() {
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --filter --sort --search --include --per-page --page --limit --from-page --count-by --sum" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
         " subscriptions get"|" subscriptions get "*)
-            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --include" -- "$cur"))
+            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --include --wait-for --wait-timeout" -- "$cur"))
             else _soporte_cached subscriptions; fi ;;
         " subscriptions cancel"|" subscriptions cancel "*)
-            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --journal --allow-empty" -- "$cur"))
+            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --journal --allow-empty --wait --wait-timeout" -- "$cur"))
             else _soporte_cached subscriptions; fi ;;
         " servers")
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h" -- "$cur"))
@@ -200,7 +202,7 @@ _soporte() {
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --filter --sort --search --include --per-page --page --limit --from-page --count-by --sum" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
         " servers get"|" servers get "*)
-            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --include" -- "$cur"))
+            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --include --wait-for --wait-timeout" -- "$cur"))
             else _soporte_cached servers; fi ;;
         " packages")
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h" -- "$cur"))
@@ -209,7 +211,7 @@ _soporte() {
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --filter --sort --search --include --per-page --page --limit --from-page --count-by --sum" -- "$cur"))
             else COMPREPLY=($(compgen -W "" -- "$cur")); fi ;;
         " packages get"|" packages get "*)
-            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --include" -- "$cur"))
+            if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --include --wait-for --wait-timeout" -- "$cur"))
             else _soporte_cached packages; fi ;;
         " api")
             if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--profile --api-url --sandbox --token-file --output -o --fields --no-headers --csv-safe --color --verbose -v --quiet -q --timeout --retries --max-wait --deadline --ca-bundle --request-id --config --yes -y --dry-run --read-only --help -h --field -f --typed-field -F --input --paginate --show-headers -i --filter --sort --search --per-page --page --limit --from-page" -- "$cur"))

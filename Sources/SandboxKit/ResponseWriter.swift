@@ -95,7 +95,7 @@ struct ResponseWriter {
 
     static func reason(_ s: Int) -> String {
         switch s {
-        case 200: return "OK"; case 201: return "Created"; case 204: return "No Content"
+        case 200: return "OK"; case 201: return "Created"; case 202: return "Accepted"; case 204: return "No Content"
         case 301: return "Moved Permanently"; case 302: return "Found"; case 304: return "Not Modified"
         case 400: return "Bad Request"; case 401: return "Unauthorized"; case 403: return "Forbidden"
         case 404: return "Not Found"; case 405: return "Method Not Allowed"; case 408: return "Request Timeout"

@@ -85,23 +85,9 @@ extension Simulator {
                 throw methodNotAllowed(r, target)
             }
         case .action(let name, let id, let verb):
-            let current = try existing(store, name, id)
+            _ = try existing(store, name, id)
             guard r.method == "POST" else { throw APIFailure(404, "RESOURCE_NOT_FOUND", "No route for \(r.path).") }
-            let result: JSONObject
-            switch (name, verb) {
-            case ("accounts", "suspend"):
-                let reason = (try? parseBody(r))?["reason"]?.stringValue
-                result = try store.setStatus(name, id: id, status: "suspended", extra: [("suspended_reason", reason.map { .string($0) } ?? .null)])
-            case ("accounts", "unsuspend"):
-                result = try store.setStatus(name, id: id, status: "active", extra: [("suspended_reason", .null)])
-            case ("subscriptions", "cancel"):
-                if current["status"]?.stringValue == "cancelled" {
-                    throw APIFailure(409, "CONFLICT", "Subscription \(id) is already cancelled.")
-                }
-                result = try store.setStatus(name, id: id, status: "cancelled", extra: [("cancelled_at", .string(store.logicalTime())), ("next_billing_date", .null)])
-            default:
-                throw APIFailure(404, "RESOURCE_NOT_FOUND", "No route for \(r.path).")
-            }
+            let result = try store.act(verb, on: name, id: id, body: (try? parseBody(r)) ?? JSONObject(), route: r.path)
             try persist(store)
             return answer(200, .object(JSONObject([("data", .object(result))])), name)
         }

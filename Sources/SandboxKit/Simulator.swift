@@ -18,10 +18,15 @@ public final class Simulator: Sendable {
         public var dialect = Dialect.soporteclientes
         /// How `meta.current_page` and `meta.last_page` are spelt (`--page-numbers`).
         public var pageNumbers = PageNumbers.int
+        /// Changes are answered 202 and made this many ms later (`--async-ms`); 0: at once.
+        public var asyncMs = 0
+        /// Changes `--async-ms` queues at most (a parameter for tests).
+        var asyncQueueCap = AsyncChanges.queueCap
         public init() {}
     }
 
     public static let latencyRange = 0...600_000
+    public static let asyncRange = AsyncChanges.delayRange
 
     let options: Options
     let tokens: TokenTable
@@ -108,6 +113,7 @@ public final class Simulator: Sendable {
         let admission: Admission = state.withLock { s in
             s.appendRecord(entry)
             s.stats.requests += 1
+            settle(&s, now: now)
             var a = Admission()
             // Unknown tokens spend the public budget, as requests without one do.
             if let d = s.limiter.admit(key: who == nil ? "" : token ?? "", tier: who?.tier ?? .public, now: now) {
@@ -152,10 +158,16 @@ public final class Simulator: Sendable {
             let target = try Target.resolve(r.path)
             var resp: SimResponse
             if r.method == "GET" || r.method == "HEAD" {
-                let view = snapshot ?? state.withLock { ReadView(store: $0.store, health: $0.health) }
+                let view = snapshot ?? state.withLock { s in
+                    settle(&s, now: clock())
+                    return ReadView(store: s.store, health: s.health)
+                }
                 resp = try read(r, target, store: view.store, health: view.health)
             } else {
-                resp = try state.withLock { s in try change(r, target, &s.store) }
+                resp = try state.withLock { s in
+                    settle(&s, now: clock())
+                    return try options.asyncMs > 0 ? accept(r, target, &s) : change(r, target, &s.store)
+                }
             }
             resp.headers += rl + [("X-Request-ID", APIFailure.requestID(r))]
             return resp

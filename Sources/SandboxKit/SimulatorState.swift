@@ -19,6 +19,8 @@ struct SimulatorState: Sendable {
     private var faultBytes = 0
     var health = HealthState()
     var stats = Stats()
+    /// Changes accepted under `--async-ms` and not yet made.
+    var pendingChanges = AsyncChanges()
     /// The record, oldest first from `recordStart`: entries before it were dropped (and
     /// their values freed); they are shifted out once they are half the array, so that
     /// dropping the oldest costs O(1) amortised.

@@ -10,6 +10,7 @@ let usage = """
                            [--rate-limit on|off] [--rate-window LIMIT/SECONDS] [--admin-token TOKEN]...
                            [--state FILE] [--max-connections N] [--idle-timeout S] [--head-timeout S]
                            [--dialect soporteclientes|laravel] [--page-numbers int|float|exp|string]
+                           [--async-ms N]
 
       --port N           Port on 127.0.0.1 (0 picks a free one) [default: 8080]
       --seed N           Seed for the generated data [default: 1]
@@ -48,6 +49,16 @@ let usage = """
       --page-numbers int|float|exp|string
                          Spelling of meta.current_page and meta.last_page: 5, 5.0 (PHP's
                          json_encode(ceil(...))), 5e0 or "5" [default: int]
+      --async-ms N       Changes (create, update, delete, suspend, unsuspend, cancel)
+                         answer 202 Accepted and are made N ms later, 0 to 3600000
+                         [default: 0, at once]. They are checked when they arrive (404,
+                         409, 422 at once); the 202's body is {"data": the record as it
+                         is now, "meta": {"job_id": "job_N"}} and its Location the
+                         record's URL. A created account is "pending" (in list and get)
+                         until then; a deleted one is found until then. Changes are made
+                         in order of arrival, before the first request served after they
+                         are due; changes not yet made are not kept in --state;
+                         beyond 100000 queued, a change is 503
 
     Tokens:
       sk_test_abc123xyz       admin tier (200/min, burst 40), full access
@@ -140,6 +151,7 @@ func parse(_ argv: [String]) -> (Simulator.Options, ServerOptions, Int) {
         case "--accounts": accounts = int("--accounts", 0...10_000_000)
         case "--invoices": invoices = int("--invoices", 0...10_000_000)
         case "--latency": options.latencyMs = int("--latency", Simulator.latencyRange)
+        case "--async-ms": options.asyncMs = int("--async-ms", Simulator.asyncRange)
         case "--rate-limit":
             switch value("--rate-limit") {
             case "on": limitsOff = false

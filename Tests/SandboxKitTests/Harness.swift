@@ -16,13 +16,16 @@ struct Harness {
     let sim: Simulator
 
     init(accounts: Int = 30, rateLimit: RateLimitPolicy = .off, adminTokens: [String] = [], clock: FakeClock? = nil,
-         dialect: Dialect = .soporteclientes, pageNumbers: PageNumbers = .int) throws {
+         dialect: Dialect = .soporteclientes, pageNumbers: PageNumbers = .int, asyncMs: Int = 0,
+         asyncQueueCap: Int = AsyncChanges.queueCap) throws {
         var o = Simulator.Options()
         o.sizes = DataGenerator.Sizes(accounts: accounts, invoices: 20)
         o.rateLimit = rateLimit
         o.adminTokens = adminTokens
         o.dialect = dialect
         o.pageNumbers = pageNumbers
+        o.asyncMs = asyncMs
+        o.asyncQueueCap = asyncQueueCap
         if let c = clock {
             sim = try Simulator(options: o, clock: { c.now() })
         } else {

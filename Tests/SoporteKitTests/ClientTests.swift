@@ -173,7 +173,8 @@ final class PacerTests: XCTestCase {
         let p = RatePacer()
         var t = start, rejected = 0, done = 0
         while done < n {
-            switch p.next(now: t) {
+            switch p.next(now: t, block: false) {
+            case .waitForAnswer: XCTFail("one request at a time never waits for another")
             case .wait(let d): t += d
             case .go:
                 let (ok, h) = serve(t)
@@ -228,7 +229,8 @@ final class PacerTests: XCTestCase {
         var wake = -Double.infinity
         while done < n {
             while inFlight.count < width && done + inFlight.count < n && t >= wake {
-                switch p.next(now: t, maxWait: maxWait) {
+                switch p.next(now: t, maxWait: maxWait, block: false) {
+                case .waitForAnswer: wake = .infinity  // until a request in flight ends
                 case .wait(let d): wake = t + d; longest = max(longest, d)
                 case .go:
                     let (ok, h) = serve(t)
@@ -240,6 +242,7 @@ final class PacerTests: XCTestCase {
             for f in inFlight where f.at <= t {
                 p.observe(limit: f.h.0, remaining: f.h.1, reset: f.h.2, now: t)
                 if f.ok { done += 1 } else { rejected += 1 }
+                if wake == .infinity { wake = t }
             }
             inFlight.removeAll { $0.at <= t }
         }

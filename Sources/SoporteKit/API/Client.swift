@@ -249,6 +249,7 @@ public final class APIClient: Sendable {
         while true {
             switch pacer.next(now: clock.now(), maxWait: settings.maxWait) {
             case .go: return
+            case .waitForAnswer: continue  // (RatePacer waits for it when it blocks)
             case .wait(let d):
                 try checkDeadline(before: d, call: call, attempt: attempt)
                 announce(d, "rate limit nearly spent: pacing for \(APIClient.seconds(d)) before \(call.method) \(call.path)")

@@ -1,4 +1,5 @@
 import Synchronization
+import SoporteSystem
 
 /// Paces requests from `X-RateLimit-Limit`, `-Remaining` and `-Reset` so that walks and
 /// bulk work slow down before the budget runs out instead of provoking 429s (SPEC §10.5).
@@ -34,6 +35,8 @@ public struct PacingState: Sendable, Equatable {
     private var probing = false
     /// An answer has been seen (with rate-limit headers or without).
     private var answered = false
+    /// Requests that ended (answered or abandoned): what a `.waitForAnswer` waits on.
+    public private(set) var ended = 0
     /// A wait cut short by `maxWait` ends here, and then one request goes whatever the
     /// estimate says (pacing is advice; the server's answer decides).
     private var forcedAt: Double?
@@ -49,6 +52,8 @@ public struct PacingState: Sendable, Equatable {
     public enum Decision: Equatable, Sendable {
         case go
         case wait(Double)
+        /// One request alone learns the budget: wait until one in flight ends.
+        case waitForAnswer
     }
 
     /// The overview's limits are per minute.
@@ -81,7 +86,7 @@ public struct PacingState: Sendable, Equatable {
         if resetAssumed, let r = reset, now >= r + PacingState.resetSlack {
             // The assumed minute is over: once the requests of the old one are answered,
             // one request alone learns what the new window holds.
-            guard inFlight == 0 else { return .wait(0.05) }
+            guard inFlight == 0 else { return .waitForAnswer }
             remaining = nil
             reset = nil
             windowStart = nil
@@ -91,7 +96,7 @@ public struct PacingState: Sendable, Equatable {
         guard let rem = remaining else {
             // Until an answer has told the budget (or that there is none), one request
             // alone: a run that starts on a bucket another run drained must not send four.
-            if probing || !answered { return inFlight == 0 ? go(now) : .wait(0.05) }
+            if probing || !answered { return inFlight == 0 ? go(now) : .waitForAnswer }
             return go(now)
         }
         // A window whose reset has passed starts afresh with the whole limit.
@@ -126,6 +131,7 @@ public struct PacingState: Sendable, Equatable {
     /// Records an answer's headers at `now`; ends one request in flight.
     public mutating func observe(limit l: Int?, remaining r: Int?, reset z: Double?, now: Double) {
         inFlight = max(0, inFlight - 1)
+        ended += 1
         answered = true
         if let l { limit = l }
         guard let r else { return }
@@ -185,17 +191,26 @@ public struct PacingState: Sendable, Equatable {
     }
 
     /// A request that got no answer still ends.
-    public mutating func abandon() { inFlight = max(0, inFlight - 1) }
+    public mutating func abandon() {
+        inFlight = max(0, inFlight - 1)
+        ended += 1
+    }
 }
 
 /// `PacingState` behind a lock, shared by the threads of one walk or bulk run.
 public final class RatePacer: Sendable {
-    private let state = Mutex(PacingState())
+    private let state = Gate(PacingState())
 
     public init() {}
 
-    public func next(now: Double, maxWait: Double = .infinity) -> PacingState.Decision {
-        state.withLock { $0.next(now: now, maxWait: maxWait) }
+    /// The decision for one more request. `.waitForAnswer` is waited out here, blocked
+    /// until a request in flight ends (no polling), unless `block` is false (a simulation
+    /// that moves its own time); then the caller asks again.
+    public func next(now: Double, maxWait: Double = .infinity, block: Bool = true) -> PacingState.Decision {
+        let (d, ended) = state.withLockQuietly { s in (s.next(now: now, maxWait: maxWait), s.ended) }
+        guard d == .waitForAnswer, block else { return d }
+        state.wait { s in s.ended > ended ? () : nil }
+        return .wait(0)
     }
 
     public func observe(limit: String?, remaining: String?, reset: String?, now: Double) {
@@ -207,5 +222,5 @@ public final class RatePacer: Sendable {
 
     public func abandon() { state.withLock { $0.abandon() } }
 
-    public var snapshot: PacingState { state.withLock { $0 } }
+    public var snapshot: PacingState { state.withLockQuietly { $0 } }
 }

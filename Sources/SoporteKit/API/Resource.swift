@@ -82,4 +82,13 @@ public struct Resource: Equatable, Sendable {
     public static let all: [Resource] = [.accounts, .invoices, .subscriptions, .servers, .packages]
 
     public static func named(_ n: String) -> Resource? { all.first { $0.name == n } }
+
+    /// `get --wait-for`'s example in help and the man page, for the resources that change.
+    var waitForExample: String? {
+        switch name {
+        case "accounts": return "soporte accounts suspend 42 --yes && soporte accounts get 42 --wait-for status=suspended --wait-timeout 2m"
+        case "subscriptions": return "soporte subscriptions cancel 7 --yes && soporte subscriptions get 7 --wait-for status=cancelled"
+        default: return nil
+        }
+    }
 }

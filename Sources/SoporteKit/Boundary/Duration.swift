@@ -13,6 +13,12 @@ public struct TimeSpan: Hashable, Sendable, CustomStringConvertible {
     public static let longest = 86_400.0
     public static let spellings = "30, 30s, 5m, 1h, 1h30m"
 
+    /// What help says a duration is.
+    public static let valueHelp = "seconds (30) or h/m/s (30s, 5m, 1h30m), 1 s to 24 h"
+
+    /// For constants of our own (defaults), in range by construction.
+    init(seconds: Double) { self.seconds = seconds }
+
     /// nil when `text` is not a duration from 1 s to 24 h.
     public init?(_ text: String) {
         guard text.utf8.count <= 32, let s = TimeSpan.value(of: text),

@@ -371,7 +371,7 @@ public enum ManPage {
     or, with
     .Fl o Cm json ,
     one JSON array of result objects
-    .Pq Li id , action , outcome , note , http_status , request_id , error ;
+    .Pq Li id , action , outcome , note , http_status , request_id , job_id , location , error ;
     with
     .Cm ndjson
     one a line; an id of digits is a JSON number.
@@ -411,6 +411,82 @@ public enum ManPage {
     is given: then the run says
     .Li nothing to do: no IDs given
     and exits 0, as a pipeline whose filter matched nothing should.
+    .Sh WAITING FOR AN EFFECT
+    An API may queue a change and answer
+    .Li 202 Accepted .
+    Such an answer is reported as accepted, not done, with the job id
+    .Pq Li meta.job_id
+    and the Location the server gives:
+    .Li accepted 42 (not done yet; job job_3, location https://.../whm/accounts/42) ;
+    under
+    .Fl o Cm json
+    the outcome is
+    .Li accepted
+    and the result holds
+    .Li job_id
+    and
+    .Li location .
+    .Ic accounts create
+    and
+    .Ic accounts update
+    print
+    .Li accepted create of account 251 (not done yet; ...)
+    instead of the item, or under
+    .Fl o Cm json
+    or
+    .Cm ndjson
+    a result object
+    .Pq Li id , action , outcome , http_status , request_id , job_id , location , data
+    whose
+    .Li data
+    is the item the answer holds.
+    A journal records an accepted change as
+    .Li accepted ;
+    a rerun checks the item before acting on it again.
+    .Pp
+    .Fl \-wait
+    on
+    .Ic accounts create , update , delete , suspend , unsuspend
+    and
+    .Ic subscriptions cancel
+    checks the item after the request (GET, through the same retries and rate-limit pacing as every request) until the change shows: created and its status not
+    .Li pending ;
+    every field set with the value sent; 404 after a delete; status
+    .Li suspended , active
+    or
+    .Li cancelled .
+    The first check is made at once, the next after 1 second, and each wait is twice the one before, up to 10 seconds; every wait over a second is said on standard error unless
+    .Fl q
+    .Pq Li waiting for account 42 to be suspended: checking again in 2 s .
+    .Fl \-wait-timeout Ar DURATION
+    (default 5m, counted from the request) bounds it all: a duration is a number of seconds
+    .Pq Li 30
+    or hours, minutes and seconds in that order
+    .Pq Li 30s , 5m , 1h , 1h30m ,
+    from 1 second to 24 hours; anything else is status 2.
+    Once the change shows, the status is 0: a bulk command prints
+    .Li suspended 42 (took 3 s) ,
+    and create and update print the item as the last check saw it.
+    When the time runs out the status is 11 and the message names the last state seen
+    .Pq Li account 42 is still active after 5m ;
+    bulk commands print
+    .Li timed out 42: ...
+    for that ID and go on with the others, each ID waited for by the worker that sent its request: up to 32 IDs are waited for side by side, with no more requests in flight, changes and checks together, than
+    .Cm concurrency
+    allows.
+    .Pp
+    .Ic get Ar ID Fl \-wait-for Ar FIELD Ns = Ns Ar VALUE
+    (or
+    .Ar FIELD Ns != Ns Ar VALUE ;
+    repeatable, all must hold; dotted names for nested fields) on every resource checks the same way until the conditions hold, then prints the item as
+    .Ic get
+    does; status 11 when the time runs out.
+    VALUE is compared with the field's text: strings as they are, numbers by value
+    .Pq Li amount=100.1 No matches Li 100.10 ,
+    .Li true , false ,
+    and
+    .Li null ,
+    which an absent field also is.
     .Sh WAITS AND RATE LIMITS
     .Fl \-timeout
     bounds each attempt of a request, and
@@ -671,6 +747,8 @@ public enum ManPage {
     network: DNS, connect, timeout, TLS verification
     .It 10
     health: the API reports itself not healthy
+    .It 11
+    --wait or --wait-for: the state was not reached before --wait-timeout
     .It 130
     interrupted (Ctrl-C)
     .It 141

@@ -15,8 +15,9 @@ enum AccountsCreate: Command {
     static let spec = CommandSpec(
         "create", summary: "Create an account.",
         details: "--domain, --username, --email, --package and --server-id are required, and so is a password: --password-stdin, --password-file, or the prompt on a terminal. The password is never taken from a flag value.",
-        options: [domain.spec, username.spec, email.spec, package.spec, serverID.spec, passwordStdin.spec, passwordFile.spec],
-        examples: ["printf '%s\\n' \"$PW\" | soporte accounts create --domain example.com --username ex --email ops@example.com --package basic --server-id 1 --password-stdin"],
+        options: [domain.spec, username.spec, email.spec, package.spec, serverID.spec, passwordStdin.spec, passwordFile.spec] + WaitKeys.specs,
+        examples: ["printf '%s\\n' \"$PW\" | soporte accounts create --domain example.com --username ex --email ops@example.com --package basic --server-id 1 --password-stdin",
+                   "printf '%s\\n' \"$PW\" | soporte accounts create --domain shop.example --username shop --email ops@shop.example --package basic --server-id 1 --password-stdin --wait -o json | jq .id"],
         handler: Handler.of(AccountsCreate.self))
 
     struct Options: CommandOptions {
@@ -24,9 +25,11 @@ enum AccountsCreate: Command {
         var server: String?
         var passwordStdin: Bool
         var passwordFile: String?
+        var waitTimeout: TimeSpan?
 
         init(_ p: ParsedCommand) throws {
             let o = p.options
+            waitTimeout = try WaitKeys.timeout(o, asked: o.isSet(WaitKeys.wait))
             var missing: [String] = []
             for (opt, key) in [(domain, "domain"), (username, "username"), (email, "email"), (package, "package")] {
                 if let v = try o.value(opt) { fields.append((key, v)) } else { missing.append("--" + opt.spec.long) }
@@ -60,8 +63,11 @@ enum AccountsCreate: Command {
         inv.io.secrets.add(pw, placeholder: "$SOPORTE_PASSWORD")
         body["password"] = .string(pw)
         let call = APICall("POST", Resource.accounts.path, body: Array(JSONWriter.compact(.object(body)).utf8))
+        let started = inv.ctx.clock.monotonic()
         guard let a = try inv.sendOrPrint(call) else { return }
-        try inv.printObject(a.json["data"] ?? a.json, resource: .accounts)
+        let waiter = try o.waitTimeout.map { Waiter(client: try inv.client(), timeout: $0) }
+        try ChangeReport(inv: inv, action: "create", pastTense: "created", resource: .accounts)
+            .finish(a, id: nil, expect: Expectation(goal: .created), waiter: waiter, since: started)
     }
 
     /// From --password-stdin, --password-file, or a no-echo prompt on a terminal.
@@ -93,15 +99,18 @@ enum AccountsUpdate: Command {
     static let spec = CommandSpec(
         "update", summary: "Change fields of an account (PATCH).",
         arguments: [ArgumentSpec("ID", help: "The account id, domain or username.", completion: .ids(Resource.accounts.name))],
-        options: [set.spec, setString.spec],
-        examples: ["soporte accounts update 42 --set package=professional --set disk_quota_mb=20000"],
+        options: [set.spec, setString.spec] + WaitKeys.specs,
+        examples: ["soporte accounts update 42 --set package=professional --set disk_quota_mb=20000",
+                   "soporte accounts update 42 --set package=professional --wait --wait-timeout 2m"],
         handler: Handler.of(AccountsUpdate.self))
 
     struct Options: CommandOptions {
         var id: String
         var body = JSONObject()
+        var waitTimeout: TimeSpan?
         init(_ p: ParsedCommand) throws {
             id = p.arguments[0]
+            waitTimeout = try WaitKeys.timeout(p.options, asked: p.options.isSet(WaitKeys.wait))
             for pair in p.options.sequence where pair.name == "set" || pair.name == "set-string" {
                 let (k, v) = try KeyValue.split(pair.value, flag: pair.typed)
                 body[k] = pair.name == "set" ? KeyValue.typed(v) : .string(v)
@@ -113,8 +122,13 @@ enum AccountsUpdate: Command {
     static func run(_ o: Options, _ inv: Invocation) throws {
         let id = try IDs(inv: inv, resource: .accounts).resolveOne(o.id, client: inv.client())
         let call = APICall("PATCH", "\(Resource.accounts.path)/\(id.segment)", body: Array(JSONWriter.compact(.object(o.body)).utf8))
+        let started = inv.ctx.clock.monotonic()
         guard let a = try inv.sendOrPrint(call) else { return }
-        try inv.printObject(a.json["data"] ?? a.json, resource: .accounts)
+        let waiter = try o.waitTimeout.map { Waiter(client: try inv.client(), timeout: $0) }
+        var known: ResourceID?
+        if case .id(let i) = id { known = i }
+        try ChangeReport(inv: inv, action: "update", pastTense: "updated", resource: .accounts)
+            .finish(a, id: known, expect: Expectation(goal: .fields(o.body)), waiter: waiter, since: started)
     }
 }
 

@@ -55,14 +55,20 @@ enum Bulk {
                                + "; '-' reads them from stdin, one per line (the first field of each line; lines starting with # are skipped).",
                            arguments: [ArgumentSpec("ID", help: "One or more IDs; '-' reads IDs from stdin, one per line.", variadic: true,
                                                     completion: .ids(r.name))],
-                           options: (a == .suspend ? [reason.spec] : []) + [journal.spec, allowEmpty.spec],
+                           options: (a == .suspend ? [reason.spec] : []) + [journal.spec, allowEmpty.spec] + WaitKeys.specs,
                            examples: examples,
                            handler: Handler(name: "\(r.name) \(a.rawValue)") { inv in try run(a, inv) })
     }
 
     /// One ID's result.
     struct Outcome: Sendable {
-        enum Kind: String, Sendable { case done, skipped, failed, unknown }
+        enum Kind: String, Sendable {
+            case done, skipped, failed, unknown
+            /// Answered 202: queued by the API, not done yet (SPEC §13.5).
+            case accepted
+            /// --wait: accepted or done, and the change did not show within --wait-timeout.
+            case timedOut = "timed_out"
+        }
         var given: GivenID
         var id: ResourceID?
         var kind: Kind
@@ -72,6 +78,8 @@ enum Bulk {
         var requestID: String?
         /// Not sent because the journal could not be written.
         var notSent = false
+        /// What a 202 answer said (job id, Location).
+        var acceptance: Acceptance?
     }
 
     static func run(_ a: Action, _ inv: Invocation) throws {
@@ -104,9 +112,14 @@ enum Bulk {
         // Where the run stands, for the progress line and for a signal's summary.
         let progress = BulkProgress(BulkTally(action: a, total: words.count, journal: journal != nil), json: inv.io.style.json)
         defer { progress.end() }
-        let workers = OrderedWorkers<Outcome>(count: words.count, width: inv.settings.concurrency, window: words.count) { i in
+        let waiter = try waiter(a, inv, client: client)
+        let width = waiter == nil ? inv.settings.concurrency : max(inv.settings.concurrency, waitingWidth)
+        let workers = OrderedWorkers<Outcome>(count: words.count, width: width, window: words.count) { i in
             progress.started()
-            let outcome = act(a, given: words[i], body: body, ids: ids, client: client, journal: journal)
+            let started = client.clock.monotonic()
+            let send: () -> Outcome = { act(a, given: words[i], body: body, ids: ids, client: client, journal: journal) }
+            var outcome = waiter?.slots?.run(send) ?? send()
+            if let w = waiter { outcome = wait(a, outcome, waiter: w, since: started) }
             if !outcome.notSent { journal?.record(outcome) }
             return outcome
         }
@@ -116,7 +129,7 @@ enum Bulk {
         var notSent = 0
         while let o = workers.next() {
             if o.notSent { notSent += 1 }
-            if o.kind == .failed || o.kind == .unknown {
+            if o.kind == .failed || o.kind == .unknown || o.kind == .timedOut {
                 failed += 1
                 if firstFailure == nil { firstFailure = o.error }
             }
@@ -165,6 +178,10 @@ enum Bulk {
             o.kind = .done
             o.httpStatus = answer.status
             o.requestID = answer.requestID
+            if let acc = Acceptance(answer) {
+                o.kind = .accepted
+                o.acceptance = acc
+            }
         } catch let e as SoporteError {
             o.error = e
             o.httpStatus = e.httpStatus
@@ -242,7 +259,12 @@ struct ResultPrinter {
             switch o.kind {
             case .done: try io.out("\(action.pastTense) \(shown)" + (o.note.map { " (\($0))" } ?? "") + "\n")
             case .skipped: try io.out("skipped \(shown) (\(o.note ?? "journal"))\n")
-            case .failed, .unknown: try io.out("\(o.kind == .unknown ? "unknown" : "failed") \(shown): \(o.error?.message ?? "failed")\n")
+            case .accepted:
+                let said = o.acceptance?.text ?? ""
+                try io.out("accepted \(shown) (\(said.isEmpty ? "not done yet" : "not done yet; " + said))\n")
+            case .failed, .unknown, .timedOut:
+                let word = o.kind == .unknown ? "unknown" : o.kind == .timedOut ? "timed out" : "failed"
+                try io.out("\(word) \(shown): \(o.error?.message ?? "failed")\n")
             }
         }
         try io.flush()
@@ -250,8 +272,8 @@ struct ResultPrinter {
 
     func finish() throws { try array?.finish(complete: true) }
 
-    /// `{"id", "action", "outcome", "note", "http_status", "request_id", "error"}`; an id of
-    /// digits is a JSON number.
+    /// `{"id", "action", "outcome", "note", "http_status", "request_id", "job_id",
+    /// "location", "error"}`; an id of digits is a JSON number.
     static func json(_ o: Bulk.Outcome, action: Bulk.Action) -> JSONValue {
         var obj = JSONObject([("id", o.given.json)])
         if let id = o.id, o.given != .id(id) { obj["resolved_id"] = id.json }
@@ -260,6 +282,8 @@ struct ResultPrinter {
         obj["note"] = o.note.map { .string($0) } ?? .null
         obj["http_status"] = o.httpStatus.map { .int($0) } ?? .null
         obj["request_id"] = o.requestID.map { .string($0) } ?? .null
+        obj["job_id"] = o.acceptance?.jobID.map { .string($0) } ?? .null
+        obj["location"] = o.acceptance?.location.map { .string($0) } ?? .null
         obj["error"] = o.error.flatMap { $0.jsonLine["error"] } ?? .null
         return .object(obj)
     }

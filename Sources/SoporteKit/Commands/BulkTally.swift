@@ -24,9 +24,9 @@ struct BulkTally: Sendable, Equatable {
 
     mutating func add(_ o: Bulk.Outcome) {
         switch o.kind {
-        case .done: done += 1
+        case .done, .accepted: done += 1
         case .skipped: skipped += 1
-        case .failed, .unknown: failed += 1
+        case .failed, .unknown, .timedOut: failed += 1
         }
     }
 

@@ -49,7 +49,8 @@ final class Journal: Sendable {
                   let id = v["id"]?.scalarText, let outcome = v["outcome"]?.stringValue else { continue }
             switch outcome {
             case "done": states[id] = .done
-            case "unknown", "sending": if states[id] != .done { states[id] = .unknown }
+            // Accepted (202): the API may not have done it yet; look before acting again.
+            case "unknown", "sending", "accepted": if states[id] != .done { states[id] = .unknown }
             default: if states[id] != .done { states[id] = .failed }
             }
         }
@@ -86,6 +87,7 @@ final class Journal: Sendable {
         switch o.kind {
         case .done: outcome = "done"
         case .unknown: outcome = "unknown"
+        case .accepted, .timedOut: outcome = "accepted"
         case .failed, .skipped: outcome = "failed"
         }
         write(id: o.given, outcome: outcome, httpStatus: o.httpStatus, requestID: o.requestID, sent: o.kind != .failed || o.httpStatus != nil)

@@ -132,19 +132,31 @@ enum ResourceGet {
                         + "Fields: \(r.knownFields.joined(separator: ", ")). " + XLSXWriter.help,
                     arguments: [ArgumentSpec("ID", help: "The \(r.singular) id" + (r.nameFields.isEmpty ? "." : " or \(r.nameFields.joined(separator: " or "))."),
                                              completion: .ids(r.name))],
-                    options: [ListKeys.include.spec], examples: [r.getExample, "soporte \(r.name) get 1 -o json --fields " + (["id"] + r.defaultColumns.filter { $0 != "id" }.prefix(1)).joined(separator: ",")], extraFormats: [.xlsx],
+                    options: [ListKeys.include.spec, WaitKeys.waitFor.spec, WaitKeys.timeout.spec], examples: [r.getExample, "soporte \(r.name) get 1 -o json --fields " + (["id"] + r.defaultColumns.filter { $0 != "id" }.prefix(1)).joined(separator: ",")] + (r.waitForExample.map { [$0] } ?? []), extraFormats: [.xlsx],
                     fields: r.knownFields,
                     handler: Handler(name: "\(r.name) get") { inv in try run(r, inv) })
     }
 
     static func run(_ r: Resource, _ inv: Invocation) throws {
         let include = try inv.options.value(ListKeys.include)
+        let conditions = try inv.options.values(WaitKeys.waitFor)
+        let timeout = try WaitKeys.timeout(inv.options, asked: !conditions.isEmpty, what: "--wait-for")
+        let started = inv.ctx.clock.monotonic()
         let id = try IDs(inv: inv, resource: r).resolveOne(inv.args[0], client: inv.client())
         var q = Query()
         if let i = include { q.add("include", i) }
-        guard let a = try inv.sendOrPrint(APICall("GET", "\(r.path)/\(id.segment)", query: q)) else { return }
-        guard let data = a.json["data"], data.objectValue != nil else {
-            throw SoporteError(.server, "the answer for \(r.singular) \(id.segment) has no 'data' object (not the API's shape)", requestID: a.requestID)
+        let data: JSONValue
+        if let t = timeout, !inv.settings.dryRun, case .id(let rid) = id {
+            // --wait-for: the same GET, repeated until the conditions hold (SPEC §13.5).
+            let reached = try Waiter(client: try inv.client(), timeout: t)
+                .wait(for: Expectation(goal: .conditions(conditions)), resource: r, id: rid, query: q, since: started)
+            data = reached.item ?? .null
+        } else {
+            guard let a = try inv.sendOrPrint(APICall("GET", "\(r.path)/\(id.segment)", query: q)) else { return }
+            guard let d = a.json["data"], d.objectValue != nil else {
+                throw SoporteError(.server, "the answer for \(r.singular) \(id.segment) has no 'data' object (not the API's shape)", requestID: a.requestID)
+            }
+            data = d
         }
         var asked = (inv.settings.fields ?? []).map { (option: "--fields", name: $0) }
         asked += (include ?? "").split(separator: ",").map { (option: "--include", name: String($0)) }

@@ -14,6 +14,8 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case server = 8
     case network = 9
     case unhealthy = 10
+    /// `--wait` / `--wait-for`: the state was not reached before `--wait-timeout`.
+    case waitTimedOut = 11
     case interrupted = 130
     case brokenPipe = 141
     case terminated = 143
@@ -32,6 +34,7 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
         case .server: return "SERVER"
         case .network: return "NETWORK"
         case .unhealthy: return "UNHEALTHY"
+        case .waitTimedOut: return "WAIT_TIMEOUT"
         case .interrupted: return "INTERRUPTED"
         case .brokenPipe: return "BROKEN_PIPE"
         case .terminated: return "TERMINATED"
