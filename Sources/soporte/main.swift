@@ -26,14 +26,18 @@ for fd: Int32 in 0...2 where fcntl(fd, F_GETFD) == -1 {
 
 // Ctrl-C and SIGTERM stop at once: put back terminal modes a prompt changed, erase a
 // progress line, say how to resume a walk, then leave with 130/143. Only
-// async-signal-safe calls here (the resume text was prepared before).
-signal(SIGINT) { _ in
+// async-signal-safe calls here (the resume text was prepared before). They run on the
+// main thread (SignalNote says why that matters and how).
+SignalNote.recordMainThread()
+signal(SIGINT) { sig in
+    if SignalNote.redirectToMainThread(sig) { return }
     TerminalGuard.restore()
     if isatty(2) == 1 { _ = write(2, "\r\u{1B}[K", 4) }
     SignalNote.write(to: 2)
     _exit(130)
 }
-signal(SIGTERM) { _ in
+signal(SIGTERM) { sig in
+    if SignalNote.redirectToMainThread(sig) { return }
     TerminalGuard.restore()
     if isatty(2) == 1 { _ = write(2, "\r\u{1B}[K", 4) }
     SignalNote.write(to: 2)
