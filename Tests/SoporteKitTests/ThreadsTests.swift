@@ -1,0 +1,81 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+import XCTest
+@testable import SoporteKit
+import SoporteSystem
+
+/// Threads we start: the signals they block, what a thread that cannot be had becomes,
+/// and signal handlers sent on to the main thread.
+final class ThreadsTests: XCTestCase {
+    static func blocked(_ signal: Int32) -> Bool {
+        var mask = sigset_t()
+        pthread_sigmask(SIG_BLOCK, nil, &mask)
+        return sigismember(&mask, signal) == 1
+    }
+
+    func testStartedThreadsBlockTheSignalsTheMainThreadHandlesAndTheCallerKeepsItsMask() {
+        let before = Pthread.mainThreadSignals.map(ThreadsTests.blocked)
+        let seen = Gate([Bool]?.none)
+        XCTAssertNil(Threads.tryStart {
+            let mask = Pthread.mainThreadSignals.map(ThreadsTests.blocked)
+            seen.withLock { $0 = mask }
+        })
+        XCTAssertEqual(seen.wait { $0 }, [true, true, true, true], "SIGINT, SIGTERM, SIGPIPE, SIGXFSZ")
+        XCTAssertEqual(Pthread.mainThreadSignals.map(ThreadsTests.blocked), before)
+        XCTAssertEqual(before, [false, false, false, false])
+    }
+
+    /// No stack of a petabyte can be mapped: pthread_create fails with EAGAIN, which comes
+    /// back as an error with its text, and the body is not run.
+    func testAThreadThatCannotBeHadIsAnErrorAndItsBodyDoesNotRun() {
+        let ran = Gate(false)
+        let e = Threads.tryStart(stackSize: 1 << 50) { ran.withLock { $0 = true } }
+        XCTAssertEqual(e?.code, EAGAIN)
+        XCTAssertEqual(e?.description, "cannot start a thread: \(Posix.errorText(EAGAIN))")
+        SystemClock.sleep(0.05)
+        XCTAssertFalse(ran.withLock { $0 })
+    }
+
+    /// With no thread to be had the jobs run in `next`, one after another, in order; the
+    /// walk is slower, not hung (a worker run in `init` would wait there for a consumer
+    /// that has not started).
+    func testOrderedWorkersWithoutThreadsRunEachJobInNext() {
+        let w = OrderedWorkers<Int>(count: 5, width: 3, window: 2, stackSize: 1 << 50) { $0 * 10 }
+        XCTAssertEqual(w.startFailure?.code, EAGAIN)
+        XCTAssertEqual((0..<6).map { _ in w.next() }, [0, 10, 20, 30, 40, nil])
+        let cancelled = OrderedWorkers<Int>(count: 5, width: 3, window: 2, stackSize: 1 << 50) { $0 }
+        XCTAssertEqual(cancelled.next(), 0)
+        cancelled.cancel()
+        XCTAssertNil(cancelled.next())
+    }
+
+    enum Handled {
+        static let on = Atomic<UInt>(0)
+    }
+
+    /// A handler that runs on another thread sends the signal on to the main thread and
+    /// does nothing else; the main thread's handler then runs (here it interrupts the
+    /// main thread's wait on a gate, which goes on waiting).
+    func testAHandlerOnAnotherThreadSendsTheSignalToTheMainThread() {
+        SignalNote.recordMainThread()
+        let main = UInt(pthread_self())
+        Handled.on.store(0, ordering: .relaxed)
+        signal(SIGUSR2) { sig in
+            if SignalNote.redirectToMainThread(sig) { return }
+            Handled.on.store(UInt(pthread_self()), ordering: .relaxed)
+        }
+        defer { signal(SIGUSR2, SIG_DFL) }
+        let done = Gate(false)
+        Threads.start {
+            pthread_kill(pthread_self(), SIGUSR2)
+            // The main thread's handler runs while it waits below; then let it go.
+            let deadline = SystemClock.monotonic() + 10
+            while Handled.on.load(ordering: .relaxed) == 0 && SystemClock.monotonic() < deadline { SystemClock.sleep(0.001) }
+            done.withLock { $0 = true }
+        }
+        _ = done.wait { $0 ? true : nil }
+        XCTAssertEqual(Handled.on.load(ordering: .relaxed), main)
+    }
+}
