@@ -78,4 +78,27 @@ final class ThreadsTests: XCTestCase {
         _ = done.wait { $0 ? true : nil }
         XCTAssertEqual(Handled.on.load(ordering: .relaxed), main)
     }
+
+    /// In debug builds (these tests) a mutex reports its misuse: taken again by its
+    /// holder (EDEADLK, where a plain mutex hangs until the timeout here), let go by a
+    /// thread that does not hold it (EPERM).
+    func testMutexesCheckTheirUseInDebugBuilds() {
+        #if DEBUG
+        let m = Pthread.makeMutex()
+        defer { Pthread.freeMutex(m) }
+        Pthread.lock(m)
+        var deadline = timespec()
+        clock_gettime(CLOCK_REALTIME, &deadline)
+        deadline.tv_sec += 1
+        XCTAssertEqual(pthread_mutex_timedlock(m, &deadline), EDEADLK)
+        let other = Gate(Int32?.none)
+        let address = UInt(bitPattern: m)  // a pointer is not Sendable; its address is
+        Threads.start {
+            let rc = pthread_mutex_unlock(UnsafeMutablePointer<pthread_mutex_t>(bitPattern: address)!)  // the address of `m`, not 0
+            other.withLock { $0 = rc }
+        }
+        XCTAssertEqual(other.wait { $0 }, EPERM)
+        Pthread.unlock(m)
+        #endif
+    }
 }
