@@ -16,7 +16,7 @@ TEST_PACKAGES = $(BUILD_PACKAGES) jq curl python3 python3-pytest mandoc nginx op
   dpkg-dev binutils lintian man-db prometheus python3-prometheus-client time procps
 BENCH_PACKAGES = $(TEST_PACKAGES) hyperfine apache2-utils binutils time
 
-.PHONY: all build release deps test-deps bench-deps test unit e2e demo install install-files uninstall generated bench fuzz fuzz-build fuzz-smoke mutants deb deb-deps deb-check clean
+.PHONY: all build release deps test-deps bench-deps test unit tsan e2e demo install install-files uninstall generated bench fuzz fuzz-build fuzz-smoke mutants deb deb-deps deb-check clean
 
 all: build
 
@@ -77,6 +77,7 @@ release: deps
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) --no-print-directory tsan
 	SOPORTE_BIN=$(DEBUG_BIN)/soporte SANDBOX_BIN=$(DEBUG_BIN)/soporte-sandbox \
 	  $(PYTHON) -m pytest -q -p no:cacheprovider Tests/e2e
 	$(MAKE) --no-print-directory release
@@ -107,6 +108,15 @@ fuzz:
 
 unit: deps
 	$(SWIFT) test
+
+## tsan: the unit tests under ThreadSanitizer, in a build of their own (.build-tsan). A
+## report fails the run (TSan's exit status 66); Tests/tsan.supp holds the false ones,
+## each with its proof. TSAN_FILTER limits it to some test classes.
+TSAN_FILTER ?=
+tsan: deps
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	TSAN_OPTIONS="suppressions=$(CURDIR)/Tests/tsan.supp $(TSAN_OPTIONS)" \
+	  $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan $(if $(TSAN_FILTER),--filter '$(TSAN_FILTER)')
 
 ## mutants: each small deliberate bug of Tests/mutants/mutants.txt, alone, in a scratch copy
 ## (.build/mutants/tree), built and unit-tested; every one must make a test fail. Not part
