@@ -11,9 +11,9 @@ RELEASE_BIN = .build/release
 
 BUILD_PACKAGES = libcurl4-openssl-dev pkg-config
 DEB_PACKAGES = $(BUILD_PACKAGES) dpkg-dev binutils
-DEB_CHECK_PACKAGES = $(DEB_PACKAGES) lintian man-db jq
+DEB_CHECK_PACKAGES = $(DEB_PACKAGES) lintian man-db jq systemd
 TEST_PACKAGES = $(BUILD_PACKAGES) jq curl python3 python3-pytest mandoc nginx openssl zsh fish bash-completion \
-  dpkg-dev binutils lintian man-db prometheus python3-prometheus-client time procps
+  dpkg-dev binutils lintian man-db prometheus python3-prometheus-client time procps systemd
 BENCH_PACKAGES = $(TEST_PACKAGES) hyperfine apache2-utils binutils time
 
 .PHONY: all build release deps test-deps bench-deps test unit tsan e2e demo install install-files uninstall generated bench fuzz fuzz-build fuzz-smoke mutants deb deb-deps deb-check clean
@@ -71,11 +71,13 @@ release: deps
 	else rm $(RELEASE_TOOLSET).new; fi
 	$(SWIFT) build $(RELEASE_FLAGS) --toolset $(RELEASE_TOOLSET)
 
-## test: every test: Swift unit tests, then the end-to-end suite against the real binaries,
+## test: every test: a build that must print no compiler warning, Swift unit tests, then the end-to-end suite against the real binaries,
 ## debug and release (the release link is its own: lld, static libstdc++ and libgcc), a
 ## short fuzzing run, and last the Debian package, installed and removed (deb-check).
 test: test-deps
-	$(SWIFT) build --build-tests
+	@mkdir -p .build
+	@set -o pipefail; $(SWIFT) build --build-tests 2>&1 | tee .build/test-build.log
+	@if grep -q 'warning:' .build/test-build.log; then echo "the build printed compiler warnings (above): fix them"; exit 1; fi
 	$(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory tsan
 	SOPORTE_BIN=$(DEBUG_BIN)/soporte SANDBOX_BIN=$(DEBUG_BIN)/soporte-sandbox \

@@ -316,6 +316,62 @@ def run(rb, soporte, binary, env, quick):
     summary.append(("rate limit, fixed window: time", f"{took / bound:.2f}× bound", "≤ 1.1× the bound", took / bound <= 1.1 and p.returncode == 0))
     stop(wp)
     sb.stop()
+    # (c) two walks back to back on one token bucket (issue 23): the second starts with
+    # what the first left, and must pace the rest without failing on its own estimate.
+    n = 70 if quick else 140
+    sb = sandbox(rb, binary, "--accounts", str(n), "--rate-limit", "on")
+    wp, purl = helper("windowproxy.py", "--upstream", sb.url.split("/")[2])
+    cmd = f"{soporte} accounts list --per-page 1 -o ndjson --api-url {purl}"
+    http("POST", sb.url.replace("/v1", "/_sandbox/reset-limits"), {})
+    http("DELETE", purl.replace("/v1", "/_proxy/stats"))
+    t0 = time.perf_counter()
+    p1 = subprocess.run(shlex.split(cmd), env=uenv, capture_output=True)
+    t1 = time.perf_counter()
+    p2 = subprocess.run(shlex.split(cmd), env=uenv, capture_output=True)
+    t2 = time.perf_counter()
+    stats = http("GET", purl.replace("/v1", "/_proxy/stats"))
+    n429 = stats["statuses"].get("429", 0)
+    # The bucket holds limit + burst; after the first walk, n more requests have to wait
+    # for refills beyond what it held then, refilled meanwhile at limit a minute.
+    held_after_first = max(0, (limit + burst) - n + (t1 - t0) * limit / 60)
+    bound2 = max(0, n - held_after_first) * 60 / limit
+    bound1 = max(0, n - (limit + burst)) * 60 / limit
+    took2 = t2 - t1
+    ok = p1.returncode == 0 and p2.returncode == 0
+    out.append(f"| (c) the same bucket, two walks back to back | 2 × {n} | first {bound1:.1f} s, second {bound2:.1f} s | "
+               f"{t1 - t0:.1f} s, {took2:.1f} s | {took2 / bound2 if bound2 else 0:.2f}× (second) | {n429} | {p1.returncode}, {p2.returncode} | "
+               f"{len(p1.stdout.splitlines())}, {len(p2.stdout.splitlines())} |")
+    rb.record("Rate-limited walks (c), back to back", f"--accounts {n} --rate-limit on",
+              ["# POST /_sandbox/reset-limits once, then the same walk twice", f"SOPORTE_API_TOKEN={USER_TOKEN} {cmd}",
+               f"SOPORTE_API_TOKEN={USER_TOKEN} {cmd}"], url=purl, soporte=soporte)
+    summary.append(("rate limit, back to back: 429s", str(n429), "0", n429 == 0 and ok))
+    summary.append(("rate limit, back to back: time", f"{took2 / bound2 if bound2 else 0:.2f}× bound", "≤ 1.1× the bound",
+                    ok and (bound2 == 0 or took2 / bound2 <= 1.1)))
+    stop(wp)
+    sb.stop()
+
+    # (d) Laravel's throttle (issue 23): a window from the first request, Limit and
+    # Remaining on every answer, Reset and Retry-After on the 429 alone.
+    n, wl = (45, 30) if quick else (75, 30)
+    sb = sandbox(rb, binary, "--accounts", str(n), "--dialect", "laravel", "--rate-window", f"{wl}/60")
+    wp, purl = helper("windowproxy.py", "--upstream", sb.url.split("/")[2])
+    cmd = f"{soporte} accounts list --per-page 1 -o ndjson --api-url {purl}"
+    http("DELETE", purl.replace("/v1", "/_proxy/stats"))
+    t = time.perf_counter()
+    p = subprocess.run(shlex.split(cmd), env=uenv, capture_output=True)
+    took = time.perf_counter() - t
+    stats = http("GET", purl.replace("/v1", "/_proxy/stats"))
+    bound = (math.ceil(n / wl) - 1) * 60
+    n429 = stats["statuses"].get("429", 0)
+    out.append(f"| (d) Laravel throttle (`--dialect laravel --rate-window {wl}/60`), no Reset | {n} | (ceil({n}/{wl}) − 1) × 60 = {bound:.0f} s | "
+               f"{took:.1f} s | {took / bound:.2f}× | {n429} | {p.returncode} | {len(p.stdout.splitlines())} |")
+    rb.record("Rate-limited walk (d), Laravel throttle", f"--accounts {n} --dialect laravel --rate-window {wl}/60",
+              [f"SOPORTE_API_TOKEN={USER_TOKEN} {cmd}"], url=purl, soporte=soporte)
+    summary.append(("rate limit, Laravel window: 429s", str(n429), "0", n429 == 0 and p.returncode == 0))
+    summary.append(("rate limit, Laravel window: time", f"{took / bound:.2f}× bound", "≤ 1.1× the bound", took / bound <= 1.1 and p.returncode == 0))
+    stop(wp)
+    sb.stop()
+
     out += ["", "The fixed window is the sandbox's `--rate-window LIMIT/SECONDS`: windows aligned on the Unix clock, "
             "`X-RateLimit-Limit` the window's LIMIT, `-Remaining`, and `-Reset` the window's end (Unix seconds) on every "
             "answer, 429 with `Retry-After` once the window's requests are spent. Its bound: the last window the walk "

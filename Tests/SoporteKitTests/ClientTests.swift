@@ -86,15 +86,14 @@ final class ClientTests: XCTestCase {
         let h = Harness()
         h.env["SOPORTE_API_TOKEN"] = #"tok"q'\ü-9"#
         let echoed = #"{"error":{"code":"RESOURCE_NOT_FOUND","message":"no account for tok\"q'\\\u00fc-9","request_id":"tok\"q'\\ü-9","details":{"token":["tok\"q'\\ü-9"]}}}"#
-        h.transport.json("GET", "/v1/whm/accounts/9", status: 404, echoed)
         for args in [["accounts", "get", "9"], ["accounts", "get", "9", "-o", "json"], ["accounts", "get", "9", "-vv"]] {
+            h.transport.json("GET", "/v1/whm/accounts/9", status: 404, echoed)
             let r = h.run(args)
             XCTAssertEqual(r.status, 5)
             for form in [#"tok"q'\ü-9"#, #"tok\"q'\\ü-9"#, #"tok\"q'\\\u00fc-9"#, "ü-9"] {
                 XCTAssertFalse(r.out.contains(form) || r.err.contains(form), "\(args): \(form) in \(r.err)")
             }
             XCTAssertTrue(r.err.contains("[redacted]"), r.err)
-            h.transport.json("GET", "/v1/whm/accounts/9", status: 404, echoed)
         }
     }
 
@@ -257,6 +256,18 @@ final class PacerTests: XCTestCase {
         XCTAssertLessThanOrEqual(longest, 60, "no wait past --max-wait is asked for")
         let bound = Double(50 - 20) * 60 / 60   // what the bucket held after the first walk, then its refill
         XCTAssertLessThanOrEqual(t2, bound * 1.1 + 1, "took \(t2) s, bound \(bound) s")
+    }
+
+    func testARunThatStartsOnADrainedBucketSendsOneRequestFirst() {
+        // Another run left the bucket (100 a minute, burst 20) with one request in it.
+        var b = Bucket(limit: 100, burst: 20, tokens: 1, at: 1000)
+        let (rejected, took, longest) = concurrentWalk(140, width: 4, latency: 0.01, start: 1000) {
+            let x = b.serve($0); return (x.ok, (x.headers.0, x.headers.1, x.headers.2))
+        }
+        XCTAssertEqual(rejected, 0, "four at once before any answer told the budget would provoke three 429s")
+        let bound = 139.0 * 60 / 100
+        XCTAssertLessThanOrEqual(took, bound * 1.1, "took \(took) s, bound \(bound) s")
+        XCTAssertLessThanOrEqual(longest, 60)
     }
 
     func testAWaitPastMaxWaitIsCutToOneRefillAndThenOneRequestGoes() {

@@ -4,7 +4,7 @@ import XCTest
 final class ParserTests: XCTestCase {
     let p = CommandTable.parser
 
-    func message(_ f: () throws -> Any) -> String? {
+    func message<T>(_ f: () throws -> T) -> String? {
         do { _ = try f(); return nil } catch let e as SoporteError { return e.message } catch { return "\(error)" }
     }
 

@@ -38,3 +38,36 @@ def run_pty(argv, env, cols=80, rows=24, answers=(), timeout=30):
         _, status = os.waitpid(pid, 0)
     os.close(fd)
     return os.waitstatus_to_exitcode(status), out.decode("utf-8", "replace")
+
+
+def run_pty_signal(argv, env, when, sig, cols=80, rows=24, timeout=30):
+    """Like run_pty, and sends `sig` to the program once `when(output so far)` is true
+    (as a user's Ctrl-C, or a service manager's SIGTERM, would). Returns (exit status,
+    output, output at the moment of the signal)."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(argv[0], argv, env)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+    out = b""
+    at_signal = None
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if at_signal is None and when(out):
+            at_signal = out
+            os.kill(pid, sig)
+        r, _, _ = select.select([fd], [], [], 0.02)
+        if r:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done == 0:
+        os.kill(pid, 9)
+        _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return (os.waitstatus_to_exitcode(status), out.decode("utf-8", "replace"),
+            (at_signal or b"").decode("utf-8", "replace"))

@@ -307,3 +307,30 @@ def test_a_history_that_is_a_symlink_or_not_ours_is_skipped_with_a_warning(run, 
     r = run(["accounts", "unsuspend", "1"], sb, env=history_env(home))
     assert r.rc == 0 and r.err == "", r
     assert json.loads(hist.read_text().splitlines()[0])["path"] == "/whm/accounts/1/unsuspend"
+
+
+# --- Against the simulator's Laravel dialect (its paginator, escaping, throttle) ----------
+
+@pytest.mark.parametrize("numbers", ["float", "exp", "string"])
+@pytest.mark.parametrize("fmt", ["ndjson", "csv"])
+def test_a_whole_walk_against_laravel_page_numbers_gets_every_item(numbers, fmt):
+    from conftest import Sandbox
+    s = Sandbox("--accounts", "25", "--rate-limit", "off", "--dialect", "laravel", "--page-numbers", numbers)
+    try:
+        p = subprocess.run([SOPORTE, "accounts", "list", "--per-page", "4", "-o", fmt, "--fields", "id,domain"], env=env_for(s),
+                           capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, p.stderr
+        rows = p.stdout.splitlines()[(1 if fmt == "csv" else 0):]
+        assert len(rows) == 25, p.stdout
+    finally:
+        s.stop()
+
+
+def test_a_name_lookup_against_laravel_finds_the_account_by_its_exact_domain(fresh):
+    s = fresh("--accounts", "30", "--rate-limit", "off", "--dialect", "laravel")
+    _, doc = s.api("GET", "/whm/accounts?page=1&per_page=1")
+    account = doc["data"][0]
+    p = subprocess.run([SOPORTE, "accounts", "get", account["domain"], "-o", "json"], env=env_for(s),
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["id"] == account["id"]

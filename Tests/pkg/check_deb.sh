@@ -69,7 +69,8 @@ expected_files="/usr/bin/soporte /usr/bin/soporte-sandbox
   /usr/share/man/man1/soporte.1.gz /usr/share/man/man1/soporte-sandbox.1.gz
   /usr/share/bash-completion/completions/soporte /usr/share/zsh/vendor-completions/_soporte
   /usr/share/fish/vendor_completions.d/soporte.fish
-  /usr/share/doc/soporte/copyright /usr/share/doc/soporte/changelog.gz"
+  /usr/share/doc/soporte/copyright /usr/share/doc/soporte/changelog.gz
+  /usr/share/doc/soporte/examples/soporte-health.service /usr/share/doc/soporte/examples/soporte-health.timer"
 for f in $expected_files; do
   check "the package holds $f" grep -qx "$f" "$tmp/contents"
 done
@@ -96,6 +97,13 @@ echo "== the installed files"
 check "/usr/bin/soporte --version prints 'soporte $version'" \
   test "$(/usr/bin/soporte --version)" = "soporte $version"
 check "/usr/bin/soporte-sandbox --help runs" eval '/usr/bin/soporte-sandbox --help >/dev/null'
+# The example units as shipped, man page references included (soporte(1) is installed now).
+if command -v systemd-analyze >/dev/null 2>&1; then
+  check "systemd-analyze verify accepts the example soporte-health.service and .timer" \
+    systemd-analyze verify /usr/share/doc/soporte/examples/soporte-health.service /usr/share/doc/soporte/examples/soporte-health.timer
+else
+  echo "skip - systemd-analyze is not installed (Debian: systemd)"
+fi
 for page in soporte soporte-sandbox; do
   check "man -w $page finds /usr/share/man/man1/$page.1.gz" \
     grep -qx "/usr/share/man/man1/$page.1.gz" <(man -aw "$page" 2>/dev/null)

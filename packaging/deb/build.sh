@@ -41,7 +41,8 @@ rm -rf "$work"
 mkdir -p "$root/DEBIAN"
 install -d "$root/usr/bin" "$root/usr/share/man/man1" \
   "$root/usr/share/bash-completion/completions" "$root/usr/share/zsh/vendor-completions" \
-  "$root/usr/share/fish/vendor_completions.d" "$root/usr/share/doc/soporte"
+  "$root/usr/share/fish/vendor_completions.d" "$root/usr/share/doc/soporte" \
+  "$root/usr/share/doc/soporte/examples"
 
 # Stripped as dh_strip strips programs. The Swift metadata sections (swift5_*) are loaded
 # sections, which strip keeps.
@@ -58,6 +59,10 @@ install -m 644 "$repo/completions/soporte.bash" "$root/usr/share/bash-completion
 install -m 644 "$repo/completions/_soporte" "$root/usr/share/zsh/vendor-completions/_soporte"
 install -m 644 "$repo/completions/soporte.fish" "$root/usr/share/fish/vendor_completions.d/soporte.fish"
 install -m 644 "$here/copyright" "$root/usr/share/doc/soporte/copyright"
+# A systemd service and timer for the node_exporter textfile collector (SPEC §13.6).
+for u in soporte-health.service soporte-health.timer; do
+  install -m 644 "$repo/packaging/examples/$u" "$root/usr/share/doc/soporte/examples/$u"
+done
 # A native package (no Debian revision in its version): its changelog is changelog.gz.
 gzip -9n < "$here/changelog" > "$root/usr/share/doc/soporte/changelog.gz"
 find "$root/usr" -type f -name '*.gz' -exec chmod 644 {} +

@@ -78,6 +78,7 @@ public final class APIClient: Sendable {
                          redirects: RedirectPolicy(origin: base.origin))
         let policy = RetryPolicy(maxRetries: settings.retries, maxWait: settings.maxWait)
         while true {
+            try refuseUnlessReadOnlyAllows(x.call)
             try pace(x.call, attempt: x.attempt)
             if let d = deadline, d.passed(now: clock.monotonic()) {
                 pacer.abandon()  // counted in flight by pace
@@ -109,6 +110,15 @@ public final class APIClient: Sendable {
                 }
             }
         }
+    }
+
+    /// `read_only` (SPEC §13.6): nothing but GET leaves the process. Checked here, before
+    /// every attempt of every call (a followed redirect too), because every request of
+    /// every command passes this way: no command can forget it. `--dry-run` prints its
+    /// curl lines without coming here.
+    func refuseUnlessReadOnlyAllows(_ call: APICall) throws {
+        guard let source = settings.readOnly, call.method != "GET" else { return }
+        throw SoporteError(.auth, "read-only (\(source.label)): \(call.method) \(call.path) was refused and not sent; only GET requests are allowed")
     }
 
     /// One request on the wire: built, logged, sent, and recorded in the history when it

@@ -79,6 +79,12 @@ public final class PageWalker {
         }
         try writer.finish(complete: true)
         noteLimit(walk.plan, written: walk.written)
+        // A signal taken up only once the last page was in: every item is out, and the
+        // run still ends as an interrupted one.
+        if let sig = Interrupts.pending {
+            throw SoporteError(Interrupts.isTermination(sig) ? .terminated : .interrupted,
+                               "\(label): \(Interrupts.describe(sig)) after the last page; all \(walk.written) items were written")
+        }
         return walk.written
     }
 
@@ -109,15 +115,35 @@ public final class PageWalker {
             }
             if let f = walker.onFirstPage { f((0..<first.count).map { first.value($0, escaped: walker.escaped) }) }
             let more: Bool
-            walker.publishResume(page: start, written: written, writing: true)
+            publish(page: start, writing: true)
             do { more = try emit(first) } catch { try? writer.finish(complete: false); throw error }
-            walker.publishResume(page: start + 1, written: written)
+            publish(page: start + 1)
             return more
+        }
+
+        /// The signal note for where the walk stands. Rows a table holds are not out yet:
+        /// if a signal ends the run before they are, the note says none were written and
+        /// resumes from the first page.
+        func publish(page: Int, writing: Bool = false) {
+            if writer.holdsRows {
+                walker.publishResume(page: plan.startPage, written: 0)
+            } else {
+                walker.publishResume(page: page, written: written, writing: writing)
+            }
         }
 
         /// Pages `from...to`, `concurrency` in flight, written in order. The workers only
         /// fetch (each asks for its next page as soon as it has one); a page is parsed here,
         /// in its turn, so pages read ahead hold their bytes only.
+        ///
+        /// A table holds its rows until the end to size its columns (SPEC §13.4), and a
+        /// signal handler cannot format them: while it holds rows, SIGINT and SIGTERM are
+        /// handed to this thread (`Interrupts`). The signal cancels the workers, which
+        /// wakes the wait for the next page; the walk then stops as on an error (`failed`),
+        /// which prints the rows held and counts them in its message. The main thread
+        /// only waits here or parses and hands items to the writer (the workers fetch),
+        /// so it takes the signal up at once; if it cannot (a short page asked for again
+        /// on this thread), the signal ends the run after two seconds, as it always did.
         mutating func rest(from: Int, to last: Int) throws {
             budget.advance(head: from)
             let budget = self.budget
@@ -135,9 +161,22 @@ public final class PageWalker {
                 }
             }
             defer { workers.cancel() }
+            if writer.holdsRows {
+                try Interrupts.deferred(wake: { workers.cancel() }) { try pages(from: from, to: last, workers) }
+            } else {
+                try pages(from: from, to: last, workers)
+            }
+        }
+
+        mutating func pages(from: Int, to last: Int, _ workers: OrderedWorkers<Fetched>) throws {
             for page in from...last {
                 budget.advance(head: page)
-                guard let fetched = workers.next() else { break }
+                let next = workers.next()
+                if let sig = Interrupts.pending {
+                    next?.allowance.releaseAll()
+                    throw failed(SoporteError(Interrupts.isTermination(sig) ? .terminated : .interrupted, Interrupts.describe(sig)), page)
+                }
+                guard let fetched = next else { break }
                 defer { fetched.allowance.releaseAll() }
                 let fetchedPage: Page
                 switch fetched.result {
@@ -147,7 +186,7 @@ public final class PageWalker {
                 }
                 let items = try checked(fetchedPage, page: page)
                 let more: Bool
-                walker.publishResume(page: page, written: written, writing: true)
+                publish(page: page, writing: true)
                 let before = written
                 do { more = try emit(items) } catch let e as SoporteError {
                     // Some of this page may be out already: the walk resumes from it, with
@@ -155,7 +194,7 @@ public final class PageWalker {
                     written = before
                     throw failed(e, page, whileWriting: true)
                 }
-                walker.publishResume(page: page + 1, written: written)
+                publish(page: page + 1)
                 walker.io.progress("\(walker.label): page \(page)/\(plan.lastPage), \(written)" + (plan.total.map { "/\($0)" } ?? ""))
                 if !more { break }
             }
@@ -201,8 +240,9 @@ public final class PageWalker {
         /// `whileWriting`: it stopped part-way through writing `page` (an output error), so
         /// some of its items may be out and come again on resume.
         func failed(_ e: SoporteError, _ page: Int, whileWriting: Bool = false) -> SoporteError {
-            try? writer.finish(complete: false)
+            // The progress line goes first: a table prints its rows now, on the same terminal.
             walker.io.clearProgress()
+            try? writer.finish(complete: false)
             if e.status == .brokenPipe { return e }
             var err = e
             err.message = "\(walker.label): walk stopped \(whileWriting ? "while writing" : "at") page \(page)" + (plan.lastPage > page ? " of \(plan.lastPage)" : "") + ": " + e.message
@@ -214,7 +254,8 @@ public final class PageWalker {
                 // The error line keeps the API's own details; the way on is a line of its own.
                 walker.io.warn("WALK_STOPPED", "\(walker.label): walk stopped \(whileWriting ? "while writing" : "at") page \(page); \(count); \(resumeWith)")
             } else {
-                err.details = [whileWriting ? count : "\(written) items were written before the failure", resumeWith] + e.details
+                let stopped = e.status == .interrupted || e.status == .terminated
+                err.details = [whileWriting ? count : "\(written) items were written before " + (stopped ? "it stopped" : "the failure"), resumeWith] + e.details
             }
             return err
         }

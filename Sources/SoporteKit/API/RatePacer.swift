@@ -32,6 +32,8 @@ public struct PacingState: Sendable, Equatable {
     private var windowStart: Double?
     /// After an assumed window ended: one request alone, to learn the new budget.
     private var probing = false
+    /// An answer has been seen (with rate-limit headers or without).
+    private var answered = false
     /// A wait cut short by `maxWait` ends here, and then one request goes whatever the
     /// estimate says (pacing is advice; the server's answer decides).
     private var forcedAt: Double?
@@ -87,7 +89,9 @@ public struct PacingState: Sendable, Equatable {
             return go(now)
         }
         guard let rem = remaining else {
-            if probing { return inFlight == 0 ? go(now) : .wait(0.05) }
+            // Until an answer has told the budget (or that there is none), one request
+            // alone: a run that starts on a bucket another run drained must not send four.
+            if probing || !answered { return inFlight == 0 ? go(now) : .wait(0.05) }
             return go(now)
         }
         // A window whose reset has passed starts afresh with the whole limit.
@@ -122,6 +126,7 @@ public struct PacingState: Sendable, Equatable {
     /// Records an answer's headers at `now`; ends one request in flight.
     public mutating func observe(limit l: Int?, remaining r: Int?, reset z: Double?, now: Double) {
         inFlight = max(0, inFlight - 1)
+        answered = true
         if let l { limit = l }
         guard let r else { return }
         guard let z else {

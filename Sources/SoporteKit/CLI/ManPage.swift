@@ -125,6 +125,7 @@ public enum ManPage {
     Control characters, escape sequences and bidirectional overrides from the API are shown escaped
     .Pq Li \ex1b , Li \eu202e .
     The table holds every row's text (about 100 bytes a row) to size its columns; the other formats stream in constant memory.
+    A table walk stopped part-way, by an error, Ctrl-C or SIGTERM, first prints the rows it holds, and its message counts exactly those rows (a second Ctrl-C ends it at once, printing none).
     An empty list on a terminal says
     .Dq no results .
     .It Cm json
@@ -261,6 +262,25 @@ public enum ManPage {
     line is synced before each request leaves.
     Run again with the same file, a bulk command skips the IDs done, retries the failed ones, and checks the item behind an unknown outcome (a request sent whose answer was lost, or one in flight when the run was killed) before acting again.
     A run holds a lock on its journal: a second run on the same file is refused with status 2.
+    .Pp
+    On a terminal, and without
+    .Fl q ,
+    a progress line on standard error says how far a run is
+    .Pq Li suspend: 120/625, 2 failed ;
+    it is erased at the end.
+    Stopped by Ctrl-C or SIGTERM (status 130 or 143), a bulk command says where it stood,
+    .Li interrupted after 120 of 625: 118 done, 2 failed, 4 in flight (outcome not known), 501 not sent ,
+    and how to go on: with
+    .Fl \-journal ,
+    run the same command again; without, that
+    .Fl \-journal Ar FILE
+    makes a run resumable.
+    .Pp
+    An empty list of IDs (an empty standard input) is a usage error (status 2), unless
+    .Fl \-allow-empty
+    is given: then the run says
+    .Li nothing to do: no IDs given
+    and exits 0, as a pipeline whose filter matched nothing should.
     .Sh WAITS AND RATE LIMITS
     .Fl \-timeout
     bounds each attempt of a request, and
@@ -270,13 +290,36 @@ public enum ManPage {
     .Li retry_after ,
     else back off exponentially with jitter.
     .Pp
-    Pacing reads X-RateLimit-Limit, -Remaining and -Reset: requests go at once while the budget lasts; when it is spent, a fixed window (Reset stays put) is waited out until its reset, never longer, and a token bucket (Reset moves later with each request) is paced at its refill rate.
+    Pacing reads X-RateLimit-Limit, -Remaining and -Reset: requests go at once while the budget lasts, counting those in flight against what remains; when it is spent, a fixed window (Reset stays put) is waited out until its reset, never longer, and a token bucket (Reset moves later with each request) is paced at its refill rate.
+    Without X-RateLimit-Reset (Laravel's throttle sends it on the 429 alone) the window is the minute from the first request seen; after it, one request alone learns the next window's budget.
     Against either kind no 429 is provoked.
     .Pp
-    .Fl \-max-wait
-    (default 60 seconds) bounds every single wait: when the API asks for a longer one, by Retry-After or by what its headers imply,
+    Pacing is advice: when the headers imply a wait longer than
+    .Fl \-max-wait ,
     .Nm
-    does not sleep but exits 7 at once, saying how long the API asked for and the time to try again.
+    waits at most one request's refill time (60 / Limit seconds) and sends, and the server's answer decides.
+    .Fl \-max-wait
+    (default 60 seconds) bounds every wait the API asks for: a Retry-After longer than it is exit 7 at once, saying how long the API asked for and the time to try again.
+    .Pp
+    .Fl \-deadline Ar DURATION
+    (config
+    .Cm deadline ,
+    no default) is the time for the whole command, retries and waits included: no attempt starts, and no wait begins, that would end past it, and each attempt's timeout is cut to what is left.
+    When it passes,
+    .Nm
+    stops with status 9
+    .Pq Li deadline of 9s passed during GET /admin/system/health (attempt 2) ;
+    under
+    .Fl o Cm nagios
+    the line is CRITICAL (status 2), under
+    .Fl o Cm prometheus
+    the metrics say
+    .Li soporte_health_up 0 .
+    A DURATION is seconds
+    .Pq Li 30 , Li 2.5
+    or whole hours, minutes and seconds in that order
+    .Pq Li 30s , Li 5m , Li 1h30m ,
+    from 1 second to 24 hours.
     Every wait over one second is said on standard error
     .Pq Li rate limited (429): retrying GET /whm/servers in 12 s (attempt 2 of 4) ,
     on a terminal or not, unless
@@ -299,6 +342,63 @@ public enum ManPage {
     A failed check still prints them, with
     .Li soporte_health_up 0 ,
     and exits with the usual status.
+    .Sh RUNNING UNATTENDED
+    For cron, systemd timers and monitoring agents.
+    .Fl \-read-only ,
+    .Ev SOPORTE_READ_ONLY Ns =1
+    or
+    .Li read_only = true
+    in the profile refuse every request other than GET before it is sent, with status 4 and a message that names where the setting came from;
+    .Fl \-dry-run
+    still prints the requests.
+    The check is made where every request leaves, so no command can get past it: give it to monitoring boxes that must never change anything.
+    .Pp
+    Under systemd, the token can come as a credential:
+    .Li LoadCredential=soporte-token:/etc/soporte/token
+    (or
+    .Li SetCredentialEncrypted= )
+    makes
+    .Pa $CREDENTIALS_DIRECTORY/soporte-token
+    a token source right after
+    .Fl \-token-file ;
+    .Li soporte-license-key
+    and
+    .Li soporte-signing-secret
+    likewise come before the environment and the config.
+    .Ic auth status
+    names the credential.
+    Files inside
+    .Ev CREDENTIALS_DIRECTORY
+    are not refused for their group bits: systemd makes them readable by the service alone.
+    .Pp
+    A cron line (one line in the crontab) that suspends the accounts of overdue invoices every night, resumable, and quiet when there are none (cron needs its % escaped):
+    .Bd -literal -offset indent
+     30 3 * * * soporte -q invoices list --filter status=overdue -o tsv --fields account_id --no-headers | sort -u | soporte -q accounts suspend - --yes --allow-empty --reason overdue --journal /var/lib/soporte/suspend-$(date +\e%F).journal
+    .Ed
+    .Pp
+    A systemd timer: the package ships
+    .Pa /usr/share/doc/soporte/examples/soporte-health.service
+    and
+    .Pa soporte-health.timer ,
+    which write the Prometheus textfile every minute with the token from
+    .Li LoadCredential= :
+    .Bd -literal -offset indent
+    install -d -m 700 /etc/soporte
+    install -m 600 /dev/stdin /etc/soporte/token
+    cp /usr/share/doc/soporte/examples/soporte-health.* /etc/systemd/system/
+    systemctl daemon-reload
+    systemctl enable --now soporte-health.timer
+    .Ed
+    .Pp
+    An NRPE command for Nagios or Icinga (statuses 0 to 3):
+    .Bd -literal -offset indent
+     command[check_soporte]=/usr/bin/soporte --read-only health -o nagios --deadline 8
+    .Ed
+    .Pp
+    A textfile for the node_exporter textfile collector, written by a rename so that it is never read half-written (also when the check fails, which then says soporte_health_up 0):
+    .Bd -literal -offset indent
+     * * * * * cd /var/lib/prometheus/node-exporter && soporte --read-only health -o prometheus > soporte.prom.tmp; mv soporte.prom.tmp soporte.prom
+    .Ed
     .Sh CONFIGURATION
     The config file is INI text with one section per profile and
     .Li #
@@ -315,13 +415,15 @@ public enum ManPage {
     token = sk_test_abc123xyz
     .Ed
     .Pp
-    Keys: api_url, token, token_command, license_key, signing_secret, output, color, timeout, retries, max_wait, ca_bundle, concurrency (1 to 16), history (on or off).
+    Keys: api_url, token, token_command, license_key, signing_secret, output, color, timeout, retries, max_wait, deadline, ca_bundle, concurrency (1 to 16), history (on or off), read_only (true or false).
     Unknown keys are warned about.
     A bad value stops every command with status 3 naming the file, line and key, except the config commands, which read past it so that it can be repaired.
     Precedence is flag, then environment, then the profile, then the default.
     .Pp
     The token comes from the first of
     .Fl \-token-file ,
+    the systemd credential
+    .Pa $CREDENTIALS_DIRECTORY/soporte-token ,
     .Ev SOPORTE_API_TOKEN ,
     the profile's token_command and the profile's token.
     There is no flag that takes the token itself.
@@ -359,6 +461,12 @@ public enum ManPage {
     .It Ev SOPORTE_HISTORY
     .Li off
     turns the history off.
+    .It Ev SOPORTE_READ_ONLY
+    .Li 1
+    refuses every request other than GET (see
+    .Sx RUNNING UNATTENDED ) .
+    .It Ev CREDENTIALS_DIRECTORY
+    Set by systemd: its soporte-token, soporte-license-key and soporte-signing-secret are used.
     .It Ev NO_COLOR , Ev CLICOLOR , Ev CLICOLOR_FORCE
     Colour, as usual.
     .It Ev XDG_CONFIG_HOME , Ev XDG_STATE_HOME
@@ -378,6 +486,8 @@ public enum ManPage {
     .Pa ~/.local/state/soporte/history .
     .Ic soporte history
     lists it, newest first.
+    .It Pa /usr/share/doc/soporte/examples/
+    soporte-health.service and soporte-health.timer: the Prometheus textfile every minute, from a systemd timer.
     .El
     .Sh EXIT STATUS
     .Bl -tag -width Ds -compact

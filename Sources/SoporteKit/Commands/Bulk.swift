@@ -39,6 +39,7 @@ enum Bulk {
     static let journal = Opt.text("journal", value: "FILE",
                                   help: "Append every outcome to FILE; a rerun with it skips IDs done, retries failures and checks unknown outcomes.",
                                   completion: .file)
+    static let allowEmpty = Flag("allow-empty", help: "An empty list of IDs (empty stdin) is not an error: exit 0 with a note.")
 
     static func spec(_ a: Action) -> CommandSpec {
         let r = a.resource
@@ -53,7 +54,7 @@ enum Bulk {
                            details: "IDs may be \(r.singular) ids" + (r.nameFields.isEmpty ? "" : " or \(r.nameFields.joined(separator: " or "))")
                                + "; '-' reads them from stdin, one per line (the first field of each line; lines starting with # are skipped).",
                            arguments: [ArgumentSpec("ID", help: "One or more IDs; '-' reads IDs from stdin, one per line.", variadic: true)],
-                           options: (a == .suspend ? [reason.spec] : []) + [journal.spec],
+                           options: (a == .suspend ? [reason.spec] : []) + [journal.spec, allowEmpty.spec],
                            examples: examples,
                            handler: Handler(name: "\(r.name) \(a.rawValue)") { inv in try run(a, inv) })
     }
@@ -74,7 +75,11 @@ enum Bulk {
 
     static func run(_ a: Action, _ inv: Invocation) throws {
         let words = try collectIDs(inv)
-        guard !words.isEmpty else { throw SoporteError.usage("no IDs given", help: inv.parsed.path) }
+        guard !words.isEmpty else {
+            // A pipeline whose filter matched nothing has nothing to do (SPEC §13.3).
+            if inv.options.isSet(allowEmpty) { inv.io.note("NOTHING_TO_DO", "nothing to do: no IDs given"); return }
+            throw SoporteError.usage("no IDs given (--allow-empty makes an empty list exit 0)", help: inv.parsed.path)
+        }
         let body: [UInt8]? = try inv.options.value(reason).map { Array(JSONWriter.compact(.object(JSONObject([("reason", .string($0))]))).utf8) }
         let client = try inv.client()
         if a.destructive && !inv.settings.yes && !inv.settings.dryRun {
@@ -95,7 +100,11 @@ enum Bulk {
             return
         }
         let journal = try inv.options.value(journal).map { try Journal(path: $0, action: a.rawValue, fs: inv.ctx.fs, clock: inv.ctx.clock) }
+        // Where the run stands, for the progress line and for a signal's summary.
+        let progress = BulkProgress(BulkTally(action: a, total: words.count, journal: journal != nil), json: inv.io.style.json)
+        defer { progress.end() }
         let workers = OrderedWorkers<Outcome>(count: words.count, width: inv.settings.concurrency, window: words.count) { i in
+            progress.started()
             let outcome = act(a, given: words[i], body: body, ids: ids, client: client, journal: journal)
             if !outcome.notSent { journal?.record(outcome) }
             return outcome
@@ -110,8 +119,14 @@ enum Bulk {
                 failed += 1
                 if firstFailure == nil { firstFailure = o.error }
             }
+            let tally = progress.shown(o)
+            // The result line goes out with the progress line erased, which is then
+            // drawn again below it (stdout and stderr are often the same terminal).
+            inv.io.clearProgress()
             try printer.print(o)
+            inv.io.progress(tally.progressLine)
         }
+        inv.io.clearProgress()
         try printer.finish()
         if let j = journal, let stopped = j.stoppedRun(notSent: notSent) { throw stopped }
         if let f = firstFailure {

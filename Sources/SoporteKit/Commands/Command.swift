@@ -29,7 +29,7 @@ public struct Handler: CommandHandler {
 }
 
 /// A command: its path, its typed options, and what it does.
-public protocol Command {
+public protocol Command: SendableMetatype {
     associatedtype Options: CommandOptions
     /// The command path, e.g. "accounts suspend".
     static var name: String { get }
@@ -42,7 +42,7 @@ extension Command {
 }
 
 /// A command's options, decoded and checked from the parsed command line.
-public protocol CommandOptions {
+public protocol CommandOptions: SendableMetatype {
     init(_ parsed: ParsedCommand) throws
 }
 

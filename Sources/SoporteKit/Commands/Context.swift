@@ -42,9 +42,10 @@ public struct Context: Sendable {
 }
 
 /// One run of one command: the parsed line, the resolved settings and the config file.
-public final class Invocation: @unchecked Sendable {
-    // @unchecked: an Invocation lives on the main thread; worker threads get the client,
-    // which is Sendable, never the invocation. `cachedClient` is only touched from `client()`.
+/// Not Sendable: it lives on the main thread. What worker threads need (the client, the
+/// streams, the settings, `IDs`) is Sendable and handed to them; the compiler checks that
+/// no closure run on a worker captures the invocation itself.
+public final class Invocation {
     public let parsed: ParsedCommand
     public let settings: Settings
     public let ctx: Context

@@ -39,12 +39,13 @@ public enum Global {
                                  default: "$XDG_CONFIG_HOME/soporte/config", completion: .file)
     static let yes = Flag("yes", short: "y", help: "Do not ask for confirmation.")
     static let dryRun = Flag("dry-run", help: "Print the requests as curl commands and send nothing.")
+    static let readOnly = Flag("read-only", help: "Send GET requests only; refuse every other before it is sent (env SOPORTE_READ_ONLY=1, config read_only).")
     static let help = Flag("help", short: "h", help: "Show help for the command.")
 
     public static let specs: [OptionSpec] = [
         profile.spec, apiURL.spec, sandbox.spec, tokenFile.spec, output.spec, fields.spec, noHeaders.spec, csvSafe.spec,
         color.spec, verbose.spec, quiet.spec, timeout.spec, retries.spec, maxWait.spec, deadline.spec, caBundle.spec, requestID.spec,
-        config.spec, yes.spec, dryRun.spec, help.spec,
+        config.spec, yes.spec, dryRun.spec, readOnly.spec, help.spec,
     ]
 
     /// The global options of a parsed line, typed and checked. `-o` may name a format the
@@ -81,6 +82,7 @@ public enum Global {
         f.config = try o.value(config)
         f.yes = o.isSet(yes)
         f.dryRun = o.isSet(dryRun)
+        f.readOnly = o.isSet(readOnly)
         return f
     }
 }

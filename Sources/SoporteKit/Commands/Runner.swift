@@ -106,6 +106,7 @@ public enum Runner {
             s.quiet = flags.quiet
             return Invocation(parsed: parsed, settings: s, ctx: ctx, configFile: nil)
         }
+        let credentials = try SystemdCredentials.load(env: ctx.env, fs: ctx.fs)
         var file: INIFile?
         let bytes: [UInt8]?
         do { bytes = try ctx.fs.read(path, limit: 1 << 20) } catch { throw SoporteError.system(error, .config) }
@@ -114,7 +115,7 @@ public enum Runner {
                 throw SoporteError.config("\(path): not UTF-8 text")
             }
             let f = try INIFile.parse(text, path: path)
-            if Settings.holdsSecrets(f), let mode = ctx.fs.mode(of: path), mode & 0o077 != 0 {
+            if Settings.holdsSecrets(f), !credentials.contains(path), let mode = ctx.fs.mode(of: path), mode & 0o077 != 0 {
                 throw TokenResolver.readableByOthers(path, mode: mode, what: "holds a token, signing secret or license key")
             }
             file = f
@@ -129,9 +130,11 @@ public enum Runner {
         if let t = ctx.env["SOPORTE_API_TOKEN"] { secrets.add(t.trimmingWhitespace(), placeholder: "$SOPORTE_API_TOKEN") }
         if let l = ctx.env["SOPORTE_LICENSE_KEY"] { secrets.add(l, placeholder: "$SOPORTE_LICENSE_KEY") }
         if let s = ctx.env["SOPORTE_SIGNING_SECRET"] { secrets.add(s, placeholder: Secrets.mark) }
+        if let l = credentials.licenseKey { secrets.add(l, placeholder: "$SOPORTE_LICENSE_KEY") }
+        if let s = credentials.signingSecret { secrets.add(s, placeholder: Secrets.mark) }
 
         let settings = try Settings.resolve(flags: flags, env: ctx.env, file: file, configPath: path,
-                                            strictness: handler.needs == .configFile ? .lenient : .strict)
+                                            strictness: handler.needs == .configFile ? .lenient : .strict, credentials: credentials)
         var style = ctx.io.style
         style.json = settings.output.machineReadableErrors
         style.quiet = settings.quiet

@@ -41,6 +41,9 @@ public struct ConfigKey: Sendable {
         ConfigKey(name: "history", help: "record mutating requests: on or off", isSecret: false, defaultText: "on") {
             choice($0, ["on", "off"])
         },
+        ConfigKey(name: "read_only", help: "send GET requests only; refuse every other (true or false)", isSecret: false, defaultText: "false") {
+            ReadOnlySource.parse($0) == nil ? "must be true or false, not '\($0)'" : nil
+        },
     ]
 
     public static var names: [String] { all.map(\.name) }

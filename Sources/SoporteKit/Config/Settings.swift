@@ -1,6 +1,8 @@
 /// Where the token came from, most important first (SPEC §4).
 public enum TokenSource: Equatable, Sendable {
     case tokenFile(String)
+    /// `$CREDENTIALS_DIRECTORY/soporte-token` (SPEC §13.6).
+    case credential(String)
     case environment
     case command(String)
     case configValue
@@ -8,6 +10,7 @@ public enum TokenSource: Equatable, Sendable {
     public var label: String {
         switch self {
         case .tokenFile(let p): return "--token-file \(p)"
+        case .credential(let p): return "the systemd credential \(SystemdCredentials.tokenName) (\(p))"
         case .environment: return "SOPORTE_API_TOKEN"
         case .command: return "token_command in the config profile"
         case .configValue: return "token in the config profile"
@@ -38,6 +41,7 @@ public struct GlobalFlags: Sendable, Equatable {
     public var config: String?
     public var yes = false
     public var dryRun = false
+    public var readOnly = false
     public init() {}
 }
 
@@ -72,6 +76,10 @@ public struct Settings: Equatable, Sendable {
     public var history = true
     public var yes = false
     public var dryRun = false
+    /// Set when only GET requests may be sent, and by what (SPEC §13.6).
+    public var readOnly: ReadOnlySource?
+    /// What `$CREDENTIALS_DIRECTORY` holds for soporte.
+    public var credentials = SystemdCredentials()
     /// Warnings to print on stderr (unknown keys and the like).
     public var warnings: [String] = []
 
@@ -95,9 +103,10 @@ public struct Settings: Equatable, Sendable {
 
     /// Resolves settings. `file` is the parsed config (nil when there is none).
     public static func resolve(flags: GlobalFlags, env: [String: String], file: INIFile?, configPath: String,
-                               strictness: Strictness = .strict) throws -> Settings {
+                               strictness: Strictness = .strict, credentials: SystemdCredentials = SystemdCredentials()) throws -> Settings {
         var s = Settings()
         s.configPath = configPath
+        s.credentials = credentials
         let profileGiven = try flags.profile ?? ProfileName.chosen(env: env)
         s.profile = profileGiven ?? .standard
         let f = file ?? INIFile()
@@ -145,14 +154,16 @@ public struct Settings: Equatable, Sendable {
 
         // Token sources, in order.
         if let p = flags.tokenFile { s.tokenSources.append(.tokenFile(p)) }
+        if let p = credentials.tokenPath { s.tokenSources.append(.credential(p)) }
         if envValue("SOPORTE_API_TOKEN") != nil { s.tokenSources.append(.environment) }
         if let c = try conf("token_command"), !c.isEmpty { s.tokenSources.append(.command(c)) }
         if let t = try conf("token"), !t.isEmpty { s.tokenSources.append(.configValue); s.configToken = t }
 
         let confLicense = try conf("license_key")
-        s.licenseKey = try checkedEnv("SOPORTE_LICENSE_KEY", as: "license_key") ?? confLicense
+        let envLicense = try checkedEnv("SOPORTE_LICENSE_KEY", as: "license_key")
+        s.licenseKey = credentials.licenseKey ?? envLicense ?? confLicense
         let confSecret = try conf("signing_secret")
-        s.signingSecret = envValue("SOPORTE_SIGNING_SECRET") ?? confSecret
+        s.signingSecret = credentials.signingSecret ?? envValue("SOPORTE_SIGNING_SECRET") ?? confSecret
 
         if let o = flags.output { s.output = o }
         else if let o = try checkedEnv("SOPORTE_OUTPUT", as: "output") ?? (try conf("output")) { s.output = OutputFormat(rawValue: o) ?? .table }
@@ -175,6 +186,15 @@ public struct Settings: Equatable, Sendable {
         s.history = !(envValue("SOPORTE_HISTORY") == "off" || confHistory == "off")
         s.yes = flags.yes
         s.dryRun = flags.dryRun
+        let confReadOnly = try conf("read_only").flatMap(ReadOnlySource.parse)
+        if flags.readOnly { s.readOnly = .flag }
+        else if let v = envValue("SOPORTE_READ_ONLY") {
+            guard let on = ReadOnlySource.parse(v) else { throw SoporteError.config("SOPORTE_READ_ONLY must be 1 or 0 (true or false), not '\(v)'") }
+            if on { s.readOnly = .environment }
+        }
+        if s.readOnly == nil, confReadOnly == true, let e = f.entry("read_only", in: s.profile.name) {
+            s.readOnly = .config(path: configPath, line: e.line, profile: s.profile.name)
+        }
         return s
     }
 

@@ -16,6 +16,7 @@ public struct TokenResolver {
 
     public static let noToken = SoporteError(.config, "no API token; give one in any of these ways:", details: [
         "--token-file PATH            a file holding the token",
+        "soporte-token                a systemd credential (LoadCredential=soporte-token:FILE)",
         "SOPORTE_API_TOKEN=...        the token in the environment",
         "token_command = ...          in the config profile; its output is the token",
         "token = ...                  in the config profile (soporte config set token -)",
@@ -27,11 +28,19 @@ public struct TokenResolver {
         switch source {
         case .tokenFile(let path):
             let file = try SecretFile.read(path, flag: "--token-file", fs: fs, status: .config)
-            if file.mode & 0o077 != 0 {
+            if !s.credentials.contains(path), file.mode & 0o077 != 0 {
                 throw TokenResolver.readableByOthers(path, mode: file.mode, what: "is a token file")
             }
             guard let text = String(validating: file.bytes, as: UTF8.self) else {
                 throw SoporteError.config("--token-file: not UTF-8 text")
+            }
+            raw = text
+        case .credential(let path):
+            // No mode check: systemd makes the credentials readable by the service alone.
+            let bytes: [UInt8]?
+            do { bytes = try fs.read(path, limit: 1 << 20) } catch { throw SoporteError.system(error, .config) }
+            guard let bytes, let text = String(validating: bytes, as: UTF8.self) else {
+                throw SoporteError.config("the systemd credential \(SystemdCredentials.tokenName) is missing or not UTF-8 text")
             }
             raw = text
         case .environment:

@@ -12,9 +12,14 @@ public protocol ItemWriter: AnyObject {
     /// `escapedString` may replace strings that had escapes (a secret spelt with them).
     func write(_ tape: JSONTape, _ index: Int, escapedString: ((String) -> String?)?) throws
     func finish(complete: Bool) throws
+    /// True while items handed to the writer are held back, not yet on stdout (a table
+    /// sizing its columns): a walk stopped by a signal must print them first (SPEC §13.4).
+    var holdsRows: Bool { get }
 }
 
 extension ItemWriter {
+    public var holdsRows: Bool { false }
+
     public func write(_ tape: JSONTape, _ index: Int, escapedString: ((String) -> String?)?) throws {
         try write(tape.value(at: index, escapedString: escapedString))
     }

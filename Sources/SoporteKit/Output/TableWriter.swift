@@ -21,6 +21,9 @@ public final class TableWriter: ItemWriter {
     /// Columns left out to fit the terminal (for the note).
     public private(set) var dropped: [String] = []
 
+    /// Every row is held until `finish`, which sizes the columns and prints them.
+    public var holdsRows: Bool { !rowEnds.isEmpty }
+
     public init(io: IOStreams, plan: ColumnPlan, headers: Bool, dropOrder: [String] = []) {
         self.io = io
         self.plan = plan

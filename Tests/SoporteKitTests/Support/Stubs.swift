@@ -162,8 +162,28 @@ struct WatchedSink: ByteSink {
     }
 }
 
+/// A command run against stubs. When the harness goes (at the end of its test), its
+/// transport is verified: every stub used, no request unexpected, always (gh's httpmock
+/// fails a test that leaves a stub unused). A test that means to leave a stub unused
+/// says so with `expectUnused()`.
 final class Harness {
     let transport = StubTransport()
+    private let file: StaticString
+    private let line: UInt
+    private var verifyAtEnd = true
+
+    init(file: StaticString = #filePath, line: UInt = #line) {
+        self.file = file
+        self.line = line
+    }
+
+    deinit {
+        if verifyAtEnd { transport.verify(file: file, line: line) }
+    }
+
+    /// This test leaves stubs unused on purpose (or checks the transport itself).
+    func expectUnused() { verifyAtEnd = false }
+
     let clock = FakeClock()
     let fs = MemoryFileSystem()
     var env: [String: String] = ["SOPORTE_API_URL": "https://api.test/v1", "SOPORTE_API_TOKEN": "tok-unit-1234", "HOME": "/home/u"]
