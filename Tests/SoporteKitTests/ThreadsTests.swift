@@ -42,13 +42,21 @@ final class ThreadsTests: XCTestCase {
     /// walk is slower, not hung (a worker run in `init` would wait there for a consumer
     /// that has not started).
     func testOrderedWorkersWithoutThreadsRunEachJobInNext() {
-        let w = OrderedWorkers<Int>(count: 5, width: 3, window: 2, stackSize: 1 << 50) { $0 * 10 }
-        XCTAssertEqual(w.startFailure?.code, EAGAIN)
-        XCTAssertEqual((0..<6).map { _ in w.next() }, [0, 10, 20, 30, 40, nil])
-        let cancelled = OrderedWorkers<Int>(count: 5, width: 3, window: 2, stackSize: 1 << 50) { $0 }
-        XCTAssertEqual(cancelled.next(), 0)
-        cancelled.cancel()
-        XCTAssertNil(cancelled.next())
+        // The consumer runs on a thread of its own, so that a hang fails the test in 10 s.
+        let got = Gate([Int?]?.none)
+        Threads.start {
+            let w = OrderedWorkers<Int>(count: 5, width: 3, window: 2, stackSize: 1 << 50) { $0 * 10 }
+            var results = w.startFailure?.code == EAGAIN ? (0..<6).map { _ in w.next() } : []
+            // Cancelled after one: nothing more comes.
+            let cancelled = OrderedWorkers<Int>(count: 5, width: 3, window: 2, stackSize: 1 << 50) { $0 }
+            results.append(cancelled.next())
+            cancelled.cancel()
+            results.append(cancelled.next())
+            got.withLock { $0 = results }
+        }
+        let deadline = SystemClock.monotonic() + 10
+        while got.withLock({ $0 }) == nil && SystemClock.monotonic() < deadline { SystemClock.sleep(0.005) }
+        XCTAssertEqual(got.withLock { $0 }, [0, 10, 20, 30, 40, nil, 0, nil], "nil: next() waited for workers that never started")
     }
 
     enum Handled {
