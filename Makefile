@@ -13,7 +13,8 @@ BUILD_PACKAGES = libcurl4-openssl-dev pkg-config
 DEB_PACKAGES = $(BUILD_PACKAGES) dpkg-dev binutils
 DEB_CHECK_PACKAGES = $(DEB_PACKAGES) lintian man-db jq systemd
 TEST_PACKAGES = $(BUILD_PACKAGES) jq curl python3 python3-pytest mandoc nginx openssl zsh fish bash-completion \
-  dpkg-dev binutils lintian man-db prometheus python3-prometheus-client time procps systemd
+  dpkg-dev binutils lintian man-db prometheus python3-prometheus-client time procps systemd \
+  python3-openpyxl libreoffice-calc-nogui
 BENCH_PACKAGES = $(TEST_PACKAGES) hyperfine apache2-utils binutils time
 
 .PHONY: all build release deps test-deps bench-deps test unit tsan e2e demo install install-files uninstall generated bench fuzz fuzz-build fuzz-smoke mutants deb deb-deps deb-check clean

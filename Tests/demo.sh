@@ -9,7 +9,17 @@ trap 'kill $pid 2>/dev/null; rm -f "$out"' EXIT
 for _ in $(seq 50); do [ -s "$out" ] && break; sleep 0.1; done
 url=$(head -1 "$out" | awk '{print $3}')
 export SOPORTE_API_URL=$url SOPORTE_API_TOKEN=sk_test_abc123xyz SOPORTE_CONFIG=/dev/null
-run() { printf '\n$ %s\n' "$*"; "$@"; }
+# Shows each command as it must be typed: the program as `soporte`, and every word that
+# the shell would change (>, <, spaces, quotes, $...) in single quotes (SPEC §14.7).
+shown() {
+    local w out="soporte"
+    for w in "${@:2}"; do
+        if [[ $w =~ ^[A-Za-z0-9_./,:=@%+-]+$ ]]; then out+=" $w"
+        else out+=" '${w//\'/\'\\\'\'}'"; fi
+    done
+    printf '%s\n' "$out"
+}
+run() { printf '\n$ %s\n' "$(shown "$@")"; "$@"; }
 echo "soporte-sandbox is $url"
 run "$bin/soporte" --version
 run "$bin/soporte" health

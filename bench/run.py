@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from decimal import Decimal
 
 import wire
 
@@ -231,13 +232,41 @@ def base_rows(soporte, sandbox, env, q, out, summary):
            [f"/usr/bin/time -f %M soporte accounts list -o {fmt} --api-url $URL" for fmt in ("ndjson", "csv", "json", "table")])
 
 
+def totals_rows(soporte, sandbox, env, q, out, summary):
+    """The sum of 100,000 invoice amounts: soporte's exact `--sum` against jq summing
+    soporte's own NDJSON (floating point), both timed, with the answer each gives and the
+    exact one (Python's decimal over the same literals)."""
+    sb = Sandbox(sandbox, "--invoices", "100000", "--accounts", "1000")
+    mine = f"{soporte} invoices list --sum amount -o json --api-url {sb.url}"
+    jq = f"{soporte} invoices list -o ndjson --api-url {sb.url} | jq -s 'map(.amount|tonumber)|add'"
+    r = hyperfine([mine, f"bash -c \"{jq}\""], runs=3 if q else 7, warmup=1, shell=True)
+    record("Totals", "--invoices 100000 --accounts 1000", [mine, jq], url=sb.url, soporte=soporte)
+    got = subprocess.run(mine, shell=True, env=env, capture_output=True, text=True).stdout.strip()
+    theirs = subprocess.run(jq, shell=True, env=env, capture_output=True, text=True).stdout.strip()
+    lines = subprocess.run([soporte, "invoices", "list", "-o", "ndjson", "--api-url", sb.url], env=env,
+                           capture_output=True, text=True).stdout.splitlines()
+    exact = sum((json.loads(l, parse_float=Decimal)["amount"] for l in lines), Decimal(0))
+    sb.stop()
+    mine_sum = str(json.loads(got, parse_float=Decimal)[0]["sum_amount"])
+    ratio = r[0]["median"] / r[1]["median"]
+    out += ["## Totals", "", "The amounts of 100,000 invoices (1,000 pages of 100, no added latency), summed.", "",
+            "| command | median | min | max | answer |", "|---|---|---|---|---|",
+            row("`soporte invoices list --sum amount -o json`", r[0]) + f" `{mine_sum}` |",
+            row("`soporte invoices list -o ndjson \\| jq -s 'map(.amount\\|tonumber)\\|add'`", r[1]) + f" `{theirs}` |", "",
+            f"The exact sum ({len(lines):,} literals, Python's decimal): `{exact}`. soporte's is "
+            f"{'exact' if mine_sum == str(exact) else '**not exact**'}; jq's (a double) is "
+            f"{'exact' if theirs == str(exact) else 'off'}. soporte takes {ratio:.2f}× jq's time.", ""]
+    summary.append(("100k sum vs jq -s", f"{ratio:.2f}×", "the exact answer", mine_sum == str(exact)))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=".build/release")
     ap.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"))
     ap.add_argument("--quick", action="store_true", help="fewer runs (for a smoke check)")
-    ap.add_argument("--rows", choices=("all", "loopback", "wire"), default="all",
-                    help="loopback: the plain-HTTP rows; wire: HTTPS, CPU, rate limits, hostile bodies (bench/wire.py)")
+    ap.add_argument("--rows", choices=("all", "loopback", "wire", "totals"), default="all",
+                    help="loopback: the plain-HTTP rows; wire: HTTPS, CPU, rate limits, hostile bodies (bench/wire.py); "
+                         "totals: the 100k-invoice --sum against jq")
     a = ap.parse_args()
     soporte = os.path.abspath(os.path.join(a.bin, "soporte"))
     sandbox = os.path.abspath(os.path.join(a.bin, "soporte-sandbox"))
@@ -261,6 +290,8 @@ def main():
 
     if a.rows in ("all", "loopback"):
         base_rows(soporte, sandbox, env, q, out, summary)
+    if a.rows in ("all", "totals"):
+        totals_rows(soporte, sandbox, env, q, out, summary)
     if a.rows in ("all", "wire"):
         more, extra = wire.run(sys.modules[__name__], soporte, sandbox, env, q)
         out += more

@@ -263,7 +263,16 @@ final class Transfer: @unchecked Sendable {
     func mapError(_ code: CURLcode, sent: Bool) -> TransportError {
         let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: soporte_easy_strerror(code))
         let host = URLParts(url).map { "\($0.host):\($0.port)" } ?? url
+        // The proxy libcurl took from the environment, when its own message shows that it
+        // was the proxy it failed to reach (so the message names the proxy, not the API).
+        let proxy = ProxyRule.forURL(url) { getenv($0).map { String(cString: $0) } }
+            .flatMap { p in code == CURLE_COULDNT_RESOLVE_PROXY || detail.contains("\(p.host) port \(p.port)") ? p : nil }
         switch code {
+        case CURLE_COULDNT_RESOLVE_PROXY where proxy != nil, CURLE_COULDNT_CONNECT where proxy != nil:
+            let p = proxy!  // checked by the where clauses
+            let verb = code == CURLE_COULDNT_CONNECT ? "connect to" : "resolve"
+            return TransportError(code == CURLE_COULDNT_CONNECT ? .connect : .dns,
+                                  "cannot \(verb) the proxy \(p.address) (from \(p.variable)) on the way to \(host): \(detail)", requestSent: false)
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
             return TransportError(.dns, "cannot resolve \(host): \(detail)", requestSent: false)
         case CURLE_COULDNT_CONNECT:

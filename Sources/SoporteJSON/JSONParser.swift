@@ -5,7 +5,8 @@ public struct JSONParseError: Error, Equatable, CustomStringConvertible, Sendabl
     public var description: String { "\(message) at byte \(offset)" }
 }
 
-/// A byte-level JSON parser (RFC 8259) that keeps number literals and key order.
+/// A byte-level JSON parser (RFC 8259) that keeps number literals and key order; of
+/// duplicate keys the last wins, at the place of the first (SPEC §12.1).
 public struct JSONParser {
     /// Deeper documents are refused rather than risking the stack.
     public static let defaultMaxDepth = 512
@@ -39,9 +40,12 @@ public struct JSONParser {
         var values = 0
         var escapedHook: ((String) -> String)?
         var i = 0
-        /// The keys of the last object read at each depth. Items of a page share their
-        /// keys, so a matching object reuses this array instead of allocating its own.
+        /// The keys of the last object read at each depth, as read (duplicates too), and
+        /// whether they are all different. Items of a page share their keys, so a
+        /// matching object reuses this array instead of allocating its own, and is known
+        /// to have no duplicate key without a look.
         var lastKeys: [[String]] = []
+        var lastKeysUnique: [Bool] = []
 
         init(buf: UnsafeBufferPointer<UInt8>, maxDepth: Int, maxValues: Int) {
             self.buf = buf
@@ -91,7 +95,7 @@ public struct JSONParser {
         mutating func object(depth: Int) throws -> JSONValue {
             if depth > maxDepth { throw error("nesting deeper than \(maxDepth)") }
             i += 1
-            while lastKeys.count <= depth { lastKeys.append([]) }
+            while lastKeys.count <= depth { lastKeys.append([]); lastKeysUnique.append(true) }
             let template = lastKeys[depth]
             var keys: [String] = []      // used once the keys stop matching the template
             var diverged = false
@@ -126,15 +130,21 @@ public struct JSONParser {
                 throw error("expected ',' or '}'")
             }
             let finalKeys: [String]
+            let unique: Bool
             if diverged {
                 finalKeys = keys
+                unique = !JSONObject.hasDuplicates(keys[...])
                 lastKeys[depth] = keys
+                lastKeysUnique[depth] = unique
             } else if matched == template.count {
                 finalKeys = template
+                unique = lastKeysUnique[depth]
             } else {
+                unique = lastKeysUnique[depth] || !JSONObject.hasDuplicates(template[0..<matched])
                 finalKeys = Array(template[0..<matched])
             }
-            return .object(JSONObject(keys: finalKeys, values: values))
+            // Duplicate keys: the last one wins, at the first one's place (SPEC §12.1).
+            return .object(unique ? JSONObject(keys: finalKeys, values: values) : JSONObject(lastWins: finalKeys, values: values))
         }
 
         mutating func array(depth: Int) throws -> JSONValue {

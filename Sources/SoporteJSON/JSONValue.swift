@@ -88,6 +88,38 @@ public struct JSONObject: Equatable, Sendable {
         self.values = values
     }
 
+    /// Builds from keys that may repeat, as JavaScript's `JSON.parse` and jq read them
+    /// (SPEC §12.1): each key once, at the place of its first occurrence, with the value of
+    /// its last.
+    public init(lastWins keys: [String], values: [JSONValue]) {
+        precondition(keys.count == values.count, "keys and values must pair up")  // programmer error
+        var place: [String: Int] = [:]
+        for (k, v) in zip(keys, values) {
+            if let p = place[k] {
+                self.values[p] = v
+            } else {
+                place[k] = self.keys.count
+                self.keys.append(k)
+                self.values.append(v)
+            }
+        }
+    }
+
+    /// Whether a key occurs more than once: pairs compared for a few keys, a set for more.
+    public static func hasDuplicates(_ keys: ArraySlice<String>) -> Bool {
+        let n = keys.count
+        guard n > 1 else { return false }
+        if n <= 16 {
+            for i in keys.indices.dropFirst() {
+                for j in keys.startIndex..<i where keys[j] == keys[i] { return true }
+            }
+            return false
+        }
+        var seen = Set<String>(minimumCapacity: n)
+        for k in keys where !seen.insert(k).inserted { return true }
+        return false
+    }
+
     public var count: Int { keys.count }
 
     public var entries: Zip2Sequence<[String], [JSONValue]> { zip(keys, values) }
@@ -110,7 +142,7 @@ public struct JSONObject: Equatable, Sendable {
         }
     }
 
-    /// Appends without checking for a duplicate key (the parser keeps duplicates as sent).
+    /// Appends without checking for a duplicate key (for builders that know their keys).
     public mutating func append(_ key: String, _ value: JSONValue) {
         keys.append(key)
         values.append(value)

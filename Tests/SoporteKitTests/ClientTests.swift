@@ -51,6 +51,19 @@ final class ClientTests: XCTestCase {
         XCTAssertEqual(h2.clock.slept, [120])
     }
 
+    /// SPEC §12.1: a body of `null` is what the API said, and `api` prints it; no body
+    /// at all prints nothing.
+    func testApiPrintsABodyOfNullButNothingForNoBody() {
+        let h = Harness()
+        h.transport.json("GET", "/v1/whm/settings", "null")
+        h.transport.json("GET", "/v1/whm/settings", status: 204, "")
+        let r = h.run(["api", "GET", "/whm/settings"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(r.out, "null\n")
+        XCTAssertEqual(h.run(["api", "GET", "/whm/settings"]).out, "")
+        h.transport.verify()
+    }
+
     func testRedirectsStayInTheOriginAndTheTokenNeverLeaves() {
         let h = Harness()
         h.transport.json("GET", "/v1/whm/accounts/1", status: 302, headers: [("Location", "/v1/whm/accounts/3")], "")

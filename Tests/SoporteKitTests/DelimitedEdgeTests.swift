@@ -72,6 +72,10 @@ final class DelimitedTapeTests: XCTestCase {
             #"{"d":"m","id":13,"limits":{"e":31,"db":{"x":4,"y":"p"}},"tags":[],"empty":{},"n":null}"#,   // two cells swapped
             #"{"id":9}"#, #"[1,2]"#, #""text""#, #"{}"#,
             #"{"id":10,"d":"j","limits.e":28,"limits":{"db":{"x":1,"y":"s"}},"tags":[],"empty":{},"n":null}"#,
+            // Laravel's escapes, in cells and in containers that are cells (SPEC §12.1)
+            #"{"id":14,"d":"\u2014","limits":{"e":32,"db":{"x":5,"y":"\/"}},"tags":["\u00e9\/x",{"k":"\u2014"}],"empty":{},"n":null}"#,
+            // duplicate keys: the last wins, in the item and in a container that is a cell
+            #"{"id":15,"d":"n","limits":{"e":33,"db":{"x":6,"y":"o"}},"tags":[{"k":1,"k":2}],"empty":{},"n":null,"d":"last"}"#,
         ]
         for style in [DelimitedWriter.Style.csv, .tsv] {
             for other in others {
@@ -80,6 +84,9 @@ final class DelimitedTapeTests: XCTestCase {
                 XCTAssertTrue(viaTape.hasPrefix("id\(style == .csv ? "," : "\t")d"), "\(style) \(other)")
             }
         }
+        XCTAssertEqual(try rows(.csv, [first, others[others.count - 2], others[others.count - 1]], tape: true).split(separator: "\n").dropFirst(2),
+                       ["14,\u{2014},32,5,/,\"[\"\"\u{e9}/x\"\",{\"\"k\"\":\"\"\u{2014}\"\"}]\",{},",
+                        "15,last,33,6,o,\"[{\"\"k\"\":2}]\",{},"])
         XCTAssertEqual(try rows(.csv, [first, others[0]], tape: true),
                        "id,d,limits.e,limits.db.x,limits.db.y,tags,empty,n\n1,\"a,b\",20,1,'=2,\"[\"\"v\"\"]\",{},\n2,\"c\"\"d\",21,3,z,[],{},1.50\n")
     }

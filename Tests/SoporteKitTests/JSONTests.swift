@@ -38,7 +38,23 @@ final class JSONTests: XCTestCase {
         XCTAssertEqual(JSONWriter.pretty(v), "{\n  \"a\": [\n    1,\n    {\n      \"b\": null\n    }\n  ],\n  \"c\": {}\n}")
     }
 
-    func testDuplicateKeysKeptAsSent() throws {
-        XCTAssertEqual(try roundTrip(#"{"a":1,"a":2}"#), #"{"a":1,"a":2}"#)
+    /// SPEC §12.1: the last of duplicate keys wins, at the place of the first (as
+    /// JavaScript's JSON.parse and jq do), at any depth, whether the keys are spelt alike
+    /// or one with escapes, in objects that share their layout and in those that do not.
+    func testDuplicateKeysLastWinsAtTheFirstPlace() throws {
+        let cases = [
+            (#"{"a":1,"b":2,"a":3}"#, #"{"a":3,"b":2}"#),
+            (#"{"a":1,"a":2}"#, #"{"a":2}"#),
+            (#"{"x":{"k":1,"k":[1],"j":0,"k":{"k":1,"k":2}}}"#, #"{"x":{"k":{"k":2},"j":0}}"#),
+            (#"{"a":1,"\u0061":2,"\u0062":3,"b":4}"#, #"{"a":2,"b":4}"#),
+            (#"[{"a":1,"a":2},{"a":3,"a":4},{"a":5}]"#, #"[{"a":2},{"a":4},{"a":5}]"#),
+            (#"[{"a":1,"b":2},{"a":1,"b":2,"a":5},{"a":1,"b":2},{"a":1}]"#, #"[{"a":1,"b":2},{"a":5,"b":2},{"a":1,"b":2},{"a":1}]"#),
+            (#"[{"a":1,"b":2,"c":3},{"a":1,"b":2}]"#, #"[{"a":1,"b":2,"c":3},{"a":1,"b":2}]"#),
+        ]
+        for (doc, want) in cases { XCTAssertEqual(try roundTrip(doc), want, doc) }
+        // A large object (a set finds the duplicate, not pairs).
+        let many = (0..<40).map { #""k\#($0)":\#($0)"# }.joined(separator: ",")
+        XCTAssertEqual(try roundTrip("{" + many + #","k3":"last"}"#), "{" + many.replacingOccurrences(of: #""k3":3"#, with: #""k3":"last""#) + "}")
+        XCTAssertEqual(try JSONParser.parse(#"{"a":1,"a":2}"#)["a"], .int(2))
     }
 }

@@ -95,6 +95,32 @@ final class OutputTests: XCTestCase {
         XCTAssertEqual(missing.map(\.name), ["Domain", "nonexistent"])
         XCTAssertEqual(missing.first?.suggestion, "domain")
     }
+
+    /// SPEC §12.1: a server that ignores `fields=` (Laravel) still gives JSON and NDJSON
+    /// only the fields asked for, in --fields order, from the tape (list) as from a value
+    /// (get), dotted names as elsewhere (a literal key with a dot wins).
+    func testJSONWritersKeepOnlyTheFieldsAskedFor() throws {
+        let doc = #"[{"id":1,"domain":"d","server":{"name":"s","ip":"1"},"a.b":7,"a":{"b":8},"x":"é"},"text",{"id":2,"id":3}]"#
+        let fields = ["x", "server.name", "id", "a.b", "nope", "server.ip"]
+        var t = JSONTape()
+        try t.parse(Array(doc.utf8))
+        for pretty in [false, true] {
+            var outs: [String] = []
+            for tape in [true, false] {
+                let (io, out, _) = io()
+                let w: any ItemWriter = pretty ? JSONArrayWriter(io: io, pretty: true, fields: fields) : NDJSONWriter(io: io, fields: fields)
+                for i in t.elements(0) {
+                    if tape { try w.write(t, i, escapedString: nil) } else { try w.write(t.value(at: i)) }
+                }
+                try w.finish(complete: true)
+                outs.append(out.text)
+            }
+            XCTAssertEqual(outs[0], outs[1], "tape and value alike")
+            if !pretty {
+                XCTAssertEqual(outs[0], #"{"x":"é","server":{"name":"s","ip":"1"},"id":1,"a.b":7}"# + "\n" + #""text""# + "\n" + #"{"id":3}"# + "\n")
+            }
+        }
+    }
 }
 
 final class SecretsTests: XCTestCase {

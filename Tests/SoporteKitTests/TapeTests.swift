@@ -15,11 +15,87 @@ final class TapeTests: XCTestCase {
         return String(decoding: out, as: UTF8.self)
     }
 
-    func testCopiesBytesDropsSpaceKeepsLiteralsAndEscapes() throws {
+    func testCopiesBytesDropsSpaceKeepsLiteralsDecodesEscapes() throws {
         let t = try tape(#" { "id" : 9007199254740993 , "amount": 100.10, "s": "a\u00e9\/b", "n": null, "l": [ true,false ] } "#)
-        XCTAssertEqual(write(t), #"{"id":9007199254740993,"amount":100.10,"s":"a\u00e9\/b","n":null,"l":[true,false]}"#)
-        XCTAssertEqual(write(t, indent: 2), JSONWriter.pretty(try JSONParser.parse(write(t))).replacingOccurrences(of: "é/", with: #"\u00e9\/"#))
+        XCTAssertEqual(write(t), #"{"id":9007199254740993,"amount":100.10,"s":"aé/b","n":null,"l":[true,false]}"#)
+        XCTAssertEqual(write(t, indent: 2), JSONWriter.pretty(try JSONParser.parse(write(t))))
         XCTAssertEqual(t.value(at: 0), try JSONParser.parse(write(t)))
+    }
+
+    /// SPEC §12.1: one rule for escapes in JSON output, list (the tape) and get (values)
+    /// alike: strings are written decoded, as UTF-8, with only the escapes JSON needs and
+    /// the safety escapes of §10.2, whatever escapes the server used (Laravel escapes every
+    /// non-ASCII character and '/'), compact and pretty, keys and values, at any depth.
+    func testEscapesAreWrittenAsTheValuePathWritesThem() throws {
+        let docs = [
+            #"{"plan":"Hosting \u2014 plan anual","url":"https:\/\/x.es\/a","owner":"Jos\u00e9 \ud83d\ude80"}"#,
+            #"{"k\u00e9y":["\u00f1",{"n":"\u00fc\/"}],"plain":"x","c":"\u0007\u001B\u007f\u009b\u202e\u2028\u2029\u2066"}"#,
+            #"{"q":"\"\\\/\b\f\n\r\t","u":"\u0022\u005c\u000a\u0000","upper":"\u00C9\u20AC"}"#,
+            #"[{"a":"\u00e9"},{"a":"\u00e9"},"\/",["\u2014"]]"#,
+        ]
+        for doc in docs {
+            let t = try tape(doc)
+            let v = try JSONParser.parse(doc)
+            XCTAssertEqual(write(t), JSONWriter.compact(v), doc)
+            XCTAssertEqual(write(t, indent: 2), JSONWriter.pretty(v), doc)
+            XCTAssertEqual(t.scalarText(0), v.scalarText, doc)
+            XCTAssertFalse(t[0].verbatim, "a container with escapes is not copied whole: \(doc)")
+        }
+        // The escapes output writes itself are kept (the container is copied whole); each
+        // one it writes otherwise makes the container go value by value, and is decoded.
+        let own = #"["\"\\\b\f\n\r\t\u0000\u001b\u007f\u009b\u2028\u2029\u202a\u202e\u2066\u2069"]"#
+        XCTAssertTrue(try tape(own)[0].verbatim)
+        XCTAssertEqual(write(try tape(own)), own)
+        XCTAssertEqual(write(try tape(own)), JSONWriter.compact(try JSONParser.parse(own)))
+        for other in [#"\/"#, #"\u00e9"#, #"\u000a"#, #"\u0022"#, #"\u005c"#, #"\u001B"#, #"\ud83d\ude80"#, #"\u0041"#, #"\u2030"#, #"\u00a0"#, #"\u202F"#] {
+            let doc = "[\"a" + other + "\"]"
+            let t = try tape(doc)
+            XCTAssertFalse(t[0].verbatim, other)
+            XCTAssertTrue(t[1].recode, other)
+            XCTAssertEqual(write(t), JSONWriter.compact(try JSONParser.parse(doc)), other)
+        }
+        XCTAssertEqual(write(try tape(#"["\u00e9\/\u2014"]"#)), #"["é/—"]"#)
+        XCTAssertEqual(write(try tape(#"["\u001B\u009B"]"#)), #"["\u001b\u009b"]"#)
+    }
+
+    /// SPEC §12.1: duplicate keys, the last wins at the first one's place, on the tape as
+    /// in the parser: its values, its output (compact and pretty), member lookups, and the
+    /// flags that keep such an object (and what holds it) from being copied whole.
+    func testDuplicateKeysLastWinsOnTheTapeAsInTheParser() throws {
+        let docs = [
+            #"{"a":1,"b":2,"a":3}"#,
+            #"{"x":{"k":1,"k":[1],"j":0,"k":{"k":1,"k":2}}}"#,
+            #"{"a":1,"\u0061":2,"\u0062":3,"b":4}"#,
+            #"[{"a":1,"a":2},{"a":3,"a":4},{"a":5}]"#,
+            #"[{"a":1,"b":2},{"a":1,"b":2,"a":5},{"a":1,"b":2},{"a":1}]"#,
+            #"{"data":[{"id":1,"s":"a"},{"id":1,"s":"b","id":2}]}"#,
+            "{" + (0..<40).map { #""k\#($0)":\#($0)"# }.joined(separator: ",") + #","k3":"last"}"#,
+            // Laid out as the object before: by signature (length, first eight bytes) the
+            // same keys, but one spelt with escapes, or the template's signatures alike.
+            #"[{"abcdefghXY":1,"abcdefghZZZZZZ":2},{"abcdefghé":1,"abcdefgh\u00e9":2}]"#,
+            #"[{"abcdefgh1":1,"abcdefgh2":2},{"abcdefgh1":1,"abcdefgh1":2}]"#,
+            #"[{"a":1,"b":2,"c":3},{"a":1,"b":2},{"a":1,"b":2,"a":3}]"#,
+        ]
+        for doc in docs {
+            let t = try tape(doc)
+            let v = try JSONParser.parse(doc)
+            XCTAssertEqual(t.value(at: 0), v, doc)
+            XCTAssertEqual(write(t), JSONWriter.compact(v), doc)
+            XCTAssertEqual(write(t, indent: 2), JSONWriter.pretty(v), doc)
+            XCTAssertFalse(t[0].verbatim, doc)
+        }
+        let t = try tape(#"{"data":[{"id":1,"s":"a"},{"id":1,"s":"b","id":2}],"id":7}"#)
+        let items = Array(t.elements(try XCTUnwrap(t.member(0, "data"))))
+        XCTAssertEqual(items.map { t[$0].duplicates }, [false, true])
+        XCTAssertEqual(items.map { t[$0].verbatim }, [true, false])
+        XCTAssertFalse(t[0].duplicates, "only the object that has them")
+        XCTAssertEqual(t.int(try XCTUnwrap(t.member(items[1], "id"))), 2, "a lookup finds the last")
+        XCTAssertEqual(Array(t.members(items[1])).count, 2)
+        // Objects alike in layout are checked once (a template per depth); one that differs
+        // is checked on its own.
+        let same = try tape("[" + Array(repeating: #"{"a":1,"b":{"c":2,"d":3}}"#, count: 5).joined(separator: ",") + #",{"a":1,"b":{"c":2,"c":3}}]"#)
+        XCTAssertEqual(Array(same.elements(0)).map { same[$0].duplicates }, [false, false, false, false, false, false])
+        XCTAssertEqual(Array(same.elements(0)).map { same[$0].verbatim }, [true, true, true, true, true, false])
     }
 
     func testRawUnsafeCharactersAreEscapedOnOutput() throws {
@@ -27,10 +103,11 @@ final class TapeTests: XCTestCase {
         XCTAssertEqual(write(t), "{\"x\":\"a\\u009bb\\u2028c\\u202ed\\u2066e\\u007ff\u{202F}\"}")
     }
 
-    /// A compact container with nothing to re-encode is copied whole; whitespace or a byte
-    /// to escape anywhere inside, at any depth, makes it go value by value. Escapes are
-    /// kept as written, so a container with them is copied whole too, once no string
-    /// with escapes in it has a secret to replace.
+    /// A compact container with nothing to re-encode is copied whole; whitespace, a byte
+    /// to escape or an escape that output writes otherwise (decoded) anywhere inside, at
+    /// any depth, makes it go value by value. The escapes output writes itself (`\n`,
+    /// `\"`) are kept, so a container with only those is copied whole too, once no
+    /// string with escapes in it has a secret to replace.
     func testOnlyContainersWithNothingToChangeAreCopiedWhole() throws {
         let t = try tape("[{\"a\":[1,{\"b\":\"x\"}]}, {\"a\":[1, 2]}, {\"a\":{\"b\":\"\u{9B}\"}}, {\"a\":[\"\\n\"]}]")
         let items = Array(t.elements(0))
@@ -77,6 +154,7 @@ final class TapeTests: XCTestCase {
                     let v = try XCTUnwrap(parsed, "the tape read what the parser refuses: \(doc)")
                     XCTAssertEqual(t.value(at: 0), v, "\(doc)")
                     XCTAssertEqual(try JSONParser.parse(write(t)), v, "\(doc)")
+                    XCTAssertEqual(write(t), JSONWriter.compact(v), "\(doc)")
                     let k = try XCTUnwrap(t.member(0, "k"))
                     XCTAssertEqual(t[k].escaped, sp.first == 0x5C, "\(doc)")
                     XCTAssertEqual(t[k].unsafe, sp == [0x7F] || sp == [0xC2, 0x9B] || sp == [0xE2, 0x80, 0xAE], "\(doc)")
@@ -111,7 +189,7 @@ final class TapeTests: XCTestCase {
             var t = JSONTape()
             try t.parse(Array(doc.utf8))
             XCTAssertEqual(t.value(at: 0), try JSONParser.parse(doc), String(doc.prefix(40)))
-            XCTAssertEqual(write(t), doc, String(doc.prefix(40)))
+            XCTAssertEqual(write(t), JSONWriter.compact(try JSONParser.parse(doc)), String(doc.prefix(40)))  // (300 keys "": one)
             XCTAssertLessThanOrEqual(t.tokens.count, doc.utf8.count / 2 + 1)
         }
         var t = JSONTape()
@@ -144,21 +222,23 @@ final class TapeTests: XCTestCase {
         let secrets = Secrets()
         secrets.add("secret-123", placeholder: "$X")
         let hook = AnswerReader(secrets: secrets).escapedStrings
-        XCTAssertEqual(write(t, data + 1, hook: hook), #"{"id":1,"k\u0065y":"[redacted]"}"#)
+        XCTAssertEqual(write(t, data + 1, hook: hook), #"{"id":1,"key":"[redacted]"}"#)
     }
 
-    /// A container copied whole must still have every secret spelt with escapes replaced,
-    /// at any depth, and strings with escapes but no secret kept exactly as written.
-    func testCopyingAContainerWholeStillReplacesEscapedSecrets() throws {
+    /// Every secret spelt with escapes is replaced, at any depth, also in a container
+    /// copied whole, and strings with escapes but no secret are written decoded (the
+    /// escapes JSON output writes itself are kept as they are).
+    func testEscapedSecretsAreReplacedAtAnyDepth() throws {
         let secrets = Secrets()
         secrets.add("secret-123", placeholder: "$X")
         let hook = AnswerReader(secrets: secrets).escapedStrings
         let deep = try tape(#"[{"a":{"b":["x","s\u0065cret-123"]},"c":"q\"d"},{"a":"tab\tand \"quotes\"","n":[1.50,-0]}]"#)
         let items = Array(deep.elements(0))
-        XCTAssertEqual(items.map { deep[$0].verbatim && deep[$0].escaped }, [true, true])
+        XCTAssertEqual(items.map { deep[$0].escaped }, [true, true])
+        XCTAssertEqual(items.map { deep[$0].verbatim }, [false, true], "\\u0065 is written decoded; \\t and \\\" as they are")
         XCTAssertEqual(write(deep, items[0], hook: hook), #"{"a":{"b":["x","[redacted]"]},"c":"q\"d"}"#)
-        XCTAssertEqual(write(deep, items[1], hook: hook), #"{"a":"tab\tand \"quotes\"","n":[1.50,-0]}"#, "copied as written")
-        XCTAssertEqual(write(deep, items[0]), #"{"a":{"b":["x","s\u0065cret-123"]},"c":"q\"d"}"#, "no hook: no secret known")
+        XCTAssertEqual(write(deep, items[1], hook: hook), #"{"a":"tab\tand \"quotes\"","n":[1.50,-0]}"#)
+        XCTAssertEqual(write(deep, items[0]), #"{"a":{"b":["x","secret-123"]},"c":"q\"d"}"#, "no hook: no secret known")
     }
 
     /// Every string with escapes, keys too, at any depth, decoded in document order; the

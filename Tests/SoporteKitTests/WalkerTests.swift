@@ -24,7 +24,7 @@ final class WalkerTests: XCTestCase {
     /// A secret spelt with escapes that no form of it covers (so the raw body shows none)
     /// is found once the page's strings with escapes are decoded, on the first page and on
     /// later ones, in a value, a nested value and a key, in every format; an item without
-    /// one is written with its escapes as the server wrote them.
+    /// one is written by the rule of JSON output (strings decoded, SPEC §12.1).
     func testASecretSpeltWithEscapesIsReplacedOnEveryPageInEveryFormat() throws {
         let spelt = #"tok-unit-\u00312\u0033\u0034"#   // tok-unit-1234
         for fmt in ["ndjson", "json", "csv", "tsv", "table"] {
@@ -44,7 +44,7 @@ final class WalkerTests: XCTestCase {
             if fmt == "ndjson" {
                 let lines = r.out.split(separator: "\n")
                 XCTAssertEqual(lines.count, 6)
-                XCTAssertEqual(String(lines[2]), #"{"id":13,"domain":"s\tt","notes":"n","deep":{"k":[2]}}"#, "escapes kept as written")
+                XCTAssertEqual(String(lines[2]), #"{"id":13,"domain":"s\tt","notes":"n","deep":{"k":[2]}}"#, "the escapes JSON needs")
             }
         }
     }
@@ -109,6 +109,7 @@ final class WalkerTests: XCTestCase {
 
     func testAShortPageIsFetchedAgainThenFailsTheWalkWithExit8() {
         let h = Harness()
+        h.expectUnused()  // pages past the failure may or may not be asked for, in flight
         stubPages(h, last: 4, perPage: 10, total: 40, skip: [3])
         let short = Array(Harness.page(3, of: 4, perPage: 10, total: 40, ids: 21...25).utf8)
         for _ in 0..<2 {
@@ -142,6 +143,7 @@ final class WalkerTests: XCTestCase {
 
     func testAFailedPageGivesTheCompleteResumeCommandAndJSONStaysOpen() {
         let h = Harness()
+        h.expectUnused()  // pages past the failure may or may not be asked for, in flight
         stubPages(h, last: 3, perPage: 100, total: 250, skip: [2, 3])
         h.transport.json("GET", "/v1/whm/accounts", query: ["page": "2"], status: 500, #"{"error":{"code":"SERVER_ERROR","message":"boom"}}"#)
         h.transport.json("GET", "/v1/whm/accounts", query: ["page": "3"], Harness.page(3, of: 3, perPage: 100, total: 250, ids: 201...250))
@@ -261,6 +263,7 @@ final class WalkerTests: XCTestCase {
 
     func testOutOfOrderPagesEndTheWalk() {
         let h = Harness()
+        h.expectUnused()  // pages past the failure may or may not be asked for, in flight
         stubPages(h, last: 3, perPage: 10, total: 30, skip: [2, 3])
         h.transport.json("GET", "/v1/whm/accounts", query: ["page": "2"], Harness.page(1, of: 3, perPage: 10, total: 30, ids: 1...10))
         h.transport.json("GET", "/v1/whm/accounts", query: ["page": "3"], Harness.page(3, of: 3, perPage: 10, total: 30, ids: 21...30))
@@ -274,12 +277,38 @@ final class WalkerTests: XCTestCase {
     func testMissingFieldsSortAndIncludesAreSaidOnce() {
         let h = Harness()
         stubPages(h, last: 1, perPage: 10, total: 3)
-        let r = h.run(["accounts", "list", "--fields", "id,Domain,nonexistent", "--sort", "-creatd_at", "--include", "server", "-o", "csv"])
+        // `email` and `created_at` are known fields the answer lacks: warnings, exit 0.
+        let r = h.run(["accounts", "list", "--fields", "id,email,email", "--sort", "-created_at", "--include", "server", "-o", "csv"])
         XCTAssertEqual(r.status, 0)
-        XCTAssertTrue(r.err.contains("--fields 'Domain' is not in the answer; did you mean 'domain'?"), r.err)
-        XCTAssertTrue(r.err.contains("--fields 'nonexistent' is not in the answer"), r.err)
+        XCTAssertTrue(r.err.contains("--fields 'email' is not in the answer"), r.err)
+        XCTAssertTrue(r.err.contains("--sort 'created_at' is not in the answer"), r.err)
         XCTAssertTrue(r.err.contains("--include 'server' is not in the answer"), r.err)
-        XCTAssertEqual(r.err.components(separatedBy: "'Domain'").count, 2, "once")
+        XCTAssertEqual(r.err.components(separatedBy: "--fields 'email'").count, 2, "once: \(r.err)")
+    }
+
+    /// SPEC §14.3: a --fields name neither in the answer nor known is exit 2 before any item
+    /// is printed; a --sort name that is not known is exit 2 before anything is sent.
+    func testUnknownFieldsAndSortNamesAreUsageErrors() {
+        let h = Harness()
+        stubPages(h, last: 1, perPage: 10, total: 3)
+        var r = h.run(["accounts", "list", "--fields", "id,Domain,nonexistent", "-o", "csv"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.out, "")
+        XCTAssertTrue(r.err.contains("--fields 'Domain' is not in the answer nor a field of accounts; did you mean 'domain'?"), r.err)
+        r = h.run(["accounts", "list", "--sort", "-creatd_at"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.err.contains("--sort 'creatd_at' is not a field of accounts; did you mean 'created_at'?"), r.err)
+        h.transport.verify()
+    }
+
+    /// SPEC §14.3: an empty CSV has the columns its items would have had.
+    func testAnEmptyCSVHasTheKnownFieldsWithNestedObjectsDotted() {
+        let h = Harness()
+        h.transport.json("GET", "/v1/whm/accounts", query: ["page": "1"], #"{"data":[],"meta":{"current_page":1,"last_page":1,"per_page":100,"total":0}}"#)
+        let r = h.run(["accounts", "list", "-o", "csv"])
+        XCTAssertEqual(r.status, 0)
+        XCTAssertEqual(r.out, Resource.accounts.flatFields.joined(separator: ",") + "\n")
+        XCTAssertTrue(r.out.contains(",limits.email_accounts,limits.databases,"), r.out)
     }
 
     func testLimitFetchesNoPageBeyondIt() {

@@ -236,14 +236,14 @@ def test_history_records_mutations_only_newest_first_without_secrets(run, fresh,
     lines = [json.loads(l) for l in path.read_text().splitlines()]
     assert [(l["method"], l["path"], l["status"]) for l in lines] == [
         ("POST", "/whm/accounts/3/suspend", 200), ("PATCH", "/whm/accounts/3", 200), ("DELETE", "/whm/accounts/999999", 404)]
-    assert set(lines[0]) == {"time", "profile", "api_host", "method", "path", "status", "request_id", "duration_ms"}
+    assert set(lines[0]) == {"time", "command", "profile", "api_host", "method", "path", "status", "request_id", "duration_ms"}
     assert TOKEN not in path.read_text()
     r = run(["history", "-o", "json"], env=env)
     assert [l["method"] for l in json.loads(r.out)] == ["DELETE", "PATCH", "POST"]
     r = run(["history", "--limit", "1", "-o", "csv"], env=env)
     assert r.out.splitlines()[0].startswith("time,") and len(r.out.splitlines()) == 2
     r = run(["history"], env=env)
-    assert r.out.splitlines()[0].split()[:4] == ["TIME", "METHOD", "PATH", "STATUS"]
+    assert r.out.splitlines()[0].split()[:5] == ["TIME", "COMMAND", "METHOD", "PATH", "STATUS"]
     run(["accounts", "unsuspend", "3"], s, env={**env, "SOPORTE_HISTORY": "off"})
     assert len(path.read_text().splitlines()) == 3
 

@@ -30,16 +30,19 @@ def env_for(sb, **extra):
 # --- Say what was not found (SPEC §10.3) ----------------------------------------------
 
 def test_fields_sort_and_include_that_are_not_in_the_answer_are_said(run, sb):
+    # Names that are no known field either are exit 2 before any item (SPEC §14.3, test_totals.py).
     r = run(["accounts", "list", "--fields", "ID,Domain", "--limit", "3", "-o", "csv"], sb)
-    assert r.rc == 0
-    assert "--fields 'ID' is not in the answer; did you mean 'id'?" in r.err
-    assert "--fields 'Domain' is not in the answer; did you mean 'domain'?" in r.err
+    assert r.rc == 2 and r.out == ""
+    assert "--fields 'ID' is not in the answer nor a field of accounts; did you mean 'id'?" in r.err
+    assert "--fields 'Domain' is not in the answer nor a field of accounts; did you mean 'domain'?" in r.err
     r = run(["accounts", "list", "--fields", "id,nonexistent", "--limit", "3"], sb)
-    assert "--fields 'nonexistent' is not in the answer" in r.err and r.err.count("nonexistent") == 1
+    assert r.rc == 2 and "--fields 'nonexistent' is not in the answer" in r.err and r.err.count("nonexistent") == 1
+    # A known field the answer lacks stays a warning.
+    r = run(["accounts", "list", "--fields", "id", "--sort", "-created_at", "--limit", "3"], sb)
+    assert r.rc == 0 and "--sort 'created_at' is not in the answer" in r.err, r
     r = run(["invoices", "list", "--include", "server,package", "--limit", "3"], sb)
     assert "--include 'server' is not in the answer" in r.err and "--include 'package' is not in the answer" in r.err
-    # (an unknown --sort field the sandbox refuses itself, 422 with details; a server that
-    # ignores it gets the warning: WalkerTests.testMissingFieldsSortAndIncludesAreSaidOnce)
+    # (an unknown --sort field is refused before sending: test_totals.py)
     r = run(["accounts", "list", "--fields", "id,domain,server.name", "--include", "server", "--limit", "3", "-o", "csv"], sb)
     assert r.err == "", r.err
 
@@ -149,7 +152,10 @@ def test_an_empty_list_says_so_on_a_terminal_and_keeps_headers_in_files(run, sb)
     assert rc == 0 and "soporte: no results" in out
     for fmt, sep in (("csv", ","), ("tsv", "\t")):
         r = run(["accounts", "list", "--filter", "domain=nothing.invalid", "-o", fmt], sb)
-        assert r.out == sep.join(["id", "domain", "username", "status", "package", "server_id", "created_at"]) + "\n"
+        # The columns the items would have had (SPEC §14.3; test_totals.py compares them).
+        assert r.out == sep.join(["id", "domain", "username", "email", "status", "package", "package_id", "server_id", "owner",
+                                  "disk_used_mb", "disk_quota_mb", "limits.email_accounts", "limits.databases", "notes", "tags",
+                                  "suspended_reason", "created_at", "updated_at"]) + "\n"
         assert r.err == ""
 
 

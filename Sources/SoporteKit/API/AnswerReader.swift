@@ -8,11 +8,16 @@ public struct APIAnswer: Sendable {
     public var status: Int
     public var headers: [(String, String)]
     public var json: JSONValue
+    /// As the server sent it in X-Request-ID (secrets replaced), else the one we sent;
+    /// escaped where it is shown as text.
     public var requestID: String?
     /// The request was sent more than once because an earlier answer was lost.
     public var afterLostAnswer: Bool = false
     /// The body as received, for a call made with `decode: false` (else empty).
     public var body: [UInt8] = []
+    /// There was no body to read (an empty one, or HEAD): `json` is null for want of
+    /// one, not because the server said `null` (which `api` prints, SPEC §12.1).
+    public var emptyBody = false
 }
 
 /// Reads what the server sent: JSON parsed with limits, every echo of a secret replaced
@@ -50,31 +55,42 @@ public struct AnswerReader: Sendable {
         h.map { ($0.0, secrets.redact($0.1)) }
     }
 
-    /// Maps an HTTP error answer to our error: the API's envelope when there is one.
+    /// Maps an HTTP error answer to our error: the API's envelope when there is one, else
+    /// what the body says (Laravel's `message` and `errors`, `{"error": "text"}`, plain
+    /// text, an HTML title: `ErrorBody`), shown the same way; the exit status is the HTTP
+    /// status's (SPEC §7) in every case.
     public func error(from resp: HTTPResponse, call: APICall, requestID: String?) -> SoporteError {
         let json = try? self.json(resp.body)
         let status = ExitStatus.forHTTP(resp.status)
         guard let obj = json?["error"]?.objectValue,
               let code = obj["code"]?.stringValue ?? obj["message"]?.stringValue else {
+            if let said = ErrorBody.read(secrets.redact(resp.body), json: json, contentType: resp.header("Content-Type")) {
+                return SoporteError(status, "\(Sanitizer.forTerminal(said.message)) (HTTP \(resp.status))",
+                                    details: AnswerReader.detailLines(said.details), requestID: requestID,
+                                    httpStatus: resp.status, apiDetails: said.details)
+            }
             let ct = resp.header("Content-Type").map { secrets.redact($0) } ?? "no content type"
             let what = resp.body.isEmpty ? "an empty body" : "a body that is not the API's JSON (\(ct))"
-            return SoporteError(resp.status >= 500 || resp.status < 400 ? .server : status,
-                                "unexpected answer to \(call.method) \(call.path): HTTP \(resp.status) with \(what)",
+            return SoporteError(status, "unexpected answer to \(call.method) \(call.path): HTTP \(resp.status) with \(what)",
                                 requestID: requestID, httpStatus: resp.status)
         }
         let message = obj["message"]?.stringValue ?? code
-        var details: [String] = []
-        if let d = obj["details"]?.objectValue {
-            for (field, v) in d.entries {
-                for m in v.arrayValue ?? [v] { details.append("\(Sanitizer.forTerminal(field)): \(Sanitizer.forTerminal(m.scalarText))") }
-            }
-        } else if let d = obj["details"], !d.isNull {
-            details.append(Sanitizer.forTerminal(d.scalarText))
-        }
         let rid = obj["request_id"]?.stringValue ?? requestID
         return SoporteError(status, "\(Sanitizer.forTerminal(message)) (HTTP \(resp.status) \(Sanitizer.forTerminal(code)))",
-                            details: details, requestID: rid.map(Sanitizer.forTerminal), apiCode: code,
+                            details: AnswerReader.detailLines(obj["details"]), requestID: rid, apiCode: code,
                             httpStatus: resp.status, apiDetails: obj["details"])
+    }
+
+    /// Detail lines (`email: The email field is required.`) of the envelope's `details`
+    /// or Laravel's `errors`: a line per message of each field; other values as text.
+    static func detailLines(_ details: JSONValue?) -> [String] {
+        guard let d = details, !d.isNull else { return [] }
+        guard let fields = d.objectValue else { return [Sanitizer.forTerminal(d.scalarText)] }
+        var lines: [String] = []
+        for (field, v) in fields.entries {
+            for m in v.arrayValue ?? [v] { lines.append("\(Sanitizer.forTerminal(field)): \(Sanitizer.forTerminal(m.scalarText))") }
+        }
+        return lines
     }
 
     /// `error.retry_after` of an error body, if any.

@@ -165,7 +165,8 @@ public final class APIClient: Sendable {
                       reset: raw.header("X-RateLimit-Reset"), now: clock.now())
         var resp = raw
         resp.headers = reader.headers(raw.headers)
-        let rid = resp.header("X-Request-ID").map(Sanitizer.forTerminal) ?? x.requestID
+        // As sent (secrets replaced): escaped where it is shown as text, JSON has its own escaping.
+        let rid = resp.header("X-Request-ID") ?? x.requestID
         logResponse(x.call, url: x.url, resp, requestID: rid)
         switch x.redirects.decide(status: resp.status, location: resp.header("Location"), currentURL: x.url, method: x.call.method) {
         case .none: break
@@ -190,7 +191,7 @@ public final class APIClient: Sendable {
             }
             do {
                 return .answer(APIAnswer(status: resp.status, headers: resp.headers, json: try parseBody(resp, call: x.call, requestID: rid),
-                                         requestID: rid, afterLostAnswer: x.lostAnswer))
+                                         requestID: rid, afterLostAnswer: x.lostAnswer, emptyBody: resp.body.isEmpty || x.call.method == "HEAD"))
             } catch let e as SoporteError {
                 return .fail(e)
             } catch {
@@ -211,6 +212,7 @@ public final class APIClient: Sendable {
             if resp.status == 429, let ra = retryAfter {
                 err.details.append("the API asks to wait \(APIClient.seconds(ra)) (until \(APIClient.clockTime(clock.now() + ra)))")
             }
+            if resp.status == 404, let hint = VersionHint.line(apiURL: settings.apiURL.text, path: x.call.path) { err.details.append(hint) }
             return .fail(err)
         }
     }
@@ -317,7 +319,7 @@ public final class APIClient: Sendable {
         guard settings.verbosity >= 1 else { return }
         var line = "\(call.method) \(url) \(r.status) \(Int(r.seconds * 1000)) ms"
         if let rem = r.header("X-RateLimit-Remaining") { line += " rate-limit-remaining=\(rem)" }
-        if let rid = requestID { line += " request-id=\(rid)" }
+        if let rid = requestID { line += " request-id=\(Sanitizer.forTerminal(rid))" }
         log(1, line)
         guard settings.verbosity >= 2 else { return }
         var s = "< HTTP \(r.status)"

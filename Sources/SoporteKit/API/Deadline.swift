@@ -1,11 +1,11 @@
 /// The time the whole command has (`--deadline`, SPEC §13.2), retries and waits
 /// included: a point on the monotonic clock, fixed when the command starts. A pure value.
 public struct Deadline: Sendable, Equatable {
-    public let length: Duration
+    public let length: TimeSpan
     /// Monotonic seconds at which it passes.
     public let at: Double
 
-    public init(_ length: Duration, startedAt: Double) {
+    public init(_ length: TimeSpan, startedAt: Double) {
         self.length = length
         at = startedAt + length.seconds
     }

@@ -37,8 +37,12 @@ public final class PageWalker {
     let concurrency: Int
     let resume: ResumeHint?
     /// Called with the first page's items before they are written (for the checks of
-    /// names asked for).
-    public var onFirstPage: (([JSONValue]) -> Void)?
+    /// names asked for); an error thrown there ends the walk before any item is written.
+    public var onFirstPage: (([JSONValue]) throws -> Void)?
+    /// False when the writer prints nothing until the walk is whole (totals): a failure
+    /// then says that nothing was printed and that the command is to be run again,
+    /// since `--from-page` would total part of the list.
+    public var resumable = true
     /// The signal notes' fixed parts, made at the first page.
     var notes: ResumeNotes?
 
@@ -68,6 +72,11 @@ public final class PageWalker {
         defer {
             walk.budget.abandon()
             SignalNote.clear()
+        }
+        if !resumable {
+            // What a signal prints: the totals are not out, and --from-page would total part.
+            let m = "\(label): walk stopped; no totals were printed (they need the whole list): run the command again"
+            SignalNote.set(bytes: Array((io.style.json ? "{\"warning\":{\"code\":\"WALK_STOPPED\",\"message\":\"\(m)\"}}\n" : "\nsoporte: \(m)\n").utf8))
         }
         if try walk.firstPage(start), options.page == nil, walk.plan.lastPageNeeded > start {
             try walk.rest(from: start + 1, to: walk.plan.lastPageNeeded)
@@ -113,7 +122,7 @@ public final class PageWalker {
             if walker.options.page == nil && plan.firstPageIsShort(itemCount: first.count) {
                 first = try walker.refetchShort(start, got: first.count, plan: plan, failed: { failed($0, $1) })
             }
-            if let f = walker.onFirstPage { f((0..<first.count).map { first.value($0, escaped: walker.escaped) }) }
+            if let f = walker.onFirstPage { try f((0..<first.count).map { first.value($0, escaped: walker.escaped) }) }
             let more: Bool
             publish(page: start, writing: true)
             do { more = try emit(first) } catch { try? writer.finish(complete: false); throw error }
@@ -245,6 +254,14 @@ public final class PageWalker {
             try? writer.finish(complete: false)
             if e.status == .brokenPipe { return e }
             var err = e
+            if !walker.resumable {
+                let nothing = e.status == .usage ? "no totals were printed" : "no totals were printed (they need the whole list): run the command again"
+                if e.status != .usage {
+                    err.message = "\(walker.label): walk stopped at page \(page)" + (plan.lastPage > page ? " of \(plan.lastPage)" : "") + ": " + e.message
+                }
+                if walker.io.style.json { walker.io.warn("WALK_STOPPED", "\(walker.label): " + nothing) } else { err.details = [nothing] + e.details }
+                return err
+            }
             err.message = "\(walker.label): walk stopped \(whileWriting ? "while writing" : "at") page \(page)" + (plan.lastPage > page ? " of \(plan.lastPage)" : "") + ": " + e.message
             let resumeWith = "resume with: " + (walker.resume.map { $0.command(fromPage: page, written: written) } ?? "--from-page \(page)")
             let count = whileWriting

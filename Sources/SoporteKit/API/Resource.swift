@@ -14,13 +14,22 @@ public struct Resource: Equatable, Sendable {
     /// Default columns in the order they are dropped when a terminal is too narrow
     /// (first dropped first). The id is never dropped.
     public let dropOrder: [String]
-    /// Fields the API is known to send, for help and completion only: the API's set is
-    /// open, so nothing is refused for being missing from here.
+    /// Fields the API is known to send, in the server's order: for help and completion,
+    /// the columns of an empty CSV, and the checks of SPEC §14.3 (a `--sort` name must be
+    /// one; a `--fields` name must be one or be in the answer). The API's set is open: an
+    /// item's other fields are shown as they come.
     public let knownFields: [String]
     /// Fields that name one item, tried in order where an ID is expected (SPEC §11.2).
     public let nameFields: [String]
     public let listExamples: [String]
     public let getExample: String
+    /// The keys of the known fields that hold an object (CSV flattens them: `limits.databases`).
+    public var nestedFields: [String: [String]] = [:]
+
+    /// The known fields as CSV and TSV columns: nested objects as dotted names, in order.
+    public var flatFields: [String] {
+        knownFields.flatMap { f in nestedFields[f].map { $0.map { f + "." + $0 } } ?? [f] }
+    }
 
     public static let accounts = Resource(
         name: "accounts", summary: "WHM/cPanel hosting accounts.", path: "/whm/accounts", singular: "account", plural: "accounts",
@@ -31,7 +40,8 @@ public struct Resource: Equatable, Sendable {
         nameFields: ["domain", "username"],
         listExamples: ["soporte accounts list", "soporte accounts ls --filter status=suspended --sort -created_at",
                        "soporte accounts list --filter 'domain~shop' -o ndjson | jq -r .domain"],
-        getExample: "soporte accounts get 42")
+        getExample: "soporte accounts get 42",
+        nestedFields: ["limits": ["email_accounts", "databases"]])
     public static let invoices = Resource(
         name: "invoices", summary: "Billing invoices.", path: "/billing/invoices", singular: "invoice", plural: "invoices",
         defaultColumns: ["id", "number", "account_id", "status", "amount", "currency", "due_date"],
@@ -39,7 +49,8 @@ public struct Resource: Equatable, Sendable {
         knownFields: ["id", "number", "account_id", "status", "amount", "tax", "currency", "issued_at", "due_date", "paid_at", "lines"],
         nameFields: [],
         listExamples: ["soporte invoices list --filter status=pending --filter 'amount>=100' -o csv > pending.csv",
-                       "soporte invoices list --filter amount:between=100,200 --filter status:in=pending,overdue"],
+                       "soporte invoices list --filter amount:between=100,200 --filter status:in=pending,overdue",
+                       "soporte invoices list --filter status=overdue -o xlsx > overdue.xlsx"],
         getExample: "soporte invoices get 42")
     public static let subscriptions = Resource(
         name: "subscriptions", summary: "Billing subscriptions.", path: "/billing/subscriptions", singular: "subscription", plural: "subscriptions",
@@ -57,7 +68,8 @@ public struct Resource: Equatable, Sendable {
         knownFields: ["id", "name", "hostname", "ip_address", "location", "status", "accounts_count", "capacity", "load", "created_at"],
         nameFields: ["hostname", "name"],
         listExamples: ["soporte servers list"],
-        getExample: "soporte servers get 2")
+        getExample: "soporte servers get 2",
+        nestedFields: ["load": ["cpu", "memory"]])
     public static let packages = Resource(
         name: "packages", summary: "Hosting packages.", path: "/whm/packages", singular: "package", plural: "packages",
         defaultColumns: ["id", "name", "disk_quota", "bandwidth", "price", "currency"],

@@ -5,6 +5,9 @@ public enum CompletionHint: Equatable, Sendable {
     case choices([String])
     case profiles
     case commands
+    /// Ids and names of a resource (`accounts`), from the cache of its last `list` walk;
+    /// never a request at completion time (SPEC §14.6).
+    case ids(String)
 }
 
 /// One option as users type it. Options without `valueName` are boolean flags.
@@ -75,11 +78,13 @@ public struct CommandSpec: Sendable {
     public var examples: [String]
     /// Formats besides the data formats that this command prints (health: monitoring).
     public var extraFormats: [OutputFormat]
+    /// The resource's known fields, which `--fields`, `--sort` and `--filter` complete.
+    public var fields: [String]
     public var handler: (any CommandHandler)?
 
     public init(_ name: String, aliases: [String] = [], summary: String, details: String? = nil,
                 arguments: [ArgumentSpec] = [], options: [OptionSpec] = [], subcommands: [CommandSpec] = [],
-                examples: [String] = [], extraFormats: [OutputFormat] = [], handler: (any CommandHandler)? = nil) {
+                examples: [String] = [], extraFormats: [OutputFormat] = [], fields: [String] = [], handler: (any CommandHandler)? = nil) {
         self.name = name
         self.aliases = aliases
         self.summary = summary
@@ -89,6 +94,7 @@ public struct CommandSpec: Sendable {
         self.subcommands = subcommands
         self.examples = examples
         self.extraFormats = extraFormats
+        self.fields = fields
         self.handler = handler
     }
 

@@ -6,6 +6,16 @@ public enum ManPage {
         return t
     }
 
+    /// An example as the arguments of `.Dl`, a parsed macro line: there `"` would quote
+    /// (and vanish) and a word such as `Ar` would be called as a macro, so quotes become
+    /// `\(dq` and every word starts with `\&`; the page then shows the command exactly as
+    /// it is typed (SPEC §14.7).
+    static func exampleArguments(_ s: String) -> String {
+        s.split(separator: " ", omittingEmptySubsequences: true).map { word in
+            "\\&" + String(word).replacingAll("\\", with: "\\e").replacingAll("\"", with: "\\(dq")
+        }.joined(separator: " ")
+    }
+
     /// Text lines: one sentence per line, as mdoc prefers.
     static func sentences(_ s: String) -> String {
         var out: [String] = []
@@ -79,7 +89,7 @@ public enum ManPage {
                 for o in c.options { m += option(o) }
                 m += ".El\n"
             }
-            for e in c.examples.prefix(1) { m += ".Pp\n.Dl \(esc(e))\n" }
+            for e in c.examples.prefix(1) { m += ".Pp\n.Dl \(exampleArguments(e))\n" }
         }
         m += ".El\n"
         m += ".Sh OPTIONS\nThese global options are accepted by every command.\n.Bl -tag -width Ds\n"
@@ -135,9 +145,37 @@ public enum ManPage {
     .Ic get .
     Pretty on a terminal, compact in a pipe.
     Key order and number literals are kept exactly as the server sent them.
-    C1 control characters, U+2028, U+2029 and the bidirectional overrides are written as
+    Strings are written decoded, whatever escapes the server used
+    .Po
+    Laravel writes
+    .Li \eu00e9
+    for \('e and
+    .Li \e/
+    for /
+    .Pc :
+    as UTF-8, with only the escapes JSON needs
+    .Po
+    .Li \e" ,
+    .Li \e\e ,
+    .Li \en ,
+    .Li \er ,
+    .Li \et ,
+    .Li \eb ,
+    .Li \ef ,
+    other control characters as
+    .Li \eu00XX
+    .Pc ;
+    DEL, C1 control characters, U+2028, U+2029 and the bidirectional overrides are written as
     .Li \eu
-    escapes: the same value, safe to print on a terminal.
+    escapes too: the same value, safe to print on a terminal.
+    .Ic list
+    and
+    .Ic get
+    write a value the same way.
+    Of keys that occur twice in an object the last wins, at the place of the first, in every format (as JavaScript and jq read them).
+    With
+    .Fl \-fields
+    each item holds only those fields, in that order, whatever the server sent.
     If a walk fails part-way the array is left unclosed, so no JSON reader mistakes partial data for the whole.
     .It Cm ndjson
     One compact JSON object per line, flushed as each page arrives.
@@ -148,7 +186,7 @@ public enum ManPage {
     arrays their JSON text, null an empty cell.
     Columns are fixed by
     .Fl \-fields ,
-    or by the first item; with no item at all the header holds the default columns.
+    or by the first item; with no item at all the header holds the columns the items would have had: the resource's known fields in the server's order, nested objects dotted.
     .Fl \-csv-safe
     prefixes string cells that start with = + - @ TAB or CR with a single quote.
     CSV and TSV are data: values are written exactly, with only their own quoting.
@@ -159,6 +197,42 @@ public enum ManPage {
     .Li \er
     and
     .Li \e\e .
+    .It Cm xlsx
+    An Office Open XML workbook
+    .Pq Excel, LibreOffice
+    for
+    .Ic list ,
+    .Ic get
+    and
+    .Ic history
+    only, given on the command line
+    .Pq not as the config's or the environment's default ;
+    on a terminal it is refused with status 2: redirect it to a file.
+    One sheet, named after the resource
+    .Pq Li accounts ,
+    with the columns of
+    .Cm csv .
+    JSON numbers are numeric cells that keep their literal
+    .Pq Li 100.10 ;
+    strings stay text, also those that look like numbers
+    .Pq Li 007 , Li 1e5 ;
+    ISO 8601 dates and date-times with
+    .Li Z
+    or an offset are date cells in UTC, shown as yyyy-mm-dd hh:mm:ss
+    .Pq text without a zone, and dates before 1900-03-01, stay text ;
+    booleans are boolean cells, null an empty cell, arrays and objects their JSON text.
+    The header row is bold and frozen and has an autofilter; column widths fit the first 100 rows.
+    Characters XML cannot hold
+    .Pq C0 controls but TAB, LF and CR; U+FFFE, U+FFFF
+    are written as the format's
+    .Li _xHHHH_
+    escape, which Excel and LibreOffice read back as the character
+    .Pq openpyxl leaves it as written .
+    The workbook is streamed in constant memory: a zip whose entries are stored, not compressed
+    .Pq about four times the size of the CSV
+    so that every byte passes the secret check as text.
+    A sheet holds at most 1,048,576 rows and 16,384 columns: a walk with more stops with an error that says so.
+    If a walk fails part-way the zip is left without its directory, so no reader takes it for the whole.
     .It Cm nagios , Cm prometheus
     For
     .Ic health
@@ -176,7 +250,63 @@ public enum ManPage {
     .Fl \-sort
     or
     .Fl \-include
-    name that no item of the first page has is named in a warning with the closest name the items (or the resource) have; the API's field set is open, so nothing is refused for it.
+    name that no item of the first page has is named in a warning with the closest name the items (or the resource) have, when it is one of the resource's known fields (listed by
+    .Ic list \-\-help
+    and
+    .Ic get \-\-help ;
+    a dotted name by its first part).
+    A
+    .Fl \-fields ,
+    .Fl \-count-by
+    or
+    .Fl \-sum
+    name that no item of the first page has and that is no known field either is status 2, before any item is printed, with the closest name.
+    .Fl \-sort
+    names must be known fields: checked before anything is sent (status 2, with the closest name).
+    .Sh TOTALS
+    .Ic list \-\-count-by Ar FIELD
+    and
+    .Fl \-sum Ar FIELD
+    (each repeatable, or a comma-separated list; dotted names reach nested values) print, after the walk and in place of the items, one row per group in any output format: the group's values, then
+    .Li count ,
+    then
+    .Li sum_ Ns Ar FIELD
+    for each sum, then
+    .Li skipped
+    when some value could not be summed (the column is then in every row).
+    With only
+    .Fl \-sum ,
+    one row covers every item.
+    Rows are sorted by the group's values in jq's order: null, false, true, numbers by value, strings by code point, then arrays and objects by their JSON text; a missing field is null.
+    Equal numbers are one group
+    .Pq Li 1 , Li 1.0 , Li 1e0 ,
+    shown as the first one seen; a number and a string are never the same group.
+    .Pp
+    Sums are exact decimal arithmetic on the literals the server sent, never floating point:
+    .Li 100.10 + 0.20
+    is
+    .Li 100.30 ,
+    and a sum keeps the largest number of decimals of its terms
+    .Pq Li 100.10 + 0.2 No is Li 100.30 .
+    JSON numbers with exponents count exactly
+    .Pq Li 1e3 No is Li 1000 ;
+    so do strings that hold a plain decimal, as Laravel sends money
+    .Pq Li \(dq100.10\(dq , Li \(dq-3.5\(dq .
+    Anything else (null, other text, booleans, arrays, objects, a number of more than 4096 digits) is counted in
+    .Li skipped ,
+    and a warning names the field, how many values and the first of them.
+    A group where nothing was summed shows null (an empty cell).
+    .Pp
+    Memory grows with the groups, not the items: more than 100,000 groups is status 2 and stops the walk.
+    .Fl \-filter ,
+    .Fl \-search ,
+    .Fl \-limit
+    and the other listing options apply as usual;
+    .Fl \-fields
+    is a usage error with totals (the rows have their own columns).
+    A walk that fails or is stopped by a signal prints no totals (part of a list would read as the whole) and, rather than a
+    .Fl \-from-page
+    that would total only the rest, says to run the command again.
     .Sh LISTING
     Listing walks every page: page one gives the page count, the rest are fetched four at a time
     .Pq config Cm concurrency
@@ -440,6 +570,20 @@ public enum ManPage {
     .Pp
     .Ic config set
     checks the value exactly as a reader would (status 2 and the file untouched when it is wrong), creates the profile's section when it is missing, takes a lock so that concurrent runs lose no update, and writes through a temporary file and a rename with mode 0600 (folder 0700), keeping every other line; a config that is a symbolic link is written at its target and stays a link.
+    .Pp
+    The profile in use is the one named by
+    .Fl \-profile ,
+    else by SOPORTE_PROFILE, else by the line
+    .Li default_profile = NAME
+    that
+    .Ic config use Ar NAME
+    writes at the top of the config file (before the first section, written as
+    .Ic config set
+    writes;
+    .Ic config use default
+    removes it), else
+    .Li default .
+    A named profile that has no section is status 3 with the closest name that has one; the message for a missing token names the profile in use, where its name came from, and whether the config file has a section for it.
     .Sh ENVIRONMENT
     .Bl -tag -width Ds
     .It Ev SOPORTE_API_TOKEN
@@ -447,7 +591,10 @@ public enum ManPage {
     .It Ev SOPORTE_API_URL
     The API base URL.
     .It Ev SOPORTE_PROFILE
-    The profile.
+    The profile: after
+    .Fl \-profile ,
+    before the config file's
+    .Li default_profile .
     .It Ev SOPORTE_CONFIG
     The config file.
     .It Ev SOPORTE_OUTPUT
@@ -472,20 +619,31 @@ public enum ManPage {
     .It Ev XDG_CONFIG_HOME , Ev XDG_STATE_HOME
     Where the config and the history live.
     .It Ev HTTPS_PROXY , Ev NO_PROXY
-    Proxies, as libcurl reads them.
+    Proxies, as libcurl reads them; a proxy that cannot be reached is named in the error, with the variable it came from and without its user information.
     .El
     .Pp
     A SOPORTE_ variable whose value is not UTF-8 is a configuration error (status 3).
     .Sh FILES
     .Bl -tag -width Ds
+    .It Pa $XDG_CACHE_HOME/soporte/RESOURCE
+    The ids and names of the last complete
+    .Ic list
+    walk of RESOURCE (accounts, servers...), one item a line, at most 10,000, mode 0600 in a folder 0700, replaced atomically; the shell completions read it after get, update and the bulk verbs, and never send a request.
+    Names that a shell could expand are left out.
+    Without XDG_CACHE_HOME,
+    .Pa ~/.cache/soporte/ .
     .It Pa $XDG_CONFIG_HOME/soporte/config
     The config file; without XDG_CONFIG_HOME,
     .Pa ~/.config/soporte/config .
     .It Pa $XDG_STATE_HOME/soporte/history
-    The history: one JSON line for each POST, PUT, PATCH and DELETE sent (time, profile, API host, method, path, HTTP status, request id, duration; never a body, a header or a secret), mode 0600, the newest 10,000 kept; without XDG_STATE_HOME,
+    The history: one JSON line for each POST, PUT, PATCH and DELETE sent (time, the command as its verb and ids, such as accounts suspend 42, profile, API host, method, path, HTTP status, request id, duration, and the reason given with \-\-reason; never a body, a header, another option value or a secret), mode 0600, the newest 10,000 kept; without XDG_STATE_HOME,
     .Pa ~/.local/state/soporte/history .
     .Ic soporte history
-    lists it, newest first.
+    lists it, newest first;
+    .Fl \-since
+    keeps the records from a UTC date or date-time, or from a duration ago, and
+    .Fl \-profile
+    those of one profile.
     .It Pa /usr/share/doc/soporte/examples/
     soporte-health.service and soporte-health.timer: the Prometheus textfile every minute, from a systemd timer.
     .El
@@ -502,7 +660,7 @@ public enum ManPage {
     .It 4
     authentication or permission (HTTP 401, 403)
     .It 5
-    not found (HTTP 404, or no item with that name)
+    not found (HTTP 404, or no item with that name); when the API URL's path names no version, the message suggests the URL with /v1
     .It 6
     rejected request (HTTP 400, 409, 422), details printed
     .It 7
@@ -551,6 +709,13 @@ public enum ManPage {
     Errors go to standard error as
     .Li soporte: message ,
     detail lines, and the server's request id.
+    An error answer that is not the API's envelope is read for what it says: Laravel's
+    .Li {\(dqmessage\(dq, \(dqerrors\(dq: {\(dqfield\(dq: [...]}}
+    (the field errors are the detail lines and the JSON line's details),
+    .Li {\(dqerror\(dq: \(dqtext\(dq} ,
+    plain text (on one line, cut to 300 characters) or an HTML page's title; the exit status follows the HTTP status.
+    Only a body with nothing readable in it is
+    .Dq a body that is not the API's JSON .
     With
     .Fl o Cm json
     or
@@ -559,7 +724,7 @@ public enum ManPage {
     .Li {"error": {"code", "message", "http_status", "exit_status", "request_id", "details"}} ,
     the same shape for the API's errors and those of
     .Nm
-    (null where there is none), warnings and notes as
+    (null where there is none; the request id as the server sent it, escaped only in the text form), warnings and notes as
     .Li {"warning": {"code", "message"}} ,
     .Fl v
     lines as

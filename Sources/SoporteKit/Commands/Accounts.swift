@@ -92,7 +92,7 @@ enum AccountsUpdate: Command {
 
     static let spec = CommandSpec(
         "update", summary: "Change fields of an account (PATCH).",
-        arguments: [ArgumentSpec("ID", help: "The account id, domain or username.")],
+        arguments: [ArgumentSpec("ID", help: "The account id, domain or username.", completion: .ids(Resource.accounts.name))],
         options: [set.spec, setString.spec],
         examples: ["soporte accounts update 42 --set package=professional --set disk_quota_mb=20000"],
         handler: Handler.of(AccountsUpdate.self))

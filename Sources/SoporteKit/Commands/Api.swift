@@ -118,7 +118,7 @@ enum ApiCommand: Command {
             inv.io.line("HTTP \(answer.status)")
             for (k, v) in answer.headers { inv.io.line("\(Sanitizer.forTerminal(k)): \(Sanitizer.forTerminal(v))") }
         }
-        if case .null = answer.json { return }
+        if answer.emptyBody { return }  // (a body of null is printed: it is what the API said)
         try inv.io.out((inv.io.stdoutIsTTY ? JSONWriter.pretty(answer.json) : JSONWriter.compact(answer.json)) + "\n")
     }
 

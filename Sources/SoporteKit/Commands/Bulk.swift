@@ -53,7 +53,8 @@ enum Bulk {
         return CommandSpec(a.rawValue, summary: "\(a.rawValue.prefix(1).uppercased() + a.rawValue.dropFirst()) \(r.plural).",
                            details: "IDs may be \(r.singular) ids" + (r.nameFields.isEmpty ? "" : " or \(r.nameFields.joined(separator: " or "))")
                                + "; '-' reads them from stdin, one per line (the first field of each line; lines starting with # are skipped).",
-                           arguments: [ArgumentSpec("ID", help: "One or more IDs; '-' reads IDs from stdin, one per line.", variadic: true)],
+                           arguments: [ArgumentSpec("ID", help: "One or more IDs; '-' reads IDs from stdin, one per line.", variadic: true,
+                                                    completion: .ids(r.name))],
                            options: (a == .suspend ? [reason.spec] : []) + [journal.spec, allowEmpty.spec],
                            examples: examples,
                            handler: Handler(name: "\(r.name) \(a.rawValue)") { inv in try run(a, inv) })
@@ -236,7 +237,7 @@ struct ResultPrinter {
         case .json, .ndjson:
             let v = ResultPrinter.json(o, action: action)
             if let a = array { try a.write(v) } else { try io.out(JSONWriter.compact(v) + "\n") }
-        case .table, .csv, .tsv, .nagios, .prometheus:
+        case .table, .csv, .tsv, .nagios, .prometheus, .xlsx:  // xlsx: not taken by bulk commands
             let shown = Sanitizer.forTerminal(o.given.text)
             switch o.kind {
             case .done: try io.out("\(action.pastTense) \(shown)" + (o.note.map { " (\($0))" } ?? "") + "\n")

@@ -23,6 +23,10 @@ enum ConfigCommands {
                         handler: Handler(name: "config set", needs: .configFile) { try set($0) }),
             CommandSpec("unset", summary: "Remove a setting from the profile.", arguments: [keyArgument],
                         examples: ["soporte config unset color"], handler: Handler(name: "config unset", needs: .configFile) { try unset($0) }),
+            CommandSpec("use", summary: "Make NAME the profile used when neither --profile nor SOPORTE_PROFILE names one.",
+                        details: "Writes 'default_profile = NAME' at the top of the config file (before the first section), atomically, keeping every other line. 'soporte config use default' removes it. Precedence: --profile, then SOPORTE_PROFILE, then this, then 'default'.",
+                        arguments: [ArgumentSpec("NAME", help: "A profile that has a section in the config file.", completion: .profiles)],
+                        examples: ["soporte --profile sandbox config set api_url https://api-sandbox.soporteclientes.net/v1 && soporte config use sandbox"], handler: Handler(name: "config use", needs: .configFile) { try use($0) }),
             CommandSpec("profiles", summary: "List the profiles, marking the one in use.", examples: ["soporte config profiles"],
                         handler: Handler(name: "config profiles", needs: .configFile) { try profiles($0) }),
             CommandSpec("path", summary: "Print the config file's path.", examples: ["soporte config path"],
@@ -30,6 +34,9 @@ enum ConfigCommands {
         ])
 
     static func checkKey(_ k: String) throws -> ConfigKey {
+        if k == INIFile.defaultProfileKey {
+            throw SoporteError.usage("\(k) is not a profile's setting: set it with 'soporte config use NAME'")
+        }
         guard let key = ConfigKey.named(k) else {
             let hint = Suggest.closest(to: k, in: ConfigKey.names).map { "; did you mean '\($0)'?" } ?? ""
             throw SoporteError.usage("unknown config key '\(Sanitizer.forTerminal(k))'\(hint)")
@@ -83,6 +90,22 @@ enum ConfigCommands {
         }
         try edit(inv) { INIFile.removing(key.name, in: inv.settings.profile, text: $0) }
         inv.io.note("UNSET", "removed \(key.name) from profile '\(inv.settings.profile)' of \(inv.settings.configPath)")
+    }
+
+    static func use(_ inv: Invocation) throws {
+        let text = inv.args[0]
+        guard let name = ProfileName(text) else { throw SoporteError.usage(ProfileName.problem(text, source: "NAME")) }
+        let known = [ProfileName.standard.name] + (inv.configFile?.sectionOrder ?? []).filter { $0 != ProfileName.standard.name }
+        guard known.contains(name.name) else {
+            let hint = Suggest.closest(to: name.name, in: known).map { "; did you mean '\($0)'?" } ?? ""
+            throw SoporteError.usage("profile '\(name)' not found in \(inv.settings.configPath)\(hint) (create it with: soporte --profile \(name) config set KEY VALUE)")
+        }
+        if name == .standard {
+            try edit(inv) { INIFile.removing(INIFile.defaultProfileKey, in: .standard, text: $0) }
+        } else {
+            try edit(inv) { INIFile.settingDefaultProfile(name, text: $0) }
+        }
+        inv.io.note("USE", "profile '\(name)' is now the default in \(inv.settings.configPath) (--profile and SOPORTE_PROFILE still come first)")
     }
 
     static func profiles(_ inv: Invocation) throws {

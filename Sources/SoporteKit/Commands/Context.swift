@@ -105,24 +105,29 @@ public final class Invocation {
             try TableWriter.vertical(value, io: io, fields: settings.fields)
         case .json:
             try io.out((io.stdoutIsTTY ? JSONWriter.pretty(shown) : JSONWriter.compact(shown)) + "\n")
-        case .ndjson, .csv, .tsv, .nagios, .prometheus:
-            let w = makeWriter(resource: resource)
-            try w.write(shown)
+        case .ndjson, .csv, .tsv, .nagios, .prometheus, .xlsx:
+            let w = makeWriter(resource: resource)  // (it cuts to --fields itself, as for list)
+            try w.write(value)
             try w.finish(complete: true)
         }
         try io.flush()
     }
 
-    /// The writer for list output in the chosen format.
-    public func makeWriter(resource: Resource?) -> any ItemWriter {
-        let plan = ColumnPlan(requested: settings.fields, defaults: resource?.defaultColumns)
+    /// The writer for list output in the chosen format; `columns` fixes the columns (the
+    /// rows of totals) in place of --fields.
+    public func makeWriter(resource: Resource?, columns: [String]? = nil) -> any ItemWriter {
+        var plan = ColumnPlan(requested: columns ?? settings.fields, defaults: resource?.defaultColumns)
+        plan.flatDefaults = resource?.flatFields
         switch settings.output {
         case .table, .nagios, .prometheus:
             return TableWriter(io: io, plan: plan, headers: !settings.noHeaders, dropOrder: resource?.dropOrder ?? [])
-        case .json: return JSONArrayWriter(io: io, pretty: io.stdoutIsTTY)
-        case .ndjson: return NDJSONWriter(io: io)
+        case .json: return JSONArrayWriter(io: io, pretty: io.stdoutIsTTY, fields: settings.fields)
+        case .ndjson: return NDJSONWriter(io: io, fields: settings.fields)
         case .csv: return DelimitedWriter(io: io, style: .csv, plan: plan, headers: !settings.noHeaders, csvSafe: settings.csvSafe)
         case .tsv: return DelimitedWriter(io: io, style: .tsv, plan: plan, headers: !settings.noHeaders, csvSafe: false)
+        case .xlsx:
+            // The sheet is named after the resource (`accounts`), else the command (`history`).
+            return XLSXWriter(io: io, plan: plan, headers: !settings.noHeaders, sheetName: resource?.name ?? parsed.path.first ?? "Sheet1")
         }
     }
 }

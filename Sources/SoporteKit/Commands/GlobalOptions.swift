@@ -29,10 +29,7 @@ public enum Global {
     static let retries = Opt.int("retries", help: "Retries for failed requests that are safe to repeat.", range: 0...20, default: "3")
     static let maxWait = Opt.number("max-wait", value: "SECONDS", help: "Longest single wait accepted (Retry-After, pacing); a longer one is exit 7 at once.",
                                     range: .maxWait, default: "60")
-    static let deadline = Opt<Duration>(OptionSpec("deadline", value: "DURATION", help: "Time for the whole command, retries and waits included (30s, 5m); past it, exit 9.")) { v, flag in
-        guard let d = Duration(v) else { throw SoporteError.usage("\(flag) must be \(Duration.help), not '\(Sanitizer.forTerminal(v))'") }
-        return d
-    }
+    static let deadline = Opt.duration("deadline", help: "Time for the whole command, retries and waits included (30s, 5m); past it, exit 9.")
     static let caBundle = Opt.text("ca-bundle", value: "PATH", help: "Extra CA certificates to trust (env SOPORTE_CA_BUNDLE).", completion: .file)
     static let requestID = Opt.headerValue("request-id", value: "ID", help: "X-Request-ID to send instead of a fresh UUID.")
     static let config = Opt.text("config", value: "PATH", help: "Config file (env SOPORTE_CONFIG).",
@@ -61,7 +58,12 @@ public enum Global {
             let allowed = OutputFormat.dataFormats + p.spec.extraFormats
             guard let fmt = OutputFormat(rawValue: raw.value), allowed.contains(fmt) else {
                 let names = allowed.map(\.rawValue)
-                let only = OutputFormat(rawValue: raw.value)?.isMonitoring == true ? " (\(raw.value) is for 'soporte health' only)" : ""
+                let only: String
+                switch OutputFormat(rawValue: raw.value) {
+                case .nagios?, .prometheus?: only = " (\(raw.value) is for 'soporte health' only)"
+                case .xlsx?: only = " (xlsx is for the list, get and history commands)"
+                default: only = ""
+                }
                 let hint = only.isEmpty ? (Suggest.closest(to: raw.value, in: names).map { "; did you mean '\($0)'?" } ?? "") : ""
                 throw SoporteError.usage("\(raw.typed) must be one of \(names.joined(separator: ", ")), not '\(Sanitizer.forTerminal(raw.value))'\(only)\(hint)")
             }
@@ -84,5 +86,13 @@ public enum Global {
         f.dryRun = o.isSet(dryRun)
         f.readOnly = o.isSet(readOnly)
         return f
+    }
+
+    /// A workbook is bytes for a file: on a terminal it is refused (SPEC §14.1), before
+    /// any request. `--dry-run` prints its curl lines as text whatever `-o` says.
+    static func checkTerminal(_ f: GlobalFlags, _ p: ParsedCommand, stdoutIsTTY: Bool) throws {
+        guard let fmt = f.output, fmt.isBinary, stdoutIsTTY, !f.dryRun else { return }
+        let file = (p.path.first ?? "out") + "." + fmt.rawValue
+        throw SoporteError.usage("-o \(fmt.rawValue) writes a binary workbook, not text for a terminal: redirect it to a file (soporte \(p.path.joined(separator: " ")) ... -o \(fmt.rawValue) > \(file))")
     }
 }

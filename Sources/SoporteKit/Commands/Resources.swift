@@ -51,13 +51,47 @@ func resumeWords(_ p: ParsedCommand, dropping: Set<String>) -> [String] {
     return words
 }
 
-/// Warns once per name asked for (--fields, --sort, --include) that no item has.
-func warnMissing(_ asked: [(option: String, name: String)], items: [JSONValue], io: IOStreams, known: [String]) {
-    for (option, name) in asked {
-        let missing = Fields.missing([name], in: items, known: known)
-        guard let m = missing.first else { continue }
-        let hint = m.suggestion.map { "; did you mean '\($0)'?" } ?? ""
-        io.warn("FIELD_NOT_FOUND", "\(option) '\(Sanitizer.forTerminal(name))' is not in the answer\(hint)")
+/// The names asked for (--fields, --sort, --include, --count-by, --sum) against the items
+/// of the first page (SPEC §10.3, §14.3). A name that no item has is a warning with the
+/// closest name; a --fields, --count-by or --sum name that no item has and that is not a
+/// known field of the resource either is exit 2, before any item is printed.
+func checkNames(_ asked: [(option: String, name: String)], items: [JSONValue], io: IOStreams, resource r: Resource) throws {
+    let strict: Set = ["--fields", "--count-by", "--sum"]
+    var missing: [(option: String, name: String, hint: String)] = []
+    var unknown: [String] = []
+    for (option, name) in asked where !missing.contains(where: { $0.option == option && $0.name == name }) {
+        if items.contains(where: { $0.objectValue.map { ColumnPlan.cell($0, name) != nil } ?? true }) { continue }
+        let closest = Fields.missing([name], in: items, known: r.knownFields).first?.suggestion ?? Suggest.closest(to: name, in: r.knownFields)
+        let hint = closest.map { "; did you mean '\($0)'?" } ?? ""
+        missing.append((option, name, hint))
+        if strict.contains(option) && !r.knows(name) {
+            let nested = name.contains(".") ? " (a field of an --include needs the --include too)" : ""
+            unknown.append("\(option) '\(Sanitizer.forTerminal(name))' is not in the answer nor a field of \(r.plural)\(hint)\(nested)")
+        }
+    }
+    if let first = unknown.first { throw SoporteError(.usage, first, details: Array(unknown.dropFirst())) }
+    // Nothing to compare with: only the unknown names above are said.
+    guard items.contains(where: { $0.objectValue != nil }) else { return }
+    for m in missing {
+        io.warn("FIELD_NOT_FOUND", "\(m.option) '\(Sanitizer.forTerminal(m.name))' is not in the answer\(m.hint)")
+    }
+}
+
+extension Resource {
+    /// Whether `name` is a known field; a dotted name by its first part (`limits.databases`).
+    func knows(_ name: String) -> Bool {
+        let head = name.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? name
+        return knownFields.contains(name) || knownFields.contains(head)
+    }
+
+    /// `--sort` names must be known fields: checked before anything is sent (SPEC §14.3).
+    func checkSort(_ sort: String?) throws {
+        for s in (sort ?? "").split(separator: ",") {
+            let name = String(s.drop { $0 == "-" || $0 == "+" }).trimmingWhitespace()
+            guard !name.isEmpty, !knows(name) else { continue }
+            let hint = Suggest.closest(to: name, in: knownFields).map { "; did you mean '\($0)'?" } ?? ""
+            throw SoporteError.usage("--sort '\(Sanitizer.forTerminal(name))' is not a field of \(plural)\(hint)")
+        }
     }
 }
 
@@ -65,13 +99,15 @@ func warnMissing(_ asked: [(option: String, name: String)], items: [JSONValue], 
 enum ResourceList {
     static func spec(_ r: Resource) -> CommandSpec {
         CommandSpec("list", aliases: ["ls"], summary: "List \(r.plural) (walks every page).",
-                    details: "Fields: \(r.knownFields.joined(separator: ", ")). Default columns: \(r.defaultColumns.joined(separator: ", ")).",
-                    options: ListKeys.specs, examples: r.listExamples,
+                    details: "Fields: \(r.knownFields.joined(separator: ", ")). Default columns: \(r.defaultColumns.joined(separator: ", ")). \(XLSXWriter.help)",
+                    options: ListKeys.specs + TotalsKeys.specs, examples: r.listExamples + r.totalsExamples, extraFormats: [.xlsx], fields: r.knownFields,
                     handler: Handler(name: "\(r.name) list") { inv in try run(r, inv) })
     }
 
     static func run(_ r: Resource, _ inv: Invocation) throws {
         let opts = try ListOptions(inv.parsed, fields: inv.settings.fields)
+        let totals = try TotalsKeys.spec(inv.parsed, fields: inv.settings.fields)
+        try r.checkSort(opts.sort)
         let client = try inv.client()
         if inv.settings.dryRun {
             try inv.io.out(client.curlLine(for: APICall("GET", r.path, query: opts.query(page: opts.page ?? opts.fromPage ?? 1))) + "\n")
@@ -79,9 +115,12 @@ enum ResourceList {
         }
         let walker = PageWalker(client: client, io: inv.io, path: r.path, options: opts, label: r.name,
                                 concurrency: inv.settings.concurrency,
-                                resume: ResumeHint(words: resumeWords(inv.parsed, dropping: ["page", "from-page", "limit"]), limit: opts.limit))
-        walker.onFirstPage = { items in warnMissing(opts.namesAskedFor, items: items, io: inv.io, known: r.knownFields) }
-        try walker.run(into: inv.makeWriter(resource: r))
+                                resume: totals != nil ? nil : ResumeHint(words: resumeWords(inv.parsed, dropping: ["page", "from-page", "limit"]), limit: opts.limit))
+        walker.resumable = totals == nil
+        let asked = opts.namesAskedFor + (totals?.namesAskedFor ?? [])
+        walker.onFirstPage = { items in try checkNames(asked, items: items, io: inv.io, resource: r) }
+        try walker.run(into: ListCache(wrapping: inv.listWriter(resource: r, totals: totals), resource: r, env: inv.ctx.env, fs: inv.ctx.fs, io: inv.io,
+                                        verbose: inv.settings.verbosity > 0))
     }
 }
 
@@ -89,9 +128,12 @@ enum ResourceList {
 enum ResourceGet {
     static func spec(_ r: Resource) -> CommandSpec {
         CommandSpec("get", summary: "Show one \(r.singular).",
-                    details: r.nameFields.isEmpty ? nil : "ID may also be the \(r.singular)'s \(r.nameFields.joined(separator: " or ")); a word of digits is always an ID.",
-                    arguments: [ArgumentSpec("ID", help: "The \(r.singular) id" + (r.nameFields.isEmpty ? "." : " or \(r.nameFields.joined(separator: " or "))."))],
-                    options: [ListKeys.include.spec], examples: [r.getExample, "soporte \(r.name) get 1 -o json --fields id,status"],
+                    details: (r.nameFields.isEmpty ? "" : "ID may also be the \(r.singular)'s \(r.nameFields.joined(separator: " or ")); a word of digits is always an ID. ")
+                        + "Fields: \(r.knownFields.joined(separator: ", ")). " + XLSXWriter.help,
+                    arguments: [ArgumentSpec("ID", help: "The \(r.singular) id" + (r.nameFields.isEmpty ? "." : " or \(r.nameFields.joined(separator: " or "))."),
+                                             completion: .ids(r.name))],
+                    options: [ListKeys.include.spec], examples: [r.getExample, "soporte \(r.name) get 1 -o json --fields " + (["id"] + r.defaultColumns.filter { $0 != "id" }.prefix(1)).joined(separator: ",")], extraFormats: [.xlsx],
+                    fields: r.knownFields,
                     handler: Handler(name: "\(r.name) get") { inv in try run(r, inv) })
     }
 
@@ -106,7 +148,7 @@ enum ResourceGet {
         }
         var asked = (inv.settings.fields ?? []).map { (option: "--fields", name: $0) }
         asked += (include ?? "").split(separator: ",").map { (option: "--include", name: String($0)) }
-        warnMissing(asked, items: [data], io: inv.io, known: r.knownFields)
+        try checkNames(asked, items: [data], io: inv.io, resource: r)
         try inv.printObject(data, resource: r)
     }
 }

@@ -39,6 +39,7 @@ public enum Runner {
                 throw SoporteError(.unexpected, "no handler for '\(parsed.path.joined(separator: " "))'")
             }
             let flags = try Global.flags(parsed)
+            try Global.checkTerminal(flags, parsed, stdoutIsTTY: ctx.io.stdoutIsTTY)
             let inv = try load(parsed, flags: flags, handler: handler, ctx: ctx)
             try handler.run(inv)
             try ctx.io.flush()

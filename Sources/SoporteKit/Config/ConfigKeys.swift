@@ -32,7 +32,7 @@ public struct ConfigKey: Sendable {
             NumberRange.maxWait.problem($0)
         },
         ConfigKey(name: "deadline", help: "the time allowed for the whole command, retries and waits included", isSecret: false, defaultText: nil) {
-            Duration($0) == nil ? "must be \(Duration.help), not '\($0)'" : nil
+            TimeSpan($0) == nil ? "must be a duration from 1 s to 24 h (\(TimeSpan.spellings)), not '\($0)'" : nil
         },
         ConfigKey(name: "ca_bundle", help: "extra CA certificates to trust", isSecret: false, defaultText: nil) { _ in nil },
         ConfigKey(name: "concurrency", help: "pages or bulk requests in flight at once", isSecret: false, defaultText: "4") {

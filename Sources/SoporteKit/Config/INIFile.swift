@@ -102,6 +102,34 @@ public struct INIFile: Equatable, Sendable {
         return lines.joined(separator: eol) + eol
     }
 
+    /// The key that `config use NAME` writes: the profile used when neither `--profile`
+    /// nor `SOPORTE_PROFILE` names one. It belongs to the lines before the first section
+    /// (which are `[default]`'s), so that it reads as a setting of the whole file.
+    public static let defaultProfileKey = "default_profile"
+
+    /// Text with `default_profile = NAME`: the existing line (before the first section or
+    /// in `[default]`) is replaced in place, else the line goes at the top, before the first
+    /// section header. Every other line is kept byte for byte.
+    public static func settingDefaultProfile(_ profile: ProfileName, text: String) -> String {
+        let key = defaultProfileKey
+        if parse0(text).entry(key, in: ProfileName.standard.name) != nil {
+            return setting(key, to: profile.name, in: .standard, text: text)
+        }
+        let eol = text.contains("\r\n") ? "\r\n" : "\n"
+        var lines = text.isEmpty ? [] : text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        let newLine = "\(key) = \(profile.name)"
+        if let header = lines.firstIndex(where: { $0.trimmingWhitespace().hasPrefix("[") }) {
+            lines.insert(contentsOf: [newLine, ""], at: header)
+        } else {
+            lines.append(newLine)
+        }
+        return lines.joined(separator: eol) + eol
+    }
+
+    /// Parses text already known to parse (the config commands' own reads); empty if not.
+    static func parse0(_ text: String) -> INIFile { (try? parse(text, path: "")) ?? INIFile() }
+
     /// Text without any `key` line in `section`; every other line is kept byte for byte.
     public static func removing(_ key: String, in profile: ProfileName, text: String) -> String {
         let section = profile.name

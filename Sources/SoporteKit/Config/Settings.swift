@@ -18,6 +18,24 @@ public enum TokenSource: Equatable, Sendable {
     }
 }
 
+/// Where the profile in use was named: `--profile`, `SOPORTE_PROFILE`, the config file's
+/// `default_profile` (written by `config use`), or nowhere (`default`).
+public enum ProfileSource: Equatable, Sendable {
+    case flag
+    case environment
+    case configUse(line: Int)
+    case standard
+
+    public func label(_ configPath: String) -> String {
+        switch self {
+        case .flag: return "--profile"
+        case .environment: return "SOPORTE_PROFILE"
+        case .configUse(let line): return "default_profile at \(configPath):\(line), set by 'soporte config use'"
+        case .standard: return "no --profile, SOPORTE_PROFILE or config use"
+        }
+    }
+}
+
 /// The global options as typed on the command line, already checked by the parser.
 /// A plain value, so that settings are resolved without knowing about the CLI.
 public struct GlobalFlags: Sendable, Equatable {
@@ -35,7 +53,7 @@ public struct GlobalFlags: Sendable, Equatable {
     public var timeout: Double?
     public var retries: Int?
     public var maxWait: Double?
-    public var deadline: Duration?
+    public var deadline: TimeSpan?
     public var caBundle: String?
     public var requestID: String?
     public var config: String?
@@ -51,6 +69,12 @@ public struct Settings: Equatable, Sendable {
     public var profile = ProfileName.standard
     /// False when the profile was named but has no section (config commands create it).
     public var profileExists = true
+    /// Where the profile's name came from (SPEC §14.4).
+    public var profileSource = ProfileSource.standard
+    /// Whether the config file has a `[profile]` section (for `default`: any line of it).
+    public var profileHasSection = false
+    /// Whether there is a config file at all.
+    public var configExists = false
     public var configPath = ""
     public var apiURL = APIURL.production
     /// Token sources that are set, in precedence order; the first one is used.
@@ -69,7 +93,7 @@ public struct Settings: Equatable, Sendable {
     public var retries = 3
     public var maxWait: Double = 60
     /// The time for the whole command (`--deadline`), if any.
-    public var deadline: Duration?
+    public var deadline: TimeSpan?
     public var caBundle: String?
     public var requestID: String?
     public var concurrency = 4
@@ -107,17 +131,36 @@ public struct Settings: Equatable, Sendable {
         var s = Settings()
         s.configPath = configPath
         s.credentials = credentials
-        let profileGiven = try flags.profile ?? ProfileName.chosen(env: env)
-        s.profile = profileGiven ?? .standard
         let f = file ?? INIFile()
-        if let given = profileGiven, given != .standard, f.sections[given.name] == nil {
+        s.configExists = file != nil
+        // --profile > SOPORTE_PROFILE > `config use` (default_profile) > default (SPEC §14.4).
+        var chosen: (ProfileName, ProfileSource)?
+        if let p = flags.profile { chosen = (p, .flag) }
+        else if let p = try ProfileName.chosen(env: env) { chosen = (p, .environment) }
+        else if let e = f.entry(INIFile.defaultProfileKey, in: ProfileName.standard.name) {
+            if let p = ProfileName(e.value) { chosen = (p, .configUse(line: e.line)) }
+            else {
+                let why = "\(configPath):\(e.line): \(ProfileName.problem(e.value, source: INIFile.defaultProfileKey))"
+                guard strictness == .lenient else { throw SoporteError.config(why) }
+                s.warnings.append(why + " (ignored)")
+            }
+        }
+        s.profile = chosen?.0 ?? .standard
+        s.profileSource = chosen?.1 ?? .standard
+        s.profileHasSection = f.sections[s.profile.name] != nil
+        if let (given, source) = chosen, given != .standard, !s.profileHasSection {
             guard strictness == .lenient else {
-                throw SoporteError.config("profile '\(given)' not found in \(configPath) (create it with: soporte --profile \(given) config set KEY VALUE)")
+                let known = [ProfileName.standard.name] + f.sectionOrder.filter { $0 != ProfileName.standard.name }
+                let hint = Suggest.closest(to: given.name, in: known).map { "; did you mean '\($0)'?" } ?? ""
+                throw SoporteError.config("profile '\(given)' (from \(source.label(configPath))) not found in \(configPath)\(hint) (create it with: soporte --profile \(given) config set KEY VALUE)")
             }
             s.profileExists = false
         }
         for section in f.sectionOrder {
-            for e in f.sections[section] ?? [] where ConfigKey.named(e.key) == nil {
+            for e in f.sections[section] ?? [] where e.key == INIFile.defaultProfileKey && section != ProfileName.standard.name {
+                s.warnings.append("\(configPath):\(e.line): \(e.key) counts only before the first section or in [default] (ignored in [\(section)])")
+            }
+            for e in f.sections[section] ?? [] where ConfigKey.named(e.key) == nil && e.key != INIFile.defaultProfileKey {
                 let hint = Suggest.closest(to: e.key, in: ConfigKey.names).map { "; did you mean '\($0)'?" } ?? ""
                 s.warnings.append("\(configPath):\(e.line): unknown key '\(e.key)' (ignored)\(hint)")
             }
@@ -177,7 +220,7 @@ public struct Settings: Equatable, Sendable {
         s.timeout = try number(flags.timeout, "timeout", .timeout, 30)
         s.retries = Int(try number(flags.retries.map(Double.init), "retries", .retries, 3))
         s.maxWait = try number(flags.maxWait, "max_wait", .maxWait, 60)
-        s.deadline = try flags.deadline ?? conf("deadline").flatMap(Duration.init)
+        s.deadline = try flags.deadline ?? conf("deadline").flatMap(TimeSpan.init)
         s.concurrency = Int(try number(nil, "concurrency", .concurrency, 4))
         let confCA = try conf("ca_bundle")
         s.caBundle = flags.caBundle ?? envValue("SOPORTE_CA_BUNDLE") ?? confCA

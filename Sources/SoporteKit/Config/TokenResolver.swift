@@ -14,16 +14,23 @@ public struct TokenResolver {
         self.env = env
     }
 
-    public static let noToken = SoporteError(.config, "no API token; give one in any of these ways:", details: [
-        "--token-file PATH            a file holding the token",
-        "soporte-token                a systemd credential (LoadCredential=soporte-token:FILE)",
-        "SOPORTE_API_TOKEN=...        the token in the environment",
-        "token_command = ...          in the config profile; its output is the token",
-        "token = ...                  in the config profile (soporte config set token -)",
-    ])
+    /// Exit 3 with the ways to give a token, naming the profile in use, where its
+    /// name came from, and whether the config file has a section for it (SPEC §14.4).
+    public static func noToken(_ s: Settings) -> SoporteError {
+        let section = !s.configExists ? "there is no config file \(s.configPath)"
+            : s.profileHasSection ? "\(s.configPath) has a [\(s.profile)] section, without token or token_command"
+            : "\(s.configPath) has no [\(s.profile)] section"
+        return SoporteError(.config, "no API token for profile '\(s.profile)' (from \(s.profileSource.label(s.configPath))); \(section). Give one in any of these ways:", details: [
+            "--token-file PATH            a file holding the token",
+            "soporte-token                a systemd credential (LoadCredential=soporte-token:FILE)",
+            "SOPORTE_API_TOKEN=...        the token in the environment",
+            "token_command = ...          in the config profile; its output is the token",
+            "token = ...                  in the config profile (soporte --profile \(s.profile) config set token -)",
+        ])
+    }
 
     public func resolve(_ s: Settings) throws -> (token: String, source: TokenSource) {
-        guard let source = s.tokenSources.first else { throw TokenResolver.noToken }
+        guard let source = s.tokenSources.first else { throw TokenResolver.noToken(s) }
         let raw: String
         switch source {
         case .tokenFile(let path):

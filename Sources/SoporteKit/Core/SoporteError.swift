@@ -58,6 +58,8 @@ public struct SoporteError: Error, Equatable, Sendable {
     public var message: String
     /// Lines shown under the message (`  email: The email field is required.`).
     public var details: [String]
+    /// The request id as the server sent it (secrets replaced): `rendered` escapes it for
+    /// the terminal, the JSON forms carry it as it is (SPEC §12.1).
     public var requestID: String?
     /// The API's own error code (`RESOURCE_NOT_FOUND`); nil for errors of our own.
     public var apiCode: String?
@@ -115,7 +117,7 @@ public struct SoporteError: Error, Equatable, Sendable {
     public var rendered: String {
         var s = "soporte: \(message)"
         for d in details { s += "\n  \(d)" }
-        if let r = requestID { s += "\nrequest id: \(r)" }
+        if let r = requestID { s += "\nrequest id: \(Sanitizer.forTerminal(r))" }
         return s
     }
 }

@@ -9,14 +9,34 @@ public enum Fields {
     /// paths keep their nesting (`server.name` -> `{"server": {"name": ...}}`).
     public static func select(_ paths: [String], from v: JSONValue) -> JSONValue {
         guard let o = v.objectValue else { return v }
+        return .object(select(paths, direct: { o[$0] }, dotted: { ColumnPlan.cell(o, $0.joined(separator: ".")) }))
+    }
+
+    /// The same, for the item at `index` of a tape (list output): only the values asked
+    /// for are built, the rest of the item is never decoded.
+    public static func select(_ paths: [String], tape: JSONTape, _ index: Int, escapedString: ((String) -> String?)?) -> JSONValue {
+        guard tape[index].kind == .object else { return tape.value(at: index, escapedString: escapedString) }
+        func value(_ i: Int) -> JSONValue { tape.value(at: i, escapedString: escapedString) }
+        return .object(select(paths, direct: { tape.member(index, $0).map(value) }, dotted: { parts in
+            var cur = index
+            for part in parts {
+                guard tape[cur].kind == .object, let m = tape.member(cur, part) else { return nil }
+                cur = m
+            }
+            return value(cur)
+        }))
+    }
+
+    /// A literal key wins (`direct`); else a dotted name's path (`dotted`), kept nested.
+    static func select(_ paths: [String], direct: (String) -> JSONValue?, dotted: ([String]) -> JSONValue?) -> JSONObject {
         var out = JSONObject()
         for p in paths {
-            if let direct = o[p] { out[p] = direct; continue }
+            if let v = direct(p) { out[p] = v; continue }
             let parts = p.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-            guard parts.count > 1, let value = ColumnPlan.cell(o, p) else { continue }
+            guard parts.count > 1, let value = dotted(parts) else { continue }
             out = insert(value, at: parts[...], into: out)
         }
-        return .object(out)
+        return out
     }
 
     static func insert(_ value: JSONValue, at path: ArraySlice<String>, into o: JSONObject) -> JSONObject {

@@ -4,14 +4,21 @@ public enum OutputFormat: String, CaseIterable, Sendable {
     case table, json, ndjson, csv, tsv
     /// Monitoring formats, taken by `health` only (SPEC §11.1).
     case nagios, prometheus
+    /// A workbook, taken by `list`, `get` and `history` (SPEC §14.1): on the command
+    /// line only, never as the config's or the environment's default (a binary that a
+    /// terminal refuses would break every other command).
+    case xlsx
 
     /// Formats every command takes (and that the config and environment may set).
-    public static let dataFormats: [OutputFormat] = allCases.filter { !$0.isMonitoring }
+    public static let dataFormats: [OutputFormat] = allCases.filter { !$0.isMonitoring && !$0.isBinary }
+
+    /// Bytes for a file, not a terminal: refused when stdout is one (exit 2).
+    public var isBinary: Bool { self == .xlsx }
 
     public var isMonitoring: Bool {
         switch self {
         case .nagios, .prometheus: return true
-        case .table, .json, .ndjson, .csv, .tsv: return false
+        case .table, .json, .ndjson, .csv, .tsv, .xlsx: return false
         }
     }
 
@@ -19,7 +26,7 @@ public enum OutputFormat: String, CaseIterable, Sendable {
     public var machineReadableErrors: Bool {
         switch self {
         case .json, .ndjson: return true
-        case .table, .csv, .tsv, .nagios, .prometheus: return false
+        case .table, .csv, .tsv, .nagios, .prometheus, .xlsx: return false
         }
     }
 

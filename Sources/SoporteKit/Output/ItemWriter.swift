@@ -31,6 +31,9 @@ public struct ColumnPlan {
     public var requested: [String]?
     /// The resource's default table columns, if any.
     public var defaults: [String]?
+    /// The resource's known fields with nested objects as dotted names: the CSV/TSV
+    /// columns of a list without items, the columns its items would have had.
+    public var flatDefaults: [String]?
 
     public init(requested: [String]?, defaults: [String]?) {
         self.requested = requested
@@ -50,10 +53,11 @@ public struct ColumnPlan {
 
     /// Columns for CSV/TSV: --fields, else every field of the first item with nested
     /// objects flattened to dotted names (`server.name`), in the server's order; with no
-    /// item at all, the resource's default columns (so that the header is still there).
+    /// item at all, the resource's known fields flattened the same way (so that the header
+    /// has the same columns whether or not there are items: SPEC §14.3).
     public func flatColumns(first: JSONValue?) -> [String] {
         if let r = requested { return r }
-        guard let obj = first?.objectValue else { return first == nil ? (defaults ?? []) : ["value"] }
+        guard let obj = first?.objectValue else { return first == nil ? (flatDefaults ?? defaults ?? []) : ["value"] }
         var cols: [String] = []
         ColumnPlan.flatten(obj, prefix: "", into: &cols)
         return cols
@@ -117,19 +121,24 @@ public struct ColumnPlan {
     }
 }
 
-/// `-o json`: one array, written item by item (pretty on a TTY).
+/// `-o json`: one array, written item by item (pretty on a TTY). With `fields`, each item
+/// holds only those, in their order (`Fields.select`), whatever the server sent: Laravel
+/// ignores `fields=` (SPEC §12.1).
 public final class JSONArrayWriter: ItemWriter {
     let io: IOStreams
     let pretty: Bool
+    let fields: [String]?
     var count = 0
     var scratch: [UInt8] = []
 
-    public init(io: IOStreams, pretty: Bool) {
+    public init(io: IOStreams, pretty: Bool, fields: [String]? = nil) {
         self.io = io
         self.pretty = pretty
+        self.fields = fields
     }
 
     public func write(_ item: JSONValue) throws {
+        let item = fields.map { Fields.select($0, from: item) } ?? item
         scratch.removeAll(keepingCapacity: true)
         scratch.append(count == 0 ? 0x5B : 0x2C)
         if pretty { scratch.append(contentsOf: [0x0A, 0x20, 0x20]) }
@@ -139,6 +148,7 @@ public final class JSONArrayWriter: ItemWriter {
     }
 
     public func write(_ tape: JSONTape, _ index: Int, escapedString: ((String) -> String?)?) throws {
+        if let f = fields { return try write(Fields.select(f, tape: tape, index, escapedString: escapedString)) }
         scratch.removeAll(keepingCapacity: true)
         scratch.append(count == 0 ? 0x5B : 0x2C)
         if pretty { scratch.append(contentsOf: [0x0A, 0x20, 0x20]) }
@@ -155,13 +165,18 @@ public final class JSONArrayWriter: ItemWriter {
     }
 }
 
-/// `-o ndjson`: one compact object per line.
+/// `-o ndjson`: one compact object per line; `fields` as for `JSONArrayWriter`.
 public final class NDJSONWriter: ItemWriter {
     let io: IOStreams
+    let fields: [String]?
     var scratch: [UInt8] = []
-    public init(io: IOStreams) { self.io = io }
+    public init(io: IOStreams, fields: [String]? = nil) {
+        self.io = io
+        self.fields = fields
+    }
 
     public func write(_ item: JSONValue) throws {
+        let item = fields.map { Fields.select($0, from: item) } ?? item
         scratch.removeAll(keepingCapacity: true)
         JSONWriter.write(item, into: &scratch, indent: nil, level: 0)
         scratch.append(0x0A)
@@ -169,6 +184,7 @@ public final class NDJSONWriter: ItemWriter {
     }
 
     public func write(_ tape: JSONTape, _ index: Int, escapedString: ((String) -> String?)?) throws {
+        if let f = fields { return try write(Fields.select(f, tape: tape, index, escapedString: escapedString)) }
         try io.out { buf in
             JSONWriter.write(tape, index, into: &buf, indent: nil, level: 0, escapedString: escapedString)
             buf.append(0x0A)

@@ -11,7 +11,7 @@ import SoporteJSON
 ///
 /// An item matches when its keys are these, in this order, with objects where objects
 /// are expected and cells where cells are; anything else (a key more or less, another
-/// order, a nested object where a cell was) does not, and goes the general way.
+/// order, a nested object where a cell was, a key twice) does not, and goes the general way.
 struct KeyLayout {
     /// Per expected key: its bytes' range in `keyBytes`, and the member count of the object
     /// it opens, or -1 when its value is a cell.
@@ -84,7 +84,8 @@ struct KeyLayout {
         var cell = 0
 
         mutating func walk(_ object: Int, members: Int32) -> Bool {
-            guard tokens[object].kind == .object, tokens[object].count == members else { return false }
+            // (An object with duplicate keys could not match unique keys anyway; said here once.)
+            guard tokens[object].kind == .object, tokens[object].count == members, !tokens[object].duplicates else { return false }
             var k = object + 1
             for _ in 0..<Int(members) {
                 let want = keys[key]
