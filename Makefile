@@ -17,7 +17,7 @@ TEST_PACKAGES = $(BUILD_PACKAGES) jq curl python3 python3-pytest mandoc nginx op
   python3-openpyxl libreoffice-calc-nogui
 BENCH_PACKAGES = $(TEST_PACKAGES) hyperfine apache2-utils binutils time
 
-.PHONY: all build release deps test-deps bench-deps test unit e2e demo install install-files uninstall generated bench fuzz fuzz-build fuzz-smoke mutants deb deb-deps deb-check clean
+.PHONY: all build release deps test-deps bench-deps test unit tsan e2e demo install install-files uninstall generated bench fuzz fuzz-build fuzz-smoke mutants deb deb-deps deb-check clean
 
 all: build
 
@@ -80,6 +80,7 @@ test: test-deps
 	@set -o pipefail; $(SWIFT) build --build-tests 2>&1 | tee .build/test-build.log
 	@if grep -q 'warning:' .build/test-build.log; then echo "the build printed compiler warnings (above): fix them"; exit 1; fi
 	$(SWIFT) test --skip-build
+	$(MAKE) --no-print-directory tsan
 	SOPORTE_BIN=$(DEBUG_BIN)/soporte SANDBOX_BIN=$(DEBUG_BIN)/soporte-sandbox \
 	  $(PYTHON) -m pytest -q -p no:cacheprovider Tests/e2e
 	$(MAKE) --no-print-directory release
@@ -110,6 +111,15 @@ fuzz:
 
 unit: deps
 	$(SWIFT) test
+
+## tsan: the unit tests under ThreadSanitizer, in a build of their own (.build-tsan). A
+## report fails the run (TSan's exit status 66); Tests/tsan.supp holds the false ones,
+## each with its proof. TSAN_FILTER limits it to some test classes.
+TSAN_FILTER ?=
+tsan: deps
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	TSAN_OPTIONS="suppressions=$(CURDIR)/Tests/tsan.supp $(TSAN_OPTIONS)" \
+	  $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan $(if $(TSAN_FILTER),--filter '$(TSAN_FILTER)')
 
 ## mutants: each small deliberate bug of Tests/mutants/mutants.txt, alone, in a scratch copy
 ## (.build/mutants/tree), built and unit-tested; every one must make a test fail. Not part

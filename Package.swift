@@ -37,6 +37,8 @@ let package = Package(
         .executableTarget(name: "soporte-sandbox", dependencies: ["SandboxKit"]),
         .testTarget(name: "SoporteKitTests", dependencies: ["SoporteKit", "SoporteJSON", "SoporteSystem"]),
         .testTarget(name: "SandboxKitTests", dependencies: ["SandboxKit", "SoporteJSON"]),
+        // The curl transport against the simulator served in the test process.
+        .testTarget(name: "SoporteCurlTests", dependencies: ["SoporteCurl", "SandboxKit", "SoporteKit", "SoporteJSON", "SoporteSystem"]),
     ],
     swiftLanguageModes: [.v6]
 )

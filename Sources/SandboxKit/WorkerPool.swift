@@ -9,15 +9,15 @@ import SoporteSystem
 /// pool of one thread per core.
 ///
 /// `@unchecked Sendable` is sound because `queue`, `waiting` and `threads` are only
-/// read or changed between `pthread_mutex_lock` and `pthread_mutex_unlock` of `mutex`
-/// (or inside `pthread_cond_wait`, which holds it again on return); the pthread objects
+/// read or changed between `Pthread.lock` and `Pthread.unlock` of `mutex`
+/// (or inside `Pthread.wait`, which holds it again on return); the pthread objects
 /// live in heap memory of their own that never moves, and the pool is never freed (the
 /// server lives until the process ends). `Gate` in SoporteSystem would wake only the
 /// worker that takes the job too, but it runs every waiting condition at every change:
 /// with hundreds of idle workers that is hundreds of calls per job, where this signals one.
 final class WorkerPool<Job: Sendable>: @unchecked Sendable {
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private let mutex = Pthread.makeMutex()
+    private let cond = Pthread.makeCondition()
     private var queue: [Job] = []
     private var head = 0
     /// Threads blocked waiting for a job.
@@ -31,34 +31,32 @@ final class WorkerPool<Job: Sendable>: @unchecked Sendable {
         self.maxThreads = max(1, maxThreads)
         self.stackSize = stackSize
         self.work = work
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(cond, nil)
     }
 
     /// Queues `job`; wakes a waiting thread or starts one.
     func submit(_ job: Job) {
-        pthread_mutex_lock(mutex)
+        Pthread.lock(mutex)
         queue.append(job)
         // Every queued job beyond the threads already waiting needs a thread of its own.
         let start = queue.count - head > waiting && threads < maxThreads
         if start { threads += 1 }
-        pthread_cond_signal(cond)
-        pthread_mutex_unlock(mutex)
-        if start && !Threads.tryStart(stackSize: stackSize, { [self] in loop() }) {
+        Pthread.signal(cond)
+        Pthread.unlock(mutex)
+        if start, Threads.tryStart(stackSize: stackSize, { [self] in loop() }) != nil {
             // No thread to be had now: the job waits for a running one, or for the next
             // submit to try again.
-            pthread_mutex_lock(mutex)
+            Pthread.lock(mutex)
             threads -= 1
-            pthread_mutex_unlock(mutex)
+            Pthread.unlock(mutex)
         }
     }
 
     private func loop() {
         while true {
-            pthread_mutex_lock(mutex)
+            Pthread.lock(mutex)
             while head == queue.count {
                 waiting += 1
-                pthread_cond_wait(cond, mutex)
+                Pthread.wait(cond, mutex)
                 waiting -= 1
             }
             let job = queue[head]
@@ -70,7 +68,7 @@ final class WorkerPool<Job: Sendable>: @unchecked Sendable {
                 queue.removeFirst(head)
                 head = 0
             }
-            pthread_mutex_unlock(mutex)
+            Pthread.unlock(mutex)
             work(job)
         }
     }

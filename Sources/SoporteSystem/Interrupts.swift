@@ -78,10 +78,17 @@ public enum Interrupts {
             var fds: [Int32] = [-1, -1]
             guard pipe(&fds) == 0 else { return }
             for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-            started = true
             let readFD = fds[0]
+            // Never on this thread (`Threads.start` would run it here when no thread can
+            // be had: the watcher never returns). Without it there is no pipe, and the
+            // signals end the run as they always do.
+            guard Threads.tryStart({ watch(readFD) }) == nil else {
+                close(fds[0])
+                close(fds[1])
+                return
+            }
+            started = true
             wakeFD.store(fds[1], ordering: .releasing)
-            Threads.start { watch(readFD) }
         }
     }
 

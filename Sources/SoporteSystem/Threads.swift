@@ -8,35 +8,58 @@ import Glibc
 /// Dispatch's pool on Linux kept only two of four pages in flight here.
 public enum Threads {
     /// Runs `body` on a new detached thread; if no thread can be had, runs it here
-    /// rather than lose the work.
+    /// rather than lose the work. Only for bodies that may run on the calling thread
+    /// (that do not wait for the caller).
     public static func start(stackSize: Int? = nil, _ body: sending @escaping () -> Void) {
         let body = ThreadBody(body)
-        if !spawn(stackSize: stackSize, body) { body.body() }
+        if spawn(stackSize: stackSize, body) != nil { body.body() }
     }
 
-    /// Runs `body` on a new detached thread; false (and `body` not run) when no thread
-    /// can be had, for callers whose body must never run on the calling thread (a loop
-    /// that never returns).
-    public static func tryStart(stackSize: Int? = nil, _ body: sending @escaping () -> Void) -> Bool {
+    /// Runs `body` on a new detached thread, or says why no thread could be had (and
+    /// `body` is not run): for callers whose body must never run on the calling thread
+    /// (a loop that never returns, a worker the caller waits for).
+    @discardableResult
+    public static func tryStart(stackSize: Int? = nil, _ body: sending @escaping () -> Void) -> ThreadError? {
         spawn(stackSize: stackSize, ThreadBody(body))
     }
 
-    private static func spawn(stackSize: Int?, _ body: ThreadBody) -> Bool {
+    /// The new thread blocks the signals the main thread handles
+    /// (`Pthread.mainThreadSignals`), from its first instruction: the mask is blocked
+    /// here around pthread_create, which the thread inherits, and put back after. So
+    /// SIGINT and SIGTERM run their handler on the main thread, the one that writes
+    /// `SignalNote` (see there why that matters).
+    private static func spawn(stackSize: Int?, _ body: ThreadBody) -> ThreadError? {
         let box = Unmanaged.passRetained(body).toOpaque()
         var attr = pthread_attr_t()
-        pthread_attr_init(&attr)
-        pthread_attr_setdetachstate(&attr, Int32(PTHREAD_CREATE_DETACHED))
-        if let s = stackSize { pthread_attr_setstacksize(&attr, s) }
+        Pthread.check(pthread_attr_init(&attr), "pthread_attr_init")
+        defer { Pthread.check(pthread_attr_destroy(&attr), "pthread_attr_destroy") }
+        Pthread.check(pthread_attr_setdetachstate(&attr, Int32(PTHREAD_CREATE_DETACHED)), "pthread_attr_setdetachstate")
+        // EINVAL only for a size under PTHREAD_STACK_MIN: a caller's mistake.
+        if let s = stackSize { Pthread.check(pthread_attr_setstacksize(&attr, s), "pthread_attr_setstacksize") }
         var tid = pthread_t()
-        let rc = pthread_create(&tid, &attr, { p in
-            // pthread_create hands back the pointer given below, never nil.
-            Unmanaged<ThreadBody>.fromOpaque(p!).takeRetainedValue().body()
-            return nil
-        }, box)
-        pthread_attr_destroy(&attr)
-        if rc != 0 { Unmanaged<ThreadBody>.fromOpaque(box).release() }
-        return rc == 0
+        let rc = Pthread.withMainThreadSignalsBlocked {
+            pthread_create(&tid, &attr, { p in
+                // pthread_create hands back the pointer given below, never nil.
+                Unmanaged<ThreadBody>.fromOpaque(p!).takeRetainedValue().body()
+                return nil
+            }, box)
+        }
+        guard rc == 0 else {
+            Unmanaged<ThreadBody>.fromOpaque(box).release()
+            // EAGAIN (no memory for a stack, a thread limit) is a state of the machine;
+            // EINVAL or EPERM would be ours, but are reported the same way: the work is
+            // not lost and the caller says what happened.
+            return ThreadError(code: rc)
+        }
+        return nil
     }
+}
+
+/// No thread could be started: errno's text, for the caller to act on or report.
+public struct ThreadError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let code: Int32
+    public init(code: Int32) { self.code = code }
+    public var description: String { "cannot start a thread: \(Posix.errorText(code))" }
 }
 
 /// Carries a thread's body across pthread_create. The body was `sending`, so nothing
@@ -46,8 +69,9 @@ final class ThreadBody {
     init(_ b: @escaping () -> Void) { body = b }
 }
 
-/// State guarded by a mutex, that threads can wait on until it is as they need: the one
-/// place that uses pthread directly (`Synchronization.Mutex` has no condition wait).
+/// State guarded by a mutex, that threads can wait on until it is as they need: a
+/// pthread mutex (through `Pthread`, which checks every call), as `Synchronization.Mutex`
+/// has no condition wait.
 ///
 /// Each waiter sleeps on a semaphore of its own. Whoever changes the state (`withLock`,
 /// or a `wait` whose condition changed it) runs the waiting conditions itself, under
@@ -68,7 +92,7 @@ final class ThreadBody {
 /// memory of their own that never moves, and are destroyed only in `deinit` (a gate's)
 /// or when both the waiting thread and the thread that posts it let go (a semaphore).
 public final class Gate<State>: @unchecked Sendable {
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let mutex = Pthread.makeMutex()
     private var state: State
     private var waiters: [Waiter] = []
 
@@ -87,34 +111,26 @@ public final class Gate<State>: @unchecked Sendable {
     /// A semaphore rather than a condition variable: the woken thread need not take the
     /// gate's lock again (which made every wake-up a futex call more).
     private final class Wake {
-        let sem = UnsafeMutablePointer<sem_t>.allocate(capacity: 1)
-        init() { sem_init(sem, 0, 0) }
-        deinit {
-            sem_destroy(sem)
-            sem.deallocate()
-        }
-        func wait() { while sem_wait(sem) != 0 && errno == EINTR {} }
-        func post() { sem_post(sem) }
+        let sem = Pthread.makeSemaphore()
+        deinit { Pthread.freeSemaphore(sem) }
+        func wait() { Pthread.wait(sem) }
+        func post() { Pthread.post(sem) }
     }
 
     public init(_ initial: State) {
         state = initial
-        pthread_mutex_init(mutex, nil)
     }
 
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-    }
+    deinit { Pthread.freeMutex(mutex) }
 
     /// Changes or reads the state; the waiters it made ready are woken afterwards.
     @discardableResult
     public func withLock<R>(_ body: (inout State) throws -> R) rethrows -> R {
-        pthread_mutex_lock(mutex)
+        Pthread.lock(mutex)
         var ready: [Wake] = []
         defer {
             ready = readyWaiters()
-            pthread_mutex_unlock(mutex)
+            Pthread.unlock(mutex)
             Gate.signal(ready)
         }
         return try body(&state)
@@ -124,18 +140,18 @@ public final class Gate<State>: @unchecked Sendable {
     /// waits for.
     @discardableResult
     public func withLockQuietly<R>(_ body: (inout State) throws -> R) rethrows -> R {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
+        Pthread.lock(mutex)
+        defer { Pthread.unlock(mutex) }
         return try body(&state)
     }
 
     /// Waits until `ready` returns a value, then returns it (`ready` runs under the lock,
     /// so it may also change the state; other waiters then look again).
     public func wait<R>(until ready: (inout State) -> R?) -> R {
-        pthread_mutex_lock(mutex)
+        Pthread.lock(mutex)
         if let r = ready(&state) {
             let others = readyWaiters()
-            pthread_mutex_unlock(mutex)
+            Pthread.unlock(mutex)
             Gate.signal(others)
             return r
         }
@@ -149,7 +165,7 @@ public final class Gate<State>: @unchecked Sendable {
                 return true
             }
             waiters.append(me)
-            pthread_mutex_unlock(mutex)
+            Pthread.unlock(mutex)
             // Woken once, by the thread that ran the condition and found it held: the
             // result is in hand, so the lock is not taken again. The post comes after
             // that thread let go of the lock, and orders what it wrote before this.

@@ -26,12 +26,15 @@ for fd: Int32 in 0...2 where fcntl(fd, F_GETFD) == -1 {
 
 // Ctrl-C and SIGTERM stop at once: put back terminal modes a prompt changed, erase a
 // progress line, say how to resume a walk, then leave with 130/143. Only
-// async-signal-safe calls here (the resume text was prepared before). A table walk
+// async-signal-safe calls here (the resume text was prepared before). They run on the
+// main thread (SignalNote says why that matters and how). A table walk
 // that holds rows has the signal handed to its main thread instead (Interrupts), which
 // prints the rows and stops; a second signal, or a walk that does not take it up within
 // two seconds, ends the run here as always.
+SignalNote.recordMainThread()
 Interrupts.prepare()
 signal(SIGINT) { sig in
+    if SignalNote.redirectToMainThread(sig) { return }
     if Interrupts.deferSignal(sig) { return }
     TerminalGuard.restore()
     if isatty(2) == 1 { _ = write(2, "\r\u{1B}[K", 4) }
@@ -39,6 +42,7 @@ signal(SIGINT) { sig in
     _exit(130)
 }
 signal(SIGTERM) { sig in
+    if SignalNote.redirectToMainThread(sig) { return }
     if Interrupts.deferSignal(sig) { return }
     TerminalGuard.restore()
     if isatty(2) == 1 { _ = write(2, "\r\u{1B}[K", 4) }

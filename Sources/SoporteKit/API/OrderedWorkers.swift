@@ -13,6 +13,9 @@ public final class OrderedWorkers<Result: Sendable>: Sendable {
         var taken = 0
         var running = 0
         var cancelled = false
+        /// Worker threads that could be started; 0 makes `next` run each job itself.
+        var workers = 0
+        var startFailure: ThreadError?
     }
 
     private let gate = Gate(State())
@@ -20,14 +23,37 @@ public final class OrderedWorkers<Result: Sendable>: Sendable {
     public let window: Int
     private let job: @Sendable (Int) -> Result
 
-    /// Starts the workers at once.
-    public init(count: Int, width: Int, window: Int, job: @escaping @Sendable (Int) -> Result) {
+    /// Why some worker could not be started, if one could not (the run goes on with
+    /// the workers that did start, or with none: see `init`).
+    public var startFailure: ThreadError? { gate.withLockQuietly { $0.startFailure } }
+
+    /// Starts the workers at once. A worker that cannot get a thread is not run here:
+    /// it would wait for results to be taken, in the caller that takes them. With fewer
+    /// threads the jobs run on fewer; with none at all, `next` runs each job itself, one
+    /// after another, so a machine out of threads gets a slower run and not a hang.
+    /// `stackSize` is for tests (a size no thread can have).
+    init(count: Int, width: Int, window: Int, stackSize: Int?, job: @escaping @Sendable (Int) -> Result) {
         self.count = count
         self.window = max(1, window)
         self.job = job
+        var started = 0
+        var failure: ThreadError?
         for _ in 0..<max(0, min(width, count)) {
-            Threads.start { [self] in self.work() }
+            if let e = Threads.tryStart(stackSize: stackSize, { [self] in self.work() }) {
+                failure = e
+                break
+            }
+            started += 1
         }
+        gate.withLockQuietly { s in
+            s.workers = started
+            s.startFailure = failure
+        }
+    }
+
+    /// Starts the workers at once.
+    public convenience init(count: Int, width: Int, window: Int, job: @escaping @Sendable (Int) -> Result) {
+        self.init(count: count, width: width, window: window, stackSize: nil, job: job)
     }
 
     private func work() {
@@ -50,7 +76,16 @@ public final class OrderedWorkers<Result: Sendable>: Sendable {
 
     /// The next result in order; nil once all were taken (or after `cancel`).
     public func next() -> Result? {
-        gate.wait { s -> Result?? in
+        let mine = gate.withLockQuietly { s -> Int? in
+            guard s.workers == 0, !s.cancelled, s.nextToStart < count else { return nil }
+            s.nextToStart += 1
+            return s.nextToStart - 1
+        }
+        if let i = mine {
+            let r = job(i)
+            gate.withLockQuietly { $0.results[i] = r }
+        }
+        return gate.wait { s -> Result?? in
             if s.taken >= self.count || (s.cancelled && s.results[s.taken] == nil) { return .some(nil) }
             guard let r = s.results.removeValue(forKey: s.taken) else { return nil }
             s.taken += 1
