@@ -10,7 +10,7 @@ for _ in $(seq 50); do [ -s "$out" ] && break; sleep 0.1; done
 url=$(head -1 "$out" | awk '{print $3}')
 export SOPORTE_API_URL=$url SOPORTE_API_TOKEN=sk_test_abc123xyz SOPORTE_CONFIG=/dev/null
 # Shows each command as it must be typed: the program as `soporte`, and every word that
-# the shell would change (>, <, spaces, quotes, $...) in single quotes (SPEC §14.7).
+# the shell would change (>, <, spaces, quotes, $...) in single quotes (docs/CONTRACT.md §14.7).
 shown() {
     local w out="soporte"
     for w in "${@:2}"; do

@@ -1,4 +1,4 @@
-/// The `Host` a request must name to be answered (SPEC §12.4): `127.0.0.1`, `localhost`
+/// The `Host` a request must name to be answered (docs/CONTRACT.md §12.4): `127.0.0.1`, `localhost`
 /// (any case) or `[::1]`, each alone or with `:PORT` (1 to 5 digits, at most 65535).
 /// A page in a browser that reaches the sandbox by DNS rebinding sends its own name as
 /// Host, so refusing every other name keeps such pages from the data and the control

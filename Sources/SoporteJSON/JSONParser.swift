@@ -6,7 +6,7 @@ public struct JSONParseError: Error, Equatable, CustomStringConvertible, Sendabl
 }
 
 /// A byte-level JSON parser (RFC 8259) that keeps number literals and key order; of
-/// duplicate keys the last wins, at the place of the first (SPEC §12.1).
+/// duplicate keys the last wins, at the place of the first (docs/CONTRACT.md §12.1).
 public struct JSONParser {
     /// Deeper documents are refused rather than risking the stack.
     public static let defaultMaxDepth = 512
@@ -143,7 +143,7 @@ public struct JSONParser {
                 unique = lastKeysUnique[depth] || !JSONObject.hasDuplicates(template[0..<matched])
                 finalKeys = Array(template[0..<matched])
             }
-            // Duplicate keys: the last one wins, at the first one's place (SPEC §12.1).
+            // Duplicate keys: the last one wins, at the first one's place (docs/CONTRACT.md §12.1).
             return .object(unique ? JSONObject(keys: finalKeys, values: values) : JSONObject(lastWins: finalKeys, values: values))
         }
 

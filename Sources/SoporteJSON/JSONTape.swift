@@ -2,7 +2,7 @@
 /// allocation per value, so a page of a walk costs one validating pass. Each token is a
 /// value (or an object key) with its byte range; containers know where their subtree
 /// ends. Writers copy byte ranges and re-encode only what must change (the output is the
-/// one `JSONWriter` makes of the same value: strings decoded, SPEC §12.1); `value(at:)`
+/// one `JSONWriter` makes of the same value: strings decoded, docs/CONTRACT.md §12.1); `value(at:)`
 /// builds a `JSONValue` where one is needed.
 public struct JSONTape: Sendable {
     public enum Kind: UInt8, Sendable { case object, array, string, number, `true`, `false`, null }
@@ -40,7 +40,7 @@ public struct JSONTape: Sendable {
         /// overrides, DEL): see `JSONWriter.writeRawStringBody`.
         @inlinable public var unsafe: Bool { get { flag(2) } set { set(2, newValue) } }
         /// A string holds an escape that JSON output writes otherwise (`\/`, `\u00e9`, a
-        /// surrogate pair, upper-case hex: output is decoded, SPEC §12.1). The escapes it
+        /// surrogate pair, upper-case hex: output is decoded, docs/CONTRACT.md §12.1). The escapes it
         /// writes itself (`\"`, `\\`, `\n`, `\u001b`...) are copied as they are.
         @inlinable public var recode: Bool { get { flag(4) } set { set(4, newValue) } }
         /// A container whose bytes are already its compact output: no whitespace inside,
@@ -48,7 +48,7 @@ public struct JSONTape: Sendable {
         /// key. Copied whole (when it is also `escaped`, once no string with escapes in it
         /// has a secret to replace).
         @inlinable public var verbatim: Bool { get { flag(8) } set { set(8, newValue) } }
-        /// An object with a key more than once. Read as JavaScript and jq read it (SPEC
+        /// An object with a key more than once. Read as JavaScript and jq read it (docs/CONTRACT.md
         /// §12.1): each key once, at its first place, with its last value (`members`,
         /// `member`, `value(at:)` and the writers do). What holds it is not verbatim.
         @inlinable public var duplicates: Bool { get { flag(16) } set { set(16, newValue) } }
@@ -593,7 +593,7 @@ public struct JSONTape: Sendable {
                     if unsafe { rewrites += 1 }
                     if escaped { escapes += 1 }
                     if recode {
-                        // Written decoded (SPEC §12.1): what holds it is not its own output.
+                        // Written decoded (docs/CONTRACT.md §12.1): what holds it is not its own output.
                         out[n - 1].recode = true
                         rewrites += 1
                     }
@@ -703,7 +703,7 @@ public struct JSONTape: Sendable {
 
 extension JSONWriter {
     /// Writes the value at `index` of a tape, compact or pretty, as `write(_:into:...)`
-    /// writes the same value (SPEC §12.1: one rule for list and get): byte ranges copied,
+    /// writes the same value (docs/CONTRACT.md §12.1: one rule for list and get): byte ranges copied,
     /// whitespace dropped, strings re-encoded only where they hold raw bytes that JSON
     /// output escapes or escapes it writes otherwise (decoded), each key once.
     /// `escapedString` may replace a string's text (a secret found once decoded) and is
@@ -806,7 +806,7 @@ extension JSONWriter {
         }
 
         /// The inside of a string with escapes that output writes otherwise: decoded, then
-        /// written as `JSONWriter` writes any string (SPEC §12.1).
+        /// written as `JSONWriter` writes any string (docs/CONTRACT.md §12.1).
         mutating func writeDecoded(_ s: JSONTape.Token, into out: inout [UInt8]) {
             decoded.removeAll(keepingCapacity: true)
             JSONTape.decode(bytes, Int(s.start), Int(s.end), into: &decoded)
@@ -838,7 +838,7 @@ extension JSONWriter {
         }
 
         /// An object with duplicate keys: each key once, at its first place, with its last
-        /// value (SPEC §12.1).
+        /// value (docs/CONTRACT.md §12.1).
         mutating func writeUnique(_ index: Int, level: Int, into out: inout [UInt8]) {
             out.append(0x7B)
             for (n, (k, v)) in tape.uniqueMembers(index).enumerated() {

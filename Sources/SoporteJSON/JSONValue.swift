@@ -89,7 +89,7 @@ public struct JSONObject: Equatable, Sendable {
     }
 
     /// Builds from keys that may repeat, as JavaScript's `JSON.parse` and jq read them
-    /// (SPEC §12.1): each key once, at the place of its first occurrence, with the value of
+    /// (docs/CONTRACT.md §12.1): each key once, at the place of its first occurrence, with the value of
     /// its last.
     public init(lastWins keys: [String], values: [JSONValue]) {
         precondition(keys.count == values.count, "keys and values must pair up")  // programmer error

@@ -58,7 +58,7 @@ public enum JSONWriter {
 
     /// Writes a JSON string literal. `"`, `\\` and control characters are escaped, and so
     /// are the characters that are harmless to a JSON reader but not to a terminal or a
-    /// JavaScript reader (SPEC §10.2): C1 controls, U+2028, U+2029 and the bidi overrides
+    /// JavaScript reader (docs/CONTRACT.md §10.2): C1 controls, U+2028, U+2029 and the bidi overrides
     /// U+202A-U+202E and U+2066-U+2069, as `\\uXXXX`. Everything else is kept as UTF-8, and
     /// runs of bytes that need nothing are copied in one go.
     public static func writeString(_ s: String, into out: inout [UInt8]) {

@@ -5,7 +5,7 @@ import Synchronization
 
 /// SIGINT and SIGTERM handed to the main thread, for a command that holds output it
 /// must print before it stops (a `-o table` walk holds its rows to size the columns,
-/// SPEC §13.4). A signal handler may not format a table, so while `deferred` runs:
+/// docs/CONTRACT.md §13.4). A signal handler may not format a table, so while `deferred` runs:
 ///   - the handler (`deferSignal`) only stores the signal in an atomic and writes a byte
 ///     to a pipe (both async-signal-safe) and returns;
 ///   - a watcher thread reads that byte and calls the command's `wake` (which makes the

@@ -11,7 +11,7 @@ import SoporteSystem
 Allocator.keepLargeBlocksOnTheHeap(upTo: 32 << 20)
 Allocator.limitHeaps(to: 1)
 
-// No crash may write a secret to disk (SPEC §10.1).
+// No crash may write a secret to disk (docs/CONTRACT.md §10.1).
 var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
 setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &noCore)
 

@@ -2,7 +2,7 @@ import XCTest
 @testable import SandboxKit
 import SoporteJSON
 
-/// SPEC §12.4: who may talk to the sandbox, and how much its record and fault queue hold.
+/// docs/CONTRACT.md §12.4: who may talk to the sandbox, and how much its record and fault queue hold.
 final class ControlPlaneTests: XCTestCase {
     func request(_ path: String, headers: [(String, String)], version: String = "HTTP/1.1", method: String = "GET") -> SimRequest {
         SimRequest(method: method, path: path, rawQuery: "", headers: headers, body: [], version: version)

@@ -4,7 +4,7 @@ import Synchronization
 import SoporteJSON
 
 /// The simulator's own rules, which soporte's end-to-end tests take as the API's: filter
-/// bounds, the rate-limit bucket of each tier, and account validation (SPEC §9).
+/// bounds, the rate-limit bucket of each tier, and account validation (docs/CONTRACT.md §9).
 final class SandboxRulesTests: XCTestCase {
     func sim(rateLimit: Bool = false, clock: @escaping @Sendable () -> Double = { 1_000_000 }) throws -> Simulator {
         var o = Simulator.Options()

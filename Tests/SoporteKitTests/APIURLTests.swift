@@ -1,7 +1,7 @@
 import XCTest
 @testable import SoporteKit
 
-/// The API URL is parsed once where it comes in (SPEC §8, §12.2): no user information,
+/// The API URL is parsed once where it comes in (docs/CONTRACT.md §8, §12.2): no user information,
 /// plain http only to a loopback address decided on the parsed host.
 final class APIURLTests: XCTestCase {
     func testLoopbackIsDecidedOnTheParsedAddress() {

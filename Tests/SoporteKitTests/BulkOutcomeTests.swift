@@ -1,7 +1,7 @@
 import XCTest
 @testable import SoporteKit
 
-/// What bulk commands count as failed, and the exit status they end with (SPEC §7, §10.6).
+/// What bulk commands count as failed, and the exit status they end with (docs/CONTRACT.md §7, §10.6).
 final class BulkOutcomeTests: XCTestCase {
     func error(_ code: String) -> String { #"{"error":{"code":"\#(code)","message":"no"}}"# }
 

@@ -51,7 +51,7 @@ final class ClientTests: XCTestCase {
         XCTAssertEqual(h2.clock.slept, [120])
     }
 
-    /// SPEC §12.1: a body of `null` is what the API said, and `api` prints it; no body
+    /// docs/CONTRACT.md §12.1: a body of `null` is what the API said, and `api` prints it; no body
     /// at all prints nothing.
     func testApiPrintsABodyOfNullButNothingForNoBody() {
         let h = Harness()

@@ -3,7 +3,7 @@ import XCTest
 import SoporteJSON
 
 /// CSV and TSV cells that hold one special character only, so that each rule of the
-/// quoting and escaping is seen alone (SPEC §6).
+/// quoting and escaping is seen alone (docs/CONTRACT.md §6).
 final class DelimitedEdgeTests: XCTestCase {
     func write(_ style: DelimitedWriter.Style, csvSafe: Bool = false, _ json: String) throws -> String {
         let out = BufferSink()
@@ -72,7 +72,7 @@ final class DelimitedTapeTests: XCTestCase {
             #"{"d":"m","id":13,"limits":{"e":31,"db":{"x":4,"y":"p"}},"tags":[],"empty":{},"n":null}"#,   // two cells swapped
             #"{"id":9}"#, #"[1,2]"#, #""text""#, #"{}"#,
             #"{"id":10,"d":"j","limits.e":28,"limits":{"db":{"x":1,"y":"s"}},"tags":[],"empty":{},"n":null}"#,
-            // Laravel's escapes, in cells and in containers that are cells (SPEC §12.1)
+            // Laravel's escapes, in cells and in containers that are cells (docs/CONTRACT.md §12.1)
             #"{"id":14,"d":"\u2014","limits":{"e":32,"db":{"x":5,"y":"\/"}},"tags":["\u00e9\/x",{"k":"\u2014"}],"empty":{},"n":null}"#,
             // duplicate keys: the last wins, in the item and in a container that is a cell
             #"{"id":15,"d":"n","limits":{"e":33,"db":{"x":6,"y":"o"}},"tags":[{"k":1,"k":2}],"empty":{},"n":null,"d":"last"}"#,

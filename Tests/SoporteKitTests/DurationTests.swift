@@ -1,7 +1,7 @@
 import XCTest
 @testable import SoporteKit
 
-/// The one duration parser (SPEC §13.2) and the `config use` writer (SPEC §14.4).
+/// The one duration parser (docs/CONTRACT.md §13.2) and the `config use` writer (docs/CONTRACT.md §14.4).
 final class DurationTests: XCTestCase {
     func testSpellingsFromOneSecondToADay() {
         let good: [(String, Double)] = [("30", 30), ("1.5", 1.5), ("30s", 30), ("5m", 300), ("1h", 3600), ("1h30m", 5400),

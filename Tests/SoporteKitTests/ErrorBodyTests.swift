@@ -2,7 +2,7 @@ import XCTest
 @testable import SoporteKit
 import SoporteJSON
 
-/// Error answers that are not the API's envelope (SPEC §12.1): what stock Laravel 8, a
+/// Error answers that are not the API's envelope (docs/CONTRACT.md §12.1): what stock Laravel 8, a
 /// proxy or a maintenance page sends, read for its message and field errors.
 final class ErrorBodyTests: XCTestCase {
     func read(_ body: String, _ contentType: String? = nil) -> ErrorBody? {
@@ -73,7 +73,7 @@ final class ErrorBodyTests: XCTestCase {
         XCTAssertEqual(error(404, "").message, "unexpected answer to GET /whm/accounts/9: HTTP 404 with an empty body")
     }
 
-    /// SPEC §12.1: a request id is kept as the server sent it; the text form escapes it for
+    /// docs/CONTRACT.md §12.1: a request id is kept as the server sent it; the text form escapes it for
     /// the terminal, the JSON forms carry it as it is (JSON has its own escaping).
     func testARequestIDIsKeptAsSentAndEscapedOnlyAsText() {
         let reader = AnswerReader(secrets: Secrets())

@@ -38,7 +38,7 @@ final class JSONTests: XCTestCase {
         XCTAssertEqual(JSONWriter.pretty(v), "{\n  \"a\": [\n    1,\n    {\n      \"b\": null\n    }\n  ],\n  \"c\": {}\n}")
     }
 
-    /// SPEC §12.1: the last of duplicate keys wins, at the place of the first (as
+    /// docs/CONTRACT.md §12.1: the last of duplicate keys wins, at the place of the first (as
     /// JavaScript's JSON.parse and jq do), at any depth, whether the keys are spelt alike
     /// or one with escapes, in objects that share their layout and in those that do not.
     func testDuplicateKeysLastWinsAtTheFirstPlace() throws {

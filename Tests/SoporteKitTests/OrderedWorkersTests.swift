@@ -3,7 +3,7 @@ import XCTest
 import SoporteSystem
 
 /// Results come back in index order whichever job finishes first (pages are written in
-/// order, SPEC §5; bulk results in input order).
+/// order, docs/CONTRACT.md §5; bulk results in input order).
 final class OrderedWorkersTests: XCTestCase {
     func testResultsComeInIndexOrderWhenTheJobsFinishInReverse() {
         let finished = Gate([Int]())

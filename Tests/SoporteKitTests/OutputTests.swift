@@ -96,7 +96,7 @@ final class OutputTests: XCTestCase {
         XCTAssertEqual(missing.first?.suggestion, "domain")
     }
 
-    /// SPEC §12.1: a server that ignores `fields=` (Laravel) still gives JSON and NDJSON
+    /// docs/CONTRACT.md §12.1: a server that ignores `fields=` (Laravel) still gives JSON and NDJSON
     /// only the fields asked for, in --fields order, from the tape (list) as from a value
     /// (get), dotted names as elsewhere (a literal key with a dot wins).
     func testJSONWritersKeepOnlyTheFieldsAskedFor() throws {

@@ -1,7 +1,7 @@
 import XCTest
 @testable import SoporteKit
 
-/// The polling policy of --wait and --wait-for as a pure value (SPEC §13.5): waits that
+/// The polling policy of --wait and --wait-for as a pure value (docs/CONTRACT.md §13.5): waits that
 /// double from 1 s to 10 s, never past the timeout, one last look when it is up. The
 /// clock is the test's: `now` is whatever it says.
 final class PollPolicyTests: XCTestCase {

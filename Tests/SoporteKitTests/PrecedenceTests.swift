@@ -1,7 +1,7 @@
 import XCTest
 @testable import SoporteKit
 
-/// Flag > environment > the profile's config > default (SPEC §4), setting by setting.
+/// Flag > environment > the profile's config > default (docs/CONTRACT.md §4), setting by setting.
 final class PrecedenceTests: XCTestCase {
     let profile = """
     [default]

@@ -1,7 +1,7 @@
 import XCTest
 @testable import SoporteKit
 
-/// libcurl's choice of proxy from the environment, and the /v1 hint (SPEC §14.7).
+/// libcurl's choice of proxy from the environment, and the /v1 hint (docs/CONTRACT.md §14.7).
 final class ProxyRuleTests: XCTestCase {
     func rule(_ url: String, _ env: [String: String]) -> ProxyRule? { ProxyRule.forURL(url) { env[$0] } }
 

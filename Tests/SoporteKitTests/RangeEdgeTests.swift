@@ -1,7 +1,7 @@
 import XCTest
 @testable import SoporteKit
 
-/// The ends of the checked ranges (SPEC §10.3): both ends are allowed, one past either is
+/// The ends of the checked ranges (docs/CONTRACT.md §10.3): both ends are allowed, one past either is
 /// a usage error that names the range and sends nothing.
 final class RangeEdgeTests: XCTestCase {
     func testBothEndsOfAnIntegerRangeAreAllowed() throws {

@@ -3,7 +3,7 @@ import XCTest
 import SoporteJSON
 
 /// Secrets in the spellings the first tests did not cover, in a stream cut right through
-/// one, and in -vv bodies whose keys are not lower case (SPEC §10.1).
+/// one, and in -vv bodies whose keys are not lower case (docs/CONTRACT.md §10.1).
 final class RedactionEdgeTests: XCTestCase {
     func testEveryShellSpellingIsRedacted() {
         let s = Secrets()

@@ -2,8 +2,8 @@ import XCTest
 @testable import SoporteKit
 
 /// Files that hold a secret and that group or others can read are refused, with the
-/// chmod that fixes them, before anything is sent (SPEC §4, §10.1); a value that
-/// would break the config into more lines is never written (SPEC §10.4).
+/// chmod that fixes them, before anything is sent (docs/CONTRACT.md §4, §10.1); a value that
+/// would break the config into more lines is never written (docs/CONTRACT.md §10.4).
 final class SecretFileTests: XCTestCase {
     let account = #"{"data":{"id":1}}"#
 

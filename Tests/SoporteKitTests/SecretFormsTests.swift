@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// Secrets the server echoes in a spelling no fixed form covers: another Unicode normal
-/// form, or percent-encoded past need, any subset of bytes in either hex case (SPEC §10.1).
+/// form, or percent-encoded past need, any subset of bytes in either hex case (docs/CONTRACT.md §10.1).
 final class SecretFormsTests: XCTestCase {
     let composed = "pa\u{F1}o-secret"        // ñ as one scalar (NFC)
     let decomposed = "pan\u{303}o-secret"    // n + combining tilde (NFD)
@@ -67,7 +67,7 @@ final class SecretFormsTests: XCTestCase {
     }
 }
 
-/// `-vv` and `--dry-run` mask secret-named keys also in text that is not valid JSON (SPEC
+/// `-vv` and `--dry-run` mask secret-named keys also in text that is not valid JSON (docs/CONTRACT.md
 /// §12.1, §12.2): cut bodies, HTML, escapes inside the value respected.
 final class SecretKeysTests: XCTestCase {
     func mask(_ s: String, keep: (String) -> Bool = { _ in false }) -> String {
@@ -97,7 +97,7 @@ final class SecretKeysTests: XCTestCase {
     }
 }
 
-/// Passwords and other secrets never come from a flag value (SPEC §3, §12.2).
+/// Passwords and other secrets never come from a flag value (docs/CONTRACT.md §3, §12.2).
 final class SecretFlagTests: XCTestCase {
     func testASecretNamedKeyInAnyKeyValueFlagIsAUsageErrorAndNothingIsSent() {
         for args in [["accounts", "update", "1", "--set", "password=pw-in-argv"], ["accounts", "update", "1", "--set-string", "Token=pw-in-argv"],
@@ -125,7 +125,7 @@ final class SecretFlagTests: XCTestCase {
 }
 
 /// `--token-file` and `--password-file` that are not regular files are refused unread,
-/// and their errors do not echo the path (SPEC §12.2).
+/// and their errors do not echo the path (docs/CONTRACT.md §12.2).
 final class SecretFileKindTests: XCTestCase {
     func testOnlyRegularFilesAreRead() throws {
         let dir = "/tmp/soporte-unit-\(getpid())"

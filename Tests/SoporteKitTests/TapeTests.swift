@@ -22,7 +22,7 @@ final class TapeTests: XCTestCase {
         XCTAssertEqual(t.value(at: 0), try JSONParser.parse(write(t)))
     }
 
-    /// SPEC §12.1: one rule for escapes in JSON output, list (the tape) and get (values)
+    /// docs/CONTRACT.md §12.1: one rule for escapes in JSON output, list (the tape) and get (values)
     /// alike: strings are written decoded, as UTF-8, with only the escapes JSON needs and
     /// the safety escapes of §10.2, whatever escapes the server used (Laravel escapes every
     /// non-ASCII character and '/'), compact and pretty, keys and values, at any depth.
@@ -58,7 +58,7 @@ final class TapeTests: XCTestCase {
         XCTAssertEqual(write(try tape(#"["\u001B\u009B"]"#)), #"["\u001b\u009b"]"#)
     }
 
-    /// SPEC §12.1: duplicate keys, the last wins at the first one's place, on the tape as
+    /// docs/CONTRACT.md §12.1: duplicate keys, the last wins at the first one's place, on the tape as
     /// in the parser: its values, its output (compact and pretty), member lookups, and the
     /// flags that keep such an object (and what holds it) from being copied whole.
     func testDuplicateKeysLastWinsOnTheTapeAsInTheParser() throws {

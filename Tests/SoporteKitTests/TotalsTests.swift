@@ -3,7 +3,7 @@ import XCTest
 import SoporteJSON
 import SoporteSystem
 
-/// Exact sums (SPEC §14.2): the decimal type alone, then the totals writer.
+/// Exact sums (docs/CONTRACT.md §14.2): the decimal type alone, then the totals writer.
 final class ExactDecimalTests: XCTestCase {
     func d(_ s: String) -> ExactDecimal { ExactDecimal(jsonNumber: Array(s.utf8))! }
 

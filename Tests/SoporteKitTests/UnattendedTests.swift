@@ -2,7 +2,7 @@ import XCTest
 @testable import SoporteKit
 import SoporteSystem
 
-/// SPEC §13.3 and §13.6 without a network: the bulk tally's words, the read-only refusal
+/// docs/CONTRACT.md §13.3 and §13.6 without a network: the bulk tally's words, the read-only refusal
 /// in the client (the stub transport fails on any request it was not told of), and the
 /// systemd credentials as token, license key and signing secret sources.
 final class UnattendedTests: XCTestCase {

@@ -6,7 +6,7 @@ import XCTest
 import SoporteJSON
 
 /// 202 Accepted, --wait and --wait-for through the command line against stubs, on the
-/// virtual clock (SPEC §13.5): what is printed, what is slept, the exit status.
+/// virtual clock (docs/CONTRACT.md §13.5): what is printed, what is slept, the exit status.
 final class WaitForEffectTests: XCTestCase {
     let accepted = #"{"data":{"id":2,"status":"active"},"meta":{"job_id":"job_9"}}"#
     let location = ("Location", "https://api.test/v1/whm/accounts/2")

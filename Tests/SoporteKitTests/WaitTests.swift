@@ -2,7 +2,7 @@ import XCTest
 @testable import SoporteKit
 
 /// The waits the API asks for, in the body as in the headers, and the bound --max-wait
-/// puts on every one of them (SPEC §8, §10.5). Virtual time: nothing really sleeps.
+/// puts on every one of them (docs/CONTRACT.md §8, §10.5). Virtual time: nothing really sleeps.
 final class WaitTests: XCTestCase {
     func testTheBodysRetryAfterIsTheWaitWhenNoHeaderGivesOne() {
         let h = Harness()
@@ -15,7 +15,7 @@ final class WaitTests: XCTestCase {
         h.transport.verify()
     }
 
-    /// Pacing is advice (SPEC §13.1): a wait the headers imply beyond --max-wait is cut to
+    /// Pacing is advice (docs/CONTRACT.md §13.1): a wait the headers imply beyond --max-wait is cut to
     /// one request's refill time, and the request goes; the server's answer decides.
     func testAPacingWaitLongerThanMaxWaitIsCutToOneRefillAndTheServerDecides() {
         let h = Harness()

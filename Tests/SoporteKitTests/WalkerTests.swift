@@ -24,7 +24,7 @@ final class WalkerTests: XCTestCase {
     /// A secret spelt with escapes that no form of it covers (so the raw body shows none)
     /// is found once the page's strings with escapes are decoded, on the first page and on
     /// later ones, in a value, a nested value and a key, in every format; an item without
-    /// one is written by the rule of JSON output (strings decoded, SPEC §12.1).
+    /// one is written by the rule of JSON output (strings decoded, docs/CONTRACT.md §12.1).
     func testASecretSpeltWithEscapesIsReplacedOnEveryPageInEveryFormat() throws {
         let spelt = #"tok-unit-\u00312\u0033\u0034"#   // tok-unit-1234
         for fmt in ["ndjson", "json", "csv", "tsv", "table"] {
@@ -286,7 +286,7 @@ final class WalkerTests: XCTestCase {
         XCTAssertEqual(r.err.components(separatedBy: "--fields 'email'").count, 2, "once: \(r.err)")
     }
 
-    /// SPEC §14.3: a --fields name neither in the answer nor known is exit 2 before any item
+    /// docs/CONTRACT.md §14.3: a --fields name neither in the answer nor known is exit 2 before any item
     /// is printed; a --sort name that is not known is exit 2 before anything is sent.
     func testUnknownFieldsAndSortNamesAreUsageErrors() {
         let h = Harness()
@@ -301,7 +301,7 @@ final class WalkerTests: XCTestCase {
         h.transport.verify()
     }
 
-    /// SPEC §14.3: an empty CSV has the columns its items would have had.
+    /// docs/CONTRACT.md §14.3: an empty CSV has the columns its items would have had.
     func testAnEmptyCSVHasTheKnownFieldsWithNestedObjectsDotted() {
         let h = Harness()
         h.transport.json("GET", "/v1/whm/accounts", query: ["page": "1"], #"{"data":[],"meta":{"current_page":1,"last_page":1,"per_page":100,"total":0}}"#)

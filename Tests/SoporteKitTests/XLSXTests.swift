@@ -3,7 +3,7 @@ import XCTest
 import SoporteJSON
 
 /// The pieces of `-o xlsx` alone: the zip's CRC and records, the date serials, the
-/// escaping of text, and a whole workbook's sheet (SPEC §14.1).
+/// escaping of text, and a whole workbook's sheet (docs/CONTRACT.md §14.1).
 final class XLSXTests: XCTestCase {
     func testCRC32OfTheCheckString() {
         var c = CRC32()

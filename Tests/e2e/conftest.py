@@ -1,7 +1,7 @@
 """End-to-end harness: the real soporte binary against a real soporte-sandbox on an
 OS-chosen loopback port. Every run uses a token, a signing secret and a license key that
 hold a double quote, a single quote, a backslash and non-ASCII text, and every output is
-swept for each secret in every form it could be printed in (SPEC §10.1)."""
+swept for each secret in every form it could be printed in (docs/CONTRACT.md §10.1)."""
 import json
 import re
 import shlex

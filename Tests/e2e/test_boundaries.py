@@ -1,4 +1,4 @@
-"""Issue 22: what crosses a boundary is parsed there (SPEC §12). Ids and page counts from
+"""Issue 22: what crosses a boundary is parsed there (docs/CONTRACT.md §12). Ids and page counts from
 the server, profile names and numbers from the user, and the files soporte writes: each
 class has a test here that failed on the main of before (a029f67)."""
 import json
@@ -24,7 +24,7 @@ def sent(s, method):
     return [q for q in s.requests() if q["method"] == method]
 
 
-# --- Profile names (SPEC §12.2) -----------------------------------------------------------
+# --- Profile names (docs/CONTRACT.md §12.2) -----------------------------------------------------------
 
 INJECTION = "x]\n[default]\ntoken_command = touch ./PWNED; echo T\n[x"
 
@@ -64,7 +64,7 @@ def test_every_allowed_profile_name_is_written_and_read_back(run, home):
     assert r.rc == 0 and r.out.strip() == "5", r
 
 
-# --- Name lookups (SPEC §12.1) -------------------------------------------------------------
+# --- Name lookups (docs/CONTRACT.md §12.1) -------------------------------------------------------------
 
 def test_a_lookup_never_takes_an_item_of_another_name(run, sb):
     sb.fault(match={"method": "GET", "path": ACCT}, body=lookup_answer({"id": 77, "domain": "victim-other.com", "username": "vic"}))
@@ -134,7 +134,7 @@ def test_ids_separated_by_commas_are_told_to_use_spaces(run, sb):
     assert sb.requests() == []
 
 
-# --- Page metadata (SPEC §12.1) ------------------------------------------------------------
+# --- Page metadata (docs/CONTRACT.md §12.1) ------------------------------------------------------------
 
 def first_page_with(s, spelling, total=None):
     """Page 1 of 10 accounts by 2, its last_page spelt `spelling` (and total replaced)."""
@@ -201,7 +201,7 @@ def test_no_walk_exits_0_with_fewer_items_than_the_total_whatever_last_page_says
     assert r.rc == 8, r
 
 
-# --- Numbers (SPEC §12.2) ------------------------------------------------------------------
+# --- Numbers (docs/CONTRACT.md §12.2) ------------------------------------------------------------------
 
 @pytest.mark.parametrize("value", ["0x10", "1e3", "+5", " 5", "5 ", "inf", "nan", ".5", "5.", "1_0", "٣"])
 def test_numbers_are_plain_decimal(run, home, value):
@@ -221,7 +221,7 @@ def test_numbers_are_plain_decimal(run, home, value):
         assert r.rc == 2 and not (home / "new").exists(), r
 
 
-# --- Redirected changes (SPEC §12.1) -------------------------------------------------------
+# --- Redirected changes (docs/CONTRACT.md §12.1) -------------------------------------------------------
 
 @pytest.mark.parametrize("status", [301, 302, 307, 308])
 def test_a_redirect_in_answer_to_a_change_is_not_followed(run, sb, status):
@@ -234,7 +234,7 @@ def test_a_redirect_in_answer_to_a_change_is_not_followed(run, sb, status):
     assert [q["path"] for q in sent(sb, "POST")] == [ACCT + "/5/suspend"]
 
 
-# --- Files soporte writes (SPEC §12.3) -----------------------------------------------------
+# --- Files soporte writes (docs/CONTRACT.md §12.3) -----------------------------------------------------
 
 def test_a_journal_that_is_a_symlink_or_not_a_journal_is_refused_untouched(run, sb, tmp_path):
     target = tmp_path / "notes.txt"

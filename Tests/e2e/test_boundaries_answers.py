@@ -1,4 +1,4 @@
-"""SPEC §12.1, what the server sends: answers as stock Laravel 8 writes them. Error bodies
+"""docs/CONTRACT.md §12.1, what the server sends: answers as stock Laravel 8 writes them. Error bodies
 that are not the API's envelope, strings with every non-ASCII character and `/` escaped,
 duplicate keys, a `fields=` the server ignored, a body of `null`, a request id with control
 characters. Each body is served literally through the sandbox's faults."""

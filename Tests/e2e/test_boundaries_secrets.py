@@ -1,4 +1,4 @@
-"""Third wave, secrets at the boundaries (SPEC §10.1, §12.1, §12.2): a server that echoes
+"""Third wave, secrets at the boundaries (docs/CONTRACT.md §10.1, §12.1, §12.2): a server that echoes
 a secret in another Unicode normal form or percent-encoded past need; -vv and --dry-run
 bodies with secret-named keys, cut or not JSON; passwords in flag values; secret files
 that are not regular files; an API URL that holds user information or a loopback
@@ -47,7 +47,7 @@ def absent(texts, needles):
             assert n not in t, f"{n[:16]!r}... leaked"
 
 
-# --- Secrets the server echoes in another form (SPEC §10.1) -------------------------------
+# --- Secrets the server echoes in another form (docs/CONTRACT.md §10.1) -------------------------------
 
 ECHO_ARGS = [["accounts", "get", "1"], ["accounts", "get", "1", "-o", "json"], ["accounts", "get", "1", "-vv"],
              ["api", "GET", "/whm/accounts/1"]]
@@ -103,7 +103,7 @@ def test_percent_redaction_does_not_blank_ordinary_percent_text(run, fresh):
     assert "50%25 off" in r.out and "sk%5Fother %E2%82%AC" in r.out, r
 
 
-# --- -vv and --dry-run mask secret-named keys in any body (SPEC §10.1, §12.1, §12.2) --------
+# --- -vv and --dry-run mask secret-named keys in any body (docs/CONTRACT.md §10.1, §12.1, §12.2) --------
 
 CUT_BODY = ('{"data": {"id": 1, "password": "hunter2-\\"q\\"-plain", "Nested": {"SIGNING_SECRET": "sig-x9z", '
             '"list": [{"Token" : "tok-77q"}]}, "license_key": 424242, "secret": {"a": "deep-v4l"}, '
@@ -164,7 +164,7 @@ def test_dry_run_of_create_still_shows_the_password_variable(run, sb):
     assert r.rc == 0 and "$SOPORTE_PASSWORD" in r.out, r
 
 
-# --- Secret files that are not regular files (SPEC §12.2) ---------------------------------
+# --- Secret files that are not regular files (docs/CONTRACT.md §12.2) ---------------------------------
 
 def special_files(tmp_path):
     fifo = tmp_path / "sk_live_MISTYPED_fifo"
@@ -198,7 +198,7 @@ def test_a_password_file_that_is_not_a_regular_file_is_refused_unread(run, sb, t
     assert sb.requests() == []
 
 
-# --- The API URL (SPEC §8, §12.2) ---------------------------------------------------------
+# --- The API URL (docs/CONTRACT.md §8, §12.2) ---------------------------------------------------------
 
 def userinfo_url(sb):
     return sb.url.replace("http://", "http://admin:Url-Pw-5150@")

@@ -1,4 +1,4 @@
-"""SPEC §14.4-§14.7: profiles (`config use`), history filters and records, completion from
+"""docs/CONTRACT.md §14.4-§14.7: profiles (`config use`), history filters and records, completion from
 the command table and a local cache, and the small things (the /v1 hint, the proxy named
 in connect errors, the man page's and the demo's quoting)."""
 import json

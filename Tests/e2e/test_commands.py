@@ -171,7 +171,7 @@ def test_signing_matches_an_independent_hmac(run, fresh):
 
 def test_request_headers(run, sb):
     r = run(["accounts", "get", "1", "--request-id", "my-req-1"], sb, env={"SOPORTE_LICENSE_KEY": "TEST-1234-5678-9012"})
-    # The sandbox records the token cut to 4 characters (SPEC §12.4); that the whole token
+    # The sandbox records the token cut to 4 characters (docs/CONTRACT.md §12.4); that the whole token
     # arrived shows in the answer: only the exact admin token gets account 1.
     assert r.rc == 0, r
     h = sb.requests()[0]["headers"]

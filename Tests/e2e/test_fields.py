@@ -1,4 +1,4 @@
-"""SPEC §14.3 fields, against the real binaries and the sandbox: names that are neither in
+"""docs/CONTRACT.md §14.3 fields, against the real binaries and the sandbox: names that are neither in
 the answer nor known fields are usage errors, --sort names are checked before sending,
 CSV/TSV headers do not depend on whether there are items, get --help lists the fields."""
 import pytest

@@ -1,4 +1,4 @@
-"""Issue 13: honest under time and failure (SPEC §10.5-10.8): waits are bounded and said,
+"""Issue 13: honest under time and failure (docs/CONTRACT.md §10.5-10.8): waits are bounded and said,
 a walk never ends with exit 0 and items missing, a stopped walk says the whole command
 that resumes it, bulk results are data, errors are JSON for machines, `api` prints JSON."""
 import json
@@ -22,7 +22,7 @@ def ndjson(text):
     return [json.loads(l) for l in text.splitlines()]
 
 
-# --- Waiting (SPEC §10.5) ---------------------------------------------------------------
+# --- Waiting (docs/CONTRACT.md §10.5) ---------------------------------------------------------------
 
 def test_a_retry_after_longer_than_max_wait_is_exit_7_at_once(run, fresh):
     s = fresh()
@@ -54,7 +54,7 @@ def test_every_wait_over_a_second_is_announced_even_without_a_terminal(run, fres
     assert r.rc == 0 and r.err == "", r
 
 
-# --- Walks (SPEC §10.6) -----------------------------------------------------------------
+# --- Walks (docs/CONTRACT.md §10.6) -----------------------------------------------------------------
 
 def page_body(s, page, per_page, keep):
     _, doc = s.api("GET", f"/whm/accounts?page={page}&per_page={per_page}")
@@ -156,7 +156,7 @@ def test_dense_pages_read_ahead_are_parsed_in_their_turn(fresh, tmp_path):
     assert rss_kib < 100 * 1024, f"peak RSS {rss_kib} KiB"
 
 
-# --- Bulk (SPEC §10.6) ------------------------------------------------------------------
+# --- Bulk (docs/CONTRACT.md §10.6) ------------------------------------------------------------------
 
 def test_a_delete_whose_answer_was_lost_is_done(run, fresh):
     s = fresh()
@@ -181,7 +181,7 @@ def test_bulk_results_are_data(run, fresh, fmt):
     assert err[-1]["error"]["exit_status"] == 5
 
 
-# --- Errors for machines (SPEC §10.7) ----------------------------------------------------
+# --- Errors for machines (docs/CONTRACT.md §10.7) ----------------------------------------------------
 
 @pytest.mark.parametrize("fmt", ["json", "ndjson"])
 @pytest.mark.parametrize("args,code", [
@@ -207,7 +207,7 @@ def test_a_closed_stdout_is_an_error_not_silence(sb):
     assert "standard output" in p.stderr
 
 
-# --- api (SPEC §10.8) ------------------------------------------------------------------
+# --- api (docs/CONTRACT.md §10.8) ------------------------------------------------------------------
 
 def test_api_prints_json_and_paginates_into_one_array(run, sb):
     r = run(["api", "GET", "/whm/servers", "--paginate"], sb)
@@ -230,7 +230,7 @@ def test_api_prints_an_error_body_and_sends_a_repeated_prefix_once(run, sb):
     assert "already ends in /v1" in r.err
 
 
-# --- Pacing against both kinds of server (SPEC §10.5) -------------------------------------
+# --- Pacing against both kinds of server (docs/CONTRACT.md §10.5) -------------------------------------
 
 def timed_walk(s, pages, token):
     env = env_for(s, SOPORTE_API_TOKEN=token)

@@ -1,4 +1,4 @@
-"""Issue 16: operations (SPEC §11): monitoring formats read by promtool and the Python
+"""Issue 16: operations (docs/CONTRACT.md §11): monitoring formats read by promtool and the Python
 Prometheus parser, names where IDs go, resumable bulk journals under SIGKILL, history."""
 import json
 import os
@@ -19,7 +19,7 @@ NAGIOS = re.compile(r"^SOPORTE (OK|WARNING|CRITICAL|UNKNOWN) - [^|\n]+ \| time=\
 
 
 
-# --- Monitoring (SPEC §11.1) --------------------------------------------------------------
+# --- Monitoring (docs/CONTRACT.md §11.1) --------------------------------------------------------------
 
 STATES = [
     # name, setup, extra args/env, nagios status, soporte status (§7), nagios word
@@ -99,7 +99,7 @@ def test_monitoring_formats_are_for_health_only(run, sb):
         assert r.rc == 2 and "health" in r.err
 
 
-# --- Names where IDs go (SPEC §11.2) ----------------------------------------------------
+# --- Names where IDs go (docs/CONTRACT.md §11.2) ----------------------------------------------------
 
 def test_names_are_resolved_with_one_filtered_request(run, fresh):
     s = fresh()
@@ -139,7 +139,7 @@ def test_names_on_stdin_and_the_dry_run_shows_the_lookup(run, fresh):
     assert "DELETE" in r.out
 
 
-# --- Resumable bulk (SPEC §11.3) -------------------------------------------------------
+# --- Resumable bulk (docs/CONTRACT.md §11.3) -------------------------------------------------------
 
 def test_a_journal_survives_sigkill_at_random_points(fresh, tmp_path):
     """500 IDs; at least 20 runs killed at random moments, then reruns with the same journal
@@ -221,7 +221,7 @@ def test_two_runs_cannot_share_a_journal(fresh, tmp_path):
     assert p2.returncode == 2 and "in use by another soporte run" in p2.stderr, p2.stderr
 
 
-# --- History (SPEC §11.4) ----------------------------------------------------------------
+# --- History (docs/CONTRACT.md §11.4) ----------------------------------------------------------------
 
 def test_history_records_mutations_only_newest_first_without_secrets(run, fresh, home):
     s = fresh()

@@ -1,4 +1,4 @@
-"""Issue 23 (SPEC §13.1, §13.2, §11.1): the monitoring
+"""Issue 23 (docs/CONTRACT.md §13.1, §13.2, §11.1): the monitoring
 formats wherever a global option stands, a deadline for the whole command, and pacing
 that never fails a run on its own estimate. Each test failed on the main of before."""
 import json
@@ -46,7 +46,7 @@ def test_an_unreachable_api_is_critical_whatever_the_option_order(run):
     assert r.rc == 9 and "soporte_health_up 0" in r.out, r
 
 
-# --- Deadlines (SPEC §13.2) -----------------------------------------------------------------
+# --- Deadlines (docs/CONTRACT.md §13.2) -----------------------------------------------------------------
 
 @pytest.mark.parametrize("fmt,rc,mark", [("table", 9, None), ("nagios", 2, "SOPORTE CRITICAL"), ("prometheus", 9, "soporte_health_up 0")])
 def test_a_deadline_bounds_the_whole_command_against_a_hanging_api(run, fresh, fmt, rc, mark):
@@ -87,7 +87,7 @@ def test_durations_people_type_are_accepted(run, home, value):
     assert r.rc == 0, r
 
 
-# --- Pacing is advice (SPEC §13.1) ----------------------------------------------------------
+# --- Pacing is advice (docs/CONTRACT.md §13.1) ----------------------------------------------------------
 
 def stats(s):
     return s.control("GET", "/_sandbox/stats")

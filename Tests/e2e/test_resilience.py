@@ -71,7 +71,7 @@ def test_fault_matrix(row, run, fresh):
     assert "Traceback" not in r.err and "Fatal error" not in r.err
     if want_rc:
         if "ndjson" in args or "json" in args:
-            # JSON only on stderr (SPEC §10.7)
+            # JSON only on stderr (docs/CONTRACT.md §10.7)
             assert json.loads(r.err.splitlines()[-1])["error"]["exit_status"] == want_rc, r
         else:
             assert r.err.startswith("soporte: "), r

@@ -177,7 +177,7 @@ def test_faults_happen_exactly_when_asked(fresh):
     s.control("DELETE", "/_sandbox/faults")
     reqs = s.requests()
     assert reqs[0]["method"] == "GET" and reqs[0]["path"] == "/v1/whm/accounts/1"
-    # The token is recorded cut to its first 4 characters (SPEC §12.4).
+    # The token is recorded cut to its first 4 characters (docs/CONTRACT.md §12.4).
     assert reqs[0]["headers"]["authorization"] == f"Bearer {TOKEN[:4]}\u2026"
 
 

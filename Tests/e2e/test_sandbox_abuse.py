@@ -1,4 +1,4 @@
-"""SPEC 10.9: soporte-sandbox under abuse. Floods of connections, idle and slow clients,
+"""docs/CONTRACT.md §10.9: soporte-sandbox under abuse. Floods of connections, idle and slow clients,
 smuggling attempts, numbers out of range, stale state files, running out of descriptors.
 Every wait here is for a condition, with a deadline."""
 import http.client

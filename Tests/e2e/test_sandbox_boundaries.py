@@ -1,4 +1,4 @@
-"""SPEC §12.4, the simulator's control plane, against the real binary: only loopback Host
+"""docs/CONTRACT.md §12.4, the simulator's control plane, against the real binary: only loopback Host
 names are answered, links come from the listening address, the request record cuts
 tokens and bodies and is bounded in bytes, the fault queue is bounded, long searches are
 refused before any work."""

@@ -33,7 +33,7 @@ def test_an_admin_token_with_quotes_backslashes_and_utf8(fresh):
     assert raw_get(s.port, "/v1/admin/system/health", "sk_test_user_123")[0] == 403
     assert raw_get(s.port, "/v1/whm/accounts/1", HOSTILE[:-1])[2]["error"]["code"] == "INVALID_TOKEN"
     recorded = [r["headers"]["authorization"] for r in s.requests()]
-    # Recorded cut to its first 4 characters (SPEC §12.4); the 200 above shows it arrived whole.
+    # Recorded cut to its first 4 characters (docs/CONTRACT.md §12.4); the 200 above shows it arrived whole.
     assert recorded[0] == f"Bearer {HOSTILE[:4]}\u2026"
 
 

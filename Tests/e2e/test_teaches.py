@@ -27,10 +27,10 @@ def env_for(sb, **extra):
     return e
 
 
-# --- Say what was not found (SPEC §10.3) ----------------------------------------------
+# --- Say what was not found (docs/CONTRACT.md §10.3) ----------------------------------------------
 
 def test_fields_sort_and_include_that_are_not_in_the_answer_are_said(run, sb):
-    # Names that are no known field either are exit 2 before any item (SPEC §14.3, test_totals.py).
+    # Names that are no known field either are exit 2 before any item (docs/CONTRACT.md §14.3, test_totals.py).
     r = run(["accounts", "list", "--fields", "ID,Domain", "--limit", "3", "-o", "csv"], sb)
     assert r.rc == 2 and r.out == ""
     assert "--fields 'ID' is not in the answer nor a field of accounts; did you mean 'id'?" in r.err
@@ -152,7 +152,7 @@ def test_an_empty_list_says_so_on_a_terminal_and_keeps_headers_in_files(run, sb)
     assert rc == 0 and "soporte: no results" in out
     for fmt, sep in (("csv", ","), ("tsv", "\t")):
         r = run(["accounts", "list", "--filter", "domain=nothing.invalid", "-o", fmt], sb)
-        # The columns the items would have had (SPEC §14.3; test_totals.py compares them).
+        # The columns the items would have had (docs/CONTRACT.md §14.3; test_totals.py compares them).
         assert r.out == sep.join(["id", "domain", "username", "email", "status", "package", "package_id", "server_id", "owner",
                                   "disk_used_mb", "disk_quota_mb", "limits.email_accounts", "limits.databases", "notes", "tags",
                                   "suspended_reason", "created_at", "updated_at"]) + "\n"

@@ -118,7 +118,7 @@ def test_ctrl_c_leaves_a_clean_terminal(fresh):
         pass
     os.close(fd)
     assert os.waitstatus_to_exitcode(status) == 130
-    # the progress line was erased, then the resume command was said (SPEC §10.6)
+    # the progress line was erased, then the resume command was said (docs/CONTRACT.md §10.6)
     last_progress = out.rindex(b"accounts: page")
     tail = out[last_progress:]
     assert b"\r\x1b[K" in tail and b"resume with: soporte accounts list" in tail and tail.rstrip().endswith(b"}}")

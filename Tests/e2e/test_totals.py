@@ -1,4 +1,4 @@
-"""SPEC §14.2 totals (`list --count-by`, `--sum`) and §14.3 fields, against the real
+"""docs/CONTRACT.md §14.2 totals (`list --count-by`, `--sum`) and §14.3 fields, against the real
 binaries and the sandbox. Sums are checked against Python's decimal module over the
 sandbox's own items, read with their literals kept."""
 import csv

@@ -1,4 +1,4 @@
-"""Issue 12: trust at the edges (SPEC §10.1-10.4). Each test is a class of defect seen on
+"""Issue 12: trust at the edges (docs/CONTRACT.md §10.1-10.4). Each test is a class of defect seen on
 main before the second wave; the fix is one place in the code, the test tries the class
 from several sides."""
 import json
@@ -19,7 +19,7 @@ ESC = "\x1b"
 
 
 
-# --- Files that hold secrets (SPEC §10.1) ---------------------------------------------
+# --- Files that hold secrets (docs/CONTRACT.md §10.1) ---------------------------------------------
 
 @pytest.mark.parametrize("mode", [0o644, 0o666, 0o640])
 def test_a_token_file_others_can_read_is_refused(run, sb, tmp_path, mode):
@@ -41,7 +41,7 @@ def test_a_config_holding_only_a_license_key_must_be_private(run, sb, home):
     assert r.rc == 3 and f"chmod 600 {cfg}" in r.err, r
 
 
-# --- token_command is bounded (SPEC §10.1) -----------------------------------------------
+# --- token_command is bounded (docs/CONTRACT.md §10.1) -----------------------------------------------
 
 def test_token_command_is_bounded_by_the_timeout_and_its_group_killed(run, sb, home, tmp_path):
     cfg = home / "config"
@@ -91,7 +91,7 @@ def test_no_core_dump_can_hold_a_secret(sb):
         p.wait()
 
 
-# --- Terminal safety (SPEC §10.2) ----------------------------------------------------------
+# --- Terminal safety (docs/CONTRACT.md §10.2) ----------------------------------------------------------
 
 def test_escape_sequences_from_the_server_never_reach_stderr_raw(run, fresh):
     s = fresh()
@@ -122,7 +122,7 @@ def test_json_output_escapes_c1_and_bidi_controls(run, fresh):
         assert json.loads(r.out)["notes"] == "a\u009b31mb\u202ec\u2028d\u2066e"
 
 
-# --- Input (SPEC §10.3) ------------------------------------------------------------------
+# --- Input (docs/CONTRACT.md §10.3) ------------------------------------------------------------------
 
 def test_header_injection_is_refused_wherever_the_value_comes_from(run, sb):
     r = run(["accounts", "get", "1", "--request-id", "abc\r\nX-Evil: 1"], sb)
@@ -162,7 +162,7 @@ def test_arguments_that_are_not_utf8_are_refused_before_sending(sb):
     assert sb.requests() == []
 
 
-# --- Config writes (SPEC §10.4) --------------------------------------------------------
+# --- Config writes (docs/CONTRACT.md §10.4) --------------------------------------------------------
 
 @pytest.mark.parametrize("key,value", [("output", "jsno"), ("timeout", "abc"), ("concurrency", "1000"), ("api_url", "not-a-url"),
                                        ("color", "blue"), ("retries", "2.5"), ("max_wait", "-1"), ("history", "maybe")])
@@ -227,7 +227,7 @@ def test_a_config_that_is_a_symlink_stays_one(run, home, tmp_path):
     assert [p.name for p in home.iterdir()] == ["config"] or all(p.name.startswith(".") or p.name == "config" for p in home.iterdir())
 
 
-# --- A server that echoes every secret back (SPEC §10.1) ----------------------------------
+# --- A server that echoes every secret back (docs/CONTRACT.md §10.1) ----------------------------------
 
 def echo_body(status_data=None, extra=()):
     """A body that holds each secret of the run (token, signing secret, license key, and

@@ -1,4 +1,4 @@
-"""SPEC §13.3, §13.4, §13.6: bulk runs that speak (progress, the summary of an
+"""docs/CONTRACT.md §13.3, §13.4, §13.6: bulk runs that speak (progress, the summary of an
 interrupted run, --allow-empty), tables that print what they hold when a walk stops,
 read-only runs, systemd credentials and the example units."""
 import hashlib

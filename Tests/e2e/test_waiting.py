@@ -1,4 +1,4 @@
-"""Waiting for an effect (SPEC §13.5, §7's exit 11): soporte-sandbox --async-ms answers
+"""Waiting for an effect (docs/CONTRACT.md §13.5, §7's exit 11): soporte-sandbox --async-ms answers
 changes 202 and makes them later; soporte reports a 202 as accepted, and --wait /
 --wait-for check the item until the change shows, or exit 11 when --wait-timeout runs out."""
 import http.client

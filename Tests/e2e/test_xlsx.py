@@ -1,4 +1,4 @@
-"""SPEC §14.1: `-o xlsx`, read back by the readers people use (openpyxl, LibreOffice), with
+"""docs/CONTRACT.md §14.1: `-o xlsx`, read back by the readers people use (openpyxl, LibreOffice), with
 the values `-o csv` prints: numbers numeric, strings strings, date-times dates in UTC."""
 import csv
 import datetime

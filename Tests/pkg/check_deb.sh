@@ -5,7 +5,7 @@
 # at work: soporte --version, man -w, bash (and zsh, fish) completion from the installed
 # paths, requests to /usr/bin/soporte-sandbox; then dpkg -r and dpkg -P, and nothing of
 # the package may be left (KEEP_INSTALLED=1 keeps it when a check failed, to look at).
-# A soporte package that is installed already is never touched (SPEC §14.7: `make test`
+# A soporte package that is installed already is never touched (docs/CONTRACT.md §14.7: `make test`
 # leaves it as it found it): then the package is unpacked into a scratch root instead
 # (dpkg-deb -x), its files are checked at work there, the dpkg -i/-r/-P steps are skipped
 # with a note, and the installed package is checked to be still there, same version.

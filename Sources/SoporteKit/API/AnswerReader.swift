@@ -16,7 +16,7 @@ public struct APIAnswer: Sendable {
     /// The body as received, for a call made with `decode: false` (else empty).
     public var body: [UInt8] = []
     /// There was no body to read (an empty one, or HEAD): `json` is null for want of
-    /// one, not because the server said `null` (which `api` prints, SPEC §12.1).
+    /// one, not because the server said `null` (which `api` prints, docs/CONTRACT.md §12.1).
     public var emptyBody = false
 }
 
@@ -58,7 +58,7 @@ public struct AnswerReader: Sendable {
     /// Maps an HTTP error answer to our error: the API's envelope when there is one, else
     /// what the body says (Laravel's `message` and `errors`, `{"error": "text"}`, plain
     /// text, an HTML title: `ErrorBody`), shown the same way; the exit status is the HTTP
-    /// status's (SPEC §7) in every case.
+    /// status's (docs/CONTRACT.md §7) in every case.
     public func error(from resp: HTTPResponse, call: APICall, requestID: String?) -> SoporteError {
         let json = try? self.json(resp.body)
         let status = ExitStatus.forHTTP(resp.status)

@@ -112,7 +112,7 @@ public final class APIClient: Sendable {
         }
     }
 
-    /// `read_only` (SPEC §13.6): nothing but GET leaves the process. Checked here, before
+    /// `read_only` (docs/CONTRACT.md §13.6): nothing but GET leaves the process. Checked here, before
     /// every attempt of every call (a followed redirect too), because every request of
     /// every command passes this way: no command can forget it. `--dry-run` prints its
     /// curl lines without coming here.
@@ -242,7 +242,7 @@ public final class APIClient: Sendable {
 
     // MARK: - Waiting
 
-    /// Waits for the pacer's slot. Pacing is advice (SPEC §13.1): a wait the headers
+    /// Waits for the pacer's slot. Pacing is advice (docs/CONTRACT.md §13.1): a wait the headers
     /// imply beyond `--max-wait` is cut to one request's refill time, and the request
     /// goes; the server's answer decides.
     func pace(_ call: APICall, attempt: Int) throws {
@@ -345,7 +345,7 @@ public final class APIClient: Sendable {
     }
 }
 
-/// Receives every mutating request that reached the server (SPEC §11.4).
+/// Receives every mutating request that reached the server (docs/CONTRACT.md §11.4).
 public protocol RequestRecorder: Sendable {
     func record(method: String, path: String, status: Int?, requestID: String?, seconds: Double)
 }

@@ -1,4 +1,4 @@
-/// The time the whole command has (`--deadline`, SPEC §13.2), retries and waits
+/// The time the whole command has (`--deadline`, docs/CONTRACT.md §13.2), retries and waits
 /// included: a point on the monotonic clock, fixed when the command starts. A pure value.
 public struct Deadline: Sendable, Equatable {
     public let length: TimeSpan

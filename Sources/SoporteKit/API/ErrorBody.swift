@@ -1,6 +1,6 @@
 import SoporteJSON
 
-/// What an error answer that is not the API's envelope says (SPEC §12.1): the bodies
+/// What an error answer that is not the API's envelope says (docs/CONTRACT.md §12.1): the bodies
 /// stock Laravel 8 sends (`{"message", "errors": {field: [...]}}`, `{"message"}`), the
 /// `{"error": "text"}` of other frameworks, a proxy's plain text, an HTML page's title
 /// (Laravel's maintenance 503, nginx's 502). Nil when nothing readable is in it: then the

@@ -12,7 +12,7 @@ public struct Filter: Equatable, Sendable {
     public static let valueHelp = "FIELD=V, FIELD:OP=V (OP: eq ne gt gte lt lte like in between), or FIELD!=V >=V <=V >V <V ~V; 'in' takes a,b,c and 'between' lo,hi."
 
     /// Parses `f=v`, `f:op=v`, and the sugar `f!=v f>=v f<=v f>v f<v f~v`, then checks the
-    /// value: a value that starts with another operator character is a typo (SPEC §10.3).
+    /// value: a value that starts with another operator character is a typo (docs/CONTRACT.md §10.3).
     public static func parse(_ expr: String) throws -> Filter {
         let f = try split(expr)
         try f.check(expr)
@@ -87,7 +87,7 @@ public struct Filter: Equatable, Sendable {
     }
 }
 
-/// The listing options of SPEC §5, validated.
+/// The listing options of docs/CONTRACT.md §5, validated.
 public struct ListOptions: Equatable, Sendable {
     public var filters: [Filter] = []
     public var sort: String?

@@ -145,7 +145,7 @@ public final class PageWalker {
         /// fetch (each asks for its next page as soon as it has one); a page is parsed here,
         /// in its turn, so pages read ahead hold their bytes only.
         ///
-        /// A table holds its rows until the end to size its columns (SPEC §13.4), and a
+        /// A table holds its rows until the end to size its columns (docs/CONTRACT.md §13.4), and a
         /// signal handler cannot format them: while it holds rows, SIGINT and SIGTERM are
         /// handed to this thread (`Interrupts`). The signal cancels the workers, which
         /// wakes the wait for the next page; the walk then stops as on an error (`failed`),

@@ -1,4 +1,4 @@
-/// When to look again while waiting for an effect (SPEC §13.5): the first look at once,
+/// When to look again while waiting for an effect (docs/CONTRACT.md §13.5): the first look at once,
 /// then after 1 s, and each wait twice the one before up to 10 s, never past the end of
 /// `--wait-timeout`; one last look is taken when the time is up. It holds no clock and
 /// sends nothing: the caller says what time it is (monotonic seconds) and does what it

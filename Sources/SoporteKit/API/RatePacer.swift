@@ -2,7 +2,7 @@ import Synchronization
 import SoporteSystem
 
 /// Paces requests from `X-RateLimit-Limit`, `-Remaining` and `-Reset` so that walks and
-/// bulk work slow down before the budget runs out instead of provoking 429s (SPEC §10.5).
+/// bulk work slow down before the budget runs out instead of provoking 429s (docs/CONTRACT.md §10.5).
 ///
 /// A request goes at once while the budget last reported, less the requests in flight,
 /// leaves one to spend. When it does not, the wait depends on how the server refills:
@@ -62,7 +62,7 @@ public struct PacingState: Sendable, Equatable {
     /// What to do about one more request at `now`. `.go` counts it as in flight; after a
     /// `.wait`, call again when the wait is over. A wait longer than `maxWait` is never
     /// asked for: pacing waits at most one request's refill time (60 / Limit s) and then
-    /// lets one request go, so the estimate alone never fails a run (SPEC §13.1).
+    /// lets one request go, so the estimate alone never fails a run (docs/CONTRACT.md §13.1).
     public mutating func next(now: Double, maxWait: Double = .infinity) -> Decision {
         if let f = forcedAt, now >= f - 0.001 {
             forcedAt = nil

@@ -1,4 +1,4 @@
-/// Redirect decisions (SPEC §8): followed only within the API's origin, so that the
+/// Redirect decisions (docs/CONTRACT.md §8): followed only within the API's origin, so that the
 /// token never leaves it; at most `maxHops`; a 303 turns the request into a GET; a
 /// change (POST, PATCH, DELETE) is never redirected.
 /// A pure value: `decide` takes what the answer said and returns what to do.

@@ -22,7 +22,7 @@ public struct APICall: Sendable, Equatable {
     public var summary: String { "\(method) \(path)" }
 }
 
-/// Turns calls into requests with the headers of SPEC §8, signs mutating ones, and
+/// Turns calls into requests with the headers of docs/CONTRACT.md §8, signs mutating ones, and
 /// renders `--dry-run`'s curl line with every secret left as a shell variable.
 public struct RequestBuilder: Sendable {
     public let apiURL: APIURL
@@ -59,7 +59,7 @@ public struct RequestBuilder: Sendable {
         return h
     }
 
-    /// Lowercase hex HMAC-SHA256(secret, METHOD + PATH + TIMESTAMP + BODY) (SPEC §8).
+    /// Lowercase hex HMAC-SHA256(secret, METHOD + PATH + TIMESTAMP + BODY) (docs/CONTRACT.md §8).
     public static func signature(secret: String, method: String, path: String, timestamp: String, body: [UInt8]) -> String {
         let msg = Array((method + path + timestamp).utf8) + body
         return HMACSHA256.hex(HMACSHA256.mac(key: Array(secret.utf8), message: msg))
@@ -67,8 +67,8 @@ public struct RequestBuilder: Sendable {
 
     /// The request as a runnable curl command line. The token and the license key are
     /// `$SOPORTE_API_TOKEN` and `$SOPORTE_LICENSE_KEY`, and any other secret in the body
-    /// (a password) its placeholder, whatever characters the values hold (SPEC §10.1);
-    /// any other value under a secret-named key is masked as `-vv` masks it (SPEC §12.2).
+    /// (a password) its placeholder, whatever characters the values hold (docs/CONTRACT.md §10.1);
+    /// any other value under a secret-named key is masked as `-vv` masks it (docs/CONTRACT.md §12.2).
     public func curlLine(for call: APICall, requestID: String, timestampMillis: Int64, secrets: [Secrets.Entry]) -> String {
         var parts = ["curl", "-sS", "-X", call.method, ShellQuote.quote(url(for: call)),
                      "-H", "\"Authorization: Bearer $SOPORTE_API_TOKEN\""]

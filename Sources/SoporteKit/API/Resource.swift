@@ -15,11 +15,11 @@ public struct Resource: Equatable, Sendable {
     /// (first dropped first). The id is never dropped.
     public let dropOrder: [String]
     /// Fields the API is known to send, in the server's order: for help and completion,
-    /// the columns of an empty CSV, and the checks of SPEC §14.3 (a `--sort` name must be
+    /// the columns of an empty CSV, and the checks of docs/CONTRACT.md §14.3 (a `--sort` name must be
     /// one; a `--fields` name must be one or be in the answer). The API's set is open: an
     /// item's other fields are shown as they come.
     public let knownFields: [String]
-    /// Fields that name one item, tried in order where an ID is expected (SPEC §11.2).
+    /// Fields that name one item, tried in order where an ID is expected (docs/CONTRACT.md §11.2).
     public let nameFields: [String]
     public let listExamples: [String]
     public let getExample: String

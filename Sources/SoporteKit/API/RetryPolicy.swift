@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// Decides, after each attempt, whether to try again and how long to wait first (SPEC §8,
+/// Decides, after each attempt, whether to try again and how long to wait first (docs/CONTRACT.md §8,
 /// §10.5). It holds no clock and no socket: tests feed it outcomes and read its decisions.
 public struct RetryPolicy: Sendable, Equatable {
     public enum Outcome: Sendable {

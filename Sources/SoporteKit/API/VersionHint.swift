@@ -1,5 +1,5 @@
 /// The hint for an API URL typed without its version (`https://api.soporteclientes.net`):
-/// every route then answers 404, and the message says which URL was meant (SPEC §14.7).
+/// every route then answers 404, and the message says which URL was meant (docs/CONTRACT.md §14.7).
 public enum VersionHint {
     /// The detail line for a 404 to `path` sent under `apiURL`, or nil when the URL's path
     /// already names a version (`/v1`, `/v2`...) or the path itself starts with one.

@@ -1,7 +1,7 @@
 import Synchronization
 import SoporteSystem
 
-/// Bounds the memory that the bodies of a walk's pages hold together (SPEC §10.6): pages
+/// Bounds the memory that the bodies of a walk's pages hold together (docs/CONTRACT.md §10.6): pages
 /// ahead of the one being written may take at most `limit` bytes between them; one that
 /// finds no room is dropped and asked for again when its turn comes (`BodyAllowance`);
 /// the page being written (the head) always has room, so the walk always moves.

@@ -1,4 +1,4 @@
-/// A length of time typed by a person (SPEC §13.2: `30`, `30s`, `5m`, `1h`, `1h30m`), from
+/// A length of time typed by a person (docs/CONTRACT.md §13.2: `30`, `30s`, `5m`, `1h`, `1h30m`), from
 /// 1 s to 24 h. The one parser of durations: `history --since`, `--deadline` and
 /// `--wait-timeout` all take this type, so every one of them accepts the same spellings
 /// and refuses the same mistakes (exit 2 from a flag, 3 from the config).
@@ -68,7 +68,7 @@ public struct TimeSpan: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension Opt where Value == TimeSpan {
-    /// An option that takes a duration (SPEC §13.2).
+    /// An option that takes a duration (docs/CONTRACT.md §13.2).
     public static func duration(_ long: String, value: String = "DURATION", help: String, default d: String? = nil) -> Opt<TimeSpan> {
         Opt(OptionSpec(long, value: value, help: help, default: d)) { v, flag in try TimeSpan.parse(v, source: flag) }
     }

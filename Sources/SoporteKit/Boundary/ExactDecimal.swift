@@ -1,4 +1,4 @@
-/// An exact decimal number, for the sums of `list --sum` (SPEC §14.2): a sign, a magnitude
+/// An exact decimal number, for the sums of `list --sum` (docs/CONTRACT.md §14.2): a sign, a magnitude
 /// in base-10^9 limbs (least significant first) and a scale (digits after the point). It is
 /// made from a JSON number literal (exponents included: `1e3` is 1000, `2.5E-2` is 0.025) or
 /// from a string that holds a plain decimal (`"100.10"`, `"-3.5"`, as Laravel sends money),

@@ -6,7 +6,7 @@ public enum CompletionHint: Equatable, Sendable {
     case profiles
     case commands
     /// Ids and names of a resource (`accounts`), from the cache of its last `list` walk;
-    /// never a request at completion time (SPEC §14.6).
+    /// never a request at completion time (docs/CONTRACT.md §14.6).
     case ids(String)
 }
 

@@ -49,7 +49,7 @@ public struct Completion {
     /// Shell code that prints profile names from the config file.
     static let profilesCommand = #"sed -n 's/^[[:space:]]*\[\([^]]*\)\][[:space:]]*$/\1/p' "$(soporte config path 2>/dev/null)" 2>/dev/null"#
 
-    // MARK: - Values that depend on the command (SPEC §14.6)
+    // MARK: - Values that depend on the command (docs/CONTRACT.md §14.6)
 
     /// What an option's value completes to on one command, beyond its own hint.
     enum ValueWords: Equatable {

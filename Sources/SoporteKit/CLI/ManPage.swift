@@ -9,7 +9,7 @@ public enum ManPage {
     /// An example as the arguments of `.Dl`, a parsed macro line: there `"` would quote
     /// (and vanish) and a word such as `Ar` would be called as a macro, so quotes become
     /// `\(dq` and every word starts with `\&`; the page then shows the command exactly as
-    /// it is typed (SPEC §14.7).
+    /// it is typed (docs/CONTRACT.md §14.7).
     static func exampleArguments(_ s: String) -> String {
         s.split(separator: " ", omittingEmptySubsequences: true).map { word in
             "\\&" + String(word).replacingAll("\\", with: "\\e").replacingAll("\"", with: "\\(dq")

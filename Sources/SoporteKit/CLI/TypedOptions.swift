@@ -27,7 +27,7 @@ extension Opt where Value == String {
                        completion: completion)) { v, _ in v }
     }
 
-    /// Text that becomes an HTTP header value: CR, LF and NUL are refused (SPEC §10.3).
+    /// Text that becomes an HTTP header value: CR, LF and NUL are refused (docs/CONTRACT.md §10.3).
     public static func headerValue(_ long: String, value: String, help: String) -> Opt<String> {
         Opt(OptionSpec(long, value: value, help: help)) { v, flag in
             if let why = HeaderValue.problem(v) { throw SoporteError.usage("\(flag) \(why)") }

@@ -1,7 +1,7 @@
 import SoporteJSON
 
 /// `accounts create`: every required flag and a password source are checked before
-/// anything is sent (SPEC §10.3); the password never comes from a flag value.
+/// anything is sent (docs/CONTRACT.md §10.3); the password never comes from a flag value.
 enum AccountsCreate: Command {
     static let name = "accounts create"
     static let domain = Opt.text("domain", value: "DOMAIN", help: "Primary domain.", required: true)
@@ -133,7 +133,7 @@ enum AccountsUpdate: Command {
 }
 
 /// `KEY=VALUE` arguments (--set, --set-string, -f, -F): the one door through which a flag
-/// value becomes a body or query field, so none can carry a password (SPEC §3, §12.2).
+/// value becomes a body or query field, so none can carry a password (docs/CONTRACT.md §3, §12.2).
 enum KeyValue {
     static func split(_ s: String, flag: String) throws -> (String, String) {
         guard let eq = s.firstIndex(of: "="), eq != s.startIndex else {

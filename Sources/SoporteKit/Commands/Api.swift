@@ -1,6 +1,6 @@
 import SoporteJSON
 
-/// `soporte api METHOD PATH`: any request (SPEC §10.8). Prints the answer's JSON whatever
+/// `soporte api METHOD PATH`: any request (docs/CONTRACT.md §10.8). Prints the answer's JSON whatever
 /// `-o` says (pretty on a terminal, compact in a pipe); `--paginate` walks every page
 /// into one array (JSON lines with `-o ndjson`); an error answer's body is printed too.
 enum ApiCommand: Command {

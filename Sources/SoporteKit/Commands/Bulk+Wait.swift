@@ -1,6 +1,6 @@
 import SoporteSystem
 
-/// `--wait` on the bulk verbs (SPEC §13.5): each ID's worker, once its request is done or
+/// `--wait` on the bulk verbs (docs/CONTRACT.md §13.5): each ID's worker, once its request is done or
 /// accepted, looks at the item until the change shows (status `suspended`, `active`,
 /// `cancelled`; 404 after delete), so IDs are waited for as the workers run. A wait is
 /// mostly sleep: with --wait there are more workers (`waitingWidth`), and `SendSlots`

@@ -1,7 +1,7 @@
 import SoporteJSON
 import SoporteSystem
 
-/// Commands that act on `ID...` (SPEC §3, §10.6, §11.3): IDs or names from arguments or
+/// Commands that act on `ID...` (docs/CONTRACT.md §3, §10.6, §11.3): IDs or names from arguments or
 /// stdin (`-`), confirmation for destructive ones, a few requests at a time, one result
 /// per ID in input order (text, a JSON array, or JSON lines), an optional journal that
 /// makes a rerun pick up where a run stopped, and the exit status of the first failure.
@@ -64,7 +64,7 @@ enum Bulk {
     struct Outcome: Sendable {
         enum Kind: String, Sendable {
             case done, skipped, failed, unknown
-            /// Answered 202: queued by the API, not done yet (SPEC §13.5).
+            /// Answered 202: queued by the API, not done yet (docs/CONTRACT.md §13.5).
             case accepted
             /// --wait: accepted or done, and the change did not show within --wait-timeout.
             case timedOut = "timed_out"
@@ -85,7 +85,7 @@ enum Bulk {
     static func run(_ a: Action, _ inv: Invocation) throws {
         let words = try collectIDs(inv)
         guard !words.isEmpty else {
-            // A pipeline whose filter matched nothing has nothing to do (SPEC §13.3).
+            // A pipeline whose filter matched nothing has nothing to do (docs/CONTRACT.md §13.3).
             if inv.options.isSet(allowEmpty) { inv.io.note("NOTHING_TO_DO", "nothing to do: no IDs given"); return }
             throw SoporteError.usage("no IDs given (--allow-empty makes an empty list exit 0)", help: inv.parsed.path)
         }

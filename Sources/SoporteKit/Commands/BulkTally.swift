@@ -2,7 +2,7 @@ import Synchronization
 import SoporteJSON
 import SoporteSystem
 
-/// Where a bulk run stands (SPEC §13.3): how many IDs were started, how their results
+/// Where a bulk run stands (docs/CONTRACT.md §13.3): how many IDs were started, how their results
 /// came out, the progress line drawn from that, and the summary a signal prints.
 /// A pure value, so the wording is tested alone.
 struct BulkTally: Sendable, Equatable {
@@ -53,7 +53,7 @@ struct BulkTally: Sendable, Equatable {
     }
 
     /// What a signal writes (SignalNote): the summary and the way on, as two `soporte:`
-    /// lines, or (under `-o json`/`ndjson`) one warning line (SPEC §10.7).
+    /// lines, or (under `-o json`/`ndjson`) one warning line (docs/CONTRACT.md §10.7).
     func signalNote(json: Bool) -> [UInt8] {
         if json {
             let v = JSONValue.object(JSONObject([("warning", .object(JSONObject([

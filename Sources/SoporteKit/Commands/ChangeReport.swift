@@ -1,6 +1,6 @@
 import SoporteJSON
 
-/// How `accounts create` and `accounts update` end (SPEC §13.5): the item the answer
+/// How `accounts create` and `accounts update` end (docs/CONTRACT.md §13.5): the item the answer
 /// holds, printed as before; a 202 Accepted reported as accepted, not done (a result
 /// line, or under -o json/ndjson a result object that also holds the item); with --wait,
 /// the item as a GET shows it once the change does.

@@ -6,7 +6,7 @@ public struct Handler: CommandHandler {
         /// Nothing: no config file is read (version, help, completion).
         case nothing
         /// The config file, read leniently: a bad value is a warning, so that the config
-        /// commands can repair it (SPEC §10.4).
+        /// commands can repair it (docs/CONTRACT.md §10.4).
         case configFile
         /// Config, environment and flags, strictly checked.
         case everything

@@ -1,7 +1,7 @@
 import SoporteJSON
 import SoporteSystem
 
-/// `config list|get|set|unset|profiles|path` (SPEC §10.4). They read the file leniently,
+/// `config list|get|set|unset|profiles|path` (docs/CONTRACT.md §10.4). They read the file leniently,
 /// so that a bad value never locks the user out of repairing it; `set` checks a value
 /// exactly as a reader would, takes a lock, and writes through a symlink atomically.
 enum ConfigCommands {

@@ -97,7 +97,7 @@ public final class Invocation {
     }
 
     /// Prints one JSON document (an object from `get`, `create`...) in the chosen format,
-    /// cut to --fields in every format (SPEC §10.3).
+    /// cut to --fields in every format (docs/CONTRACT.md §10.3).
     public func printObject(_ value: JSONValue, resource: Resource?) throws {
         let shown = settings.fields.map { Fields.select($0, from: value) } ?? value
         switch settings.output {

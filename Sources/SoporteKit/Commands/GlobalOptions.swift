@@ -1,4 +1,4 @@
-/// The options every command takes (SPEC §4), as typed keys.
+/// The options every command takes (docs/CONTRACT.md §4), as typed keys.
 public enum Global {
     static let profile = Opt<ProfileName>(OptionSpec("profile", value: "NAME", help: "Config profile to use (env SOPORTE_PROFILE).",
                                                      default: "default", completion: .profiles)) { v, _ in
@@ -6,7 +6,7 @@ public enum Global {
         return p
     }
     static let apiURL = Opt<APIURL>(OptionSpec("api-url", value: "URL", help: "API base URL (env SOPORTE_API_URL).", default: Settings.productionURL)) { v, flag in
-        // A configuration problem (exit 3) wherever the URL comes from (SPEC §7, §12.2).
+        // A configuration problem (exit 3) wherever the URL comes from (docs/CONTRACT.md §7, §12.2).
         do { return try APIURL(v) } catch { throw SoporteError.config("\(flag) \(error)") }
     }
     static let sandbox = Flag("sandbox", help: "Use \(Settings.sandboxURL).")
@@ -88,7 +88,7 @@ public enum Global {
         return f
     }
 
-    /// A workbook is bytes for a file: on a terminal it is refused (SPEC §14.1), before
+    /// A workbook is bytes for a file: on a terminal it is refused (docs/CONTRACT.md §14.1), before
     /// any request. `--dry-run` prints its curl lines as text whatever `-o` says.
     static func checkTerminal(_ f: GlobalFlags, _ p: ParsedCommand, stdoutIsTTY: Bool) throws {
         guard let fmt = f.output, fmt.isBinary, stdoutIsTTY, !f.dryRun else { return }

@@ -1,7 +1,7 @@
 import SoporteJSON
 
 /// `soporte health`: GET /admin/system/health. Exit 10 when the API reports itself not
-/// healthy; `-o nagios` and `-o prometheus` for monitoring (SPEC §11.1).
+/// healthy; `-o nagios` and `-o prometheus` for monitoring (docs/CONTRACT.md §11.1).
 enum HealthCommand: Command {
     static let name = "health"
     static let spec = CommandSpec(

@@ -1,7 +1,7 @@
 import SoporteJSON
 import SoporteSystem
 
-/// The local record of mutating requests (SPEC §11.4): one JSON line per request sent,
+/// The local record of mutating requests (docs/CONTRACT.md §11.4): one JSON line per request sent,
 /// with time, profile, API host, method, path, HTTP status, request id and duration;
 /// never a body, a header or a secret. Kept to the newest 10,000 lines, mode 0600;
 /// `history = off` or `SOPORTE_HISTORY=off` turns it off.
@@ -57,7 +57,7 @@ struct History: RequestRecorder {
 
     /// The verb path and the ids of one request (`accounts suspend 42`): the ids are the
     /// path's segments of digits, already resolved from names, so no option value, body or
-    /// query (which might hold a secret) ever reaches the record (SPEC §14.5).
+    /// query (which might hold a secret) ever reaches the record (docs/CONTRACT.md §14.5).
     static func command(verb: String, path: String) -> String {
         let ids = path.split(separator: "/").filter { $0.utf8.allSatisfy(ASCII.isDigit) }
         return ([verb] + ids.map(String.init)).joined(separator: " ")

@@ -1,7 +1,7 @@
 import SoporteJSON
 
 /// One word where an id goes (an argument or a stdin line), checked: an id (digits, so
-/// `007` is 7) or a name to look up (SPEC §11.2).
+/// `007` is 7) or a name to look up (docs/CONTRACT.md §11.2).
 enum GivenID: Equatable, Sendable {
     case id(ResourceID)
     case name(String)
@@ -37,7 +37,7 @@ enum PathID: Sendable {
     }
 }
 
-/// IDs as users give them (SPEC §11.2): a word of digits is an ID (range-checked); any
+/// IDs as users give them (docs/CONTRACT.md §11.2): a word of digits is an ID (range-checked); any
 /// other word is a name (an account's domain or username, a server's hostname or name, a
 /// package's name), resolved with one filtered request that counts only the items whose
 /// field equals the name (domains and hostnames without regard to case). No match is

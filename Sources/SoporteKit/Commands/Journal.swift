@@ -5,7 +5,7 @@ import Synchronization
 import SoporteJSON
 import SoporteSystem
 
-/// A bulk run's journal (SPEC §11.3): one JSON line per outcome,
+/// A bulk run's journal (docs/CONTRACT.md §11.3): one JSON line per outcome,
 /// `{"id", "action", "outcome", "http_status", "request_id", "at"}`, written and synced
 /// before the next result is printed. Before a request leaves, a `sending` line is
 /// written and synced too, so that a kill at any moment leaves each request in flight

@@ -2,7 +2,7 @@ import SoporteJSON
 import SoporteSystem
 
 /// The ids and names of the last `list` walk of each resource, for shell completion
-/// after `get` and the bulk verbs (SPEC §14.6): the completion scripts read this file and
+/// after `get` and the bulk verbs (docs/CONTRACT.md §14.6): the completion scripts read this file and
 /// never send a request. One line per item, `ID` or `ID<TAB>NAME...` (the resource's
 /// `nameFields`), at most 10,000 lines, in `$XDG_CACHE_HOME/soporte/RESOURCE` (else
 /// `~/.cache/soporte/RESOURCE`), mode 0600 in a folder 0700, replaced atomically when a

@@ -1,6 +1,6 @@
 import SoporteJSON
 
-/// The listing options of SPEC §5 as typed keys.
+/// The listing options of docs/CONTRACT.md §5 as typed keys.
 enum ListKeys {
     static let filter = Opt<Filter>(OptionSpec("filter", value: "EXPR", help: Filter.valueHelp, repeatable: true)) { v, _ in try Filter.parse(v) }
     static let sort = Opt.text("sort", value: "FIELDS", help: "Sort fields, '-' for descending (e.g. -created_at,status).")
@@ -31,7 +31,7 @@ extension ListOptions {
         if page != nil && fromPage != nil { throw SoporteError.usage("--page and --from-page cannot be used together") }
     }
 
-    /// Names the answer must have for these options to mean something (SPEC §10.3).
+    /// Names the answer must have for these options to mean something (docs/CONTRACT.md §10.3).
     var namesAskedFor: [(option: String, name: String)] {
         var out: [(String, String)] = []
         for f in fields ?? [] { out.append(("--fields", f)) }
@@ -52,7 +52,7 @@ func resumeWords(_ p: ParsedCommand, dropping: Set<String>) -> [String] {
 }
 
 /// The names asked for (--fields, --sort, --include, --count-by, --sum) against the items
-/// of the first page (SPEC §10.3, §14.3). A name that no item has is a warning with the
+/// of the first page (docs/CONTRACT.md §10.3, §14.3). A name that no item has is a warning with the
 /// closest name; a --fields, --count-by or --sum name that no item has and that is not a
 /// known field of the resource either is exit 2, before any item is printed.
 func checkNames(_ asked: [(option: String, name: String)], items: [JSONValue], io: IOStreams, resource r: Resource) throws {
@@ -84,7 +84,7 @@ extension Resource {
         return knownFields.contains(name) || knownFields.contains(head)
     }
 
-    /// `--sort` names must be known fields: checked before anything is sent (SPEC §14.3).
+    /// `--sort` names must be known fields: checked before anything is sent (docs/CONTRACT.md §14.3).
     func checkSort(_ sort: String?) throws {
         for s in (sort ?? "").split(separator: ",") {
             let name = String(s.drop { $0 == "-" || $0 == "+" }).trimmingWhitespace()
@@ -147,7 +147,7 @@ enum ResourceGet {
         if let i = include { q.add("include", i) }
         let data: JSONValue
         if let t = timeout, !inv.settings.dryRun, case .id(let rid) = id {
-            // --wait-for: the same GET, repeated until the conditions hold (SPEC §13.5).
+            // --wait-for: the same GET, repeated until the conditions hold (docs/CONTRACT.md §13.5).
             let reached = try Waiter(client: try inv.client(), timeout: t)
                 .wait(for: Expectation(goal: .conditions(conditions)), resource: r, id: rid, query: q, since: started)
             data = reached.item ?? .null

@@ -2,7 +2,7 @@ import SoporteJSON
 import SoporteSystem
 
 /// The top of the program: check and parse the arguments, load config, run the leaf's
-/// handler, and turn every error into its message and exit status (SPEC §7). Nothing
+/// handler, and turn every error into its message and exit status (docs/CONTRACT.md §7). Nothing
 /// else decides exits.
 public enum Runner {
     /// Runs one command line given as raw bytes (argv is not always UTF-8).
@@ -53,7 +53,7 @@ public enum Runner {
     }
 
     /// Under `health -o nagios` every failure ends with a plugin state, and under
-    /// `-o prometheus` with the metrics (`soporte_health_up 0`) and §7's status (SPEC
+    /// `-o prometheus` with the metrics (`soporte_health_up 0`) and §7's status (docs/CONTRACT.md
     /// §11.1); a failure before the check ran (usage, config) still prints them.
     static func finishMonitoring(_ e: SoporteError, format: OutputFormat, ctx: Context) -> Int32 {
         if e.status == .brokenPipe { return ExitStatus.brokenPipe.rawValue }

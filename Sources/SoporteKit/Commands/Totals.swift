@@ -1,4 +1,4 @@
-/// `list --count-by FIELD` and `--sum FIELD` (SPEC §14.2) as typed keys, and the writer
+/// `list --count-by FIELD` and `--sum FIELD` (docs/CONTRACT.md §14.2) as typed keys, and the writer
 /// that replaces the items with their totals.
 enum TotalsKeys {
     static let countBy = Opt<[String]>(OptionSpec("count-by", value: "FIELD",
@@ -35,7 +35,7 @@ enum TotalsKeys {
 }
 
 extension TotalsSpec {
-    /// Names the answer must have for the totals to mean something (SPEC §10.3, §14.3).
+    /// Names the answer must have for the totals to mean something (docs/CONTRACT.md §10.3, §14.3).
     var namesAskedFor: [(option: String, name: String)] {
         countBy.map { ("--count-by", $0) } + sums.map { ("--sum", $0) }
     }

@@ -1,6 +1,6 @@
 import SoporteJSON
 
-/// `--wait`, `--wait-timeout` and `--wait-for` (SPEC §13.5): the options, what a wait
+/// `--wait`, `--wait-timeout` and `--wait-for` (docs/CONTRACT.md §13.5): the options, what a wait
 /// looks for, and the loop that looks.
 enum WaitKeys {
     static let wait = Flag("wait", help: "After the request, check the item (GET) until the change shows, for at most --wait-timeout; exit 11 if it does not.")
@@ -157,7 +157,7 @@ struct Expectation: Sendable {
 
 /// Looks at an item until an expectation holds or the time is up (`PollPolicy`), through
 /// the normal client (so retries and rate-limit pacing apply); each wait over a second is
-/// said on stderr unless -q (SPEC §10.5).
+/// said on stderr unless -q (docs/CONTRACT.md §10.5).
 struct Waiter: Sendable {
     let client: APIClient
     let timeout: TimeSpan

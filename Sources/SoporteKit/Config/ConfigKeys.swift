@@ -1,6 +1,6 @@
 /// The config file's keys: their names, what values they take, and the one check of a
 /// value that both the reader (`Settings`) and `config set` use, so that `config set`
-/// never writes a file the next run would refuse (SPEC §10.4).
+/// never writes a file the next run would refuse (docs/CONTRACT.md §10.4).
 public struct ConfigKey: Sendable {
     public let name: String
     public let help: String
@@ -64,7 +64,7 @@ public struct ConfigKey: Sendable {
 }
 
 /// A number option's allowed range, checked the same way for flags, environment and
-/// the config file (SPEC §10.3).
+/// the config file (docs/CONTRACT.md §10.3).
 public struct NumberRange: Sendable {
     public let lower: Double
     public let upper: Double
@@ -96,7 +96,7 @@ public struct NumberRange: Sendable {
 }
 
 /// Values that become HTTP header values (token, license key, request id): CR, LF and
-/// NUL would let them add headers of their own (SPEC §10.3).
+/// NUL would let them add headers of their own (docs/CONTRACT.md §10.3).
 public enum HeaderValue {
     public static func problem(_ v: String) -> String? {
         v.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) ? "must not contain CR, LF or NUL" : nil

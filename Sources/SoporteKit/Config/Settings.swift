@@ -1,7 +1,7 @@
-/// Where the token came from, most important first (SPEC §4).
+/// Where the token came from, most important first (docs/CONTRACT.md §4).
 public enum TokenSource: Equatable, Sendable {
     case tokenFile(String)
-    /// `$CREDENTIALS_DIRECTORY/soporte-token` (SPEC §13.6).
+    /// `$CREDENTIALS_DIRECTORY/soporte-token` (docs/CONTRACT.md §13.6).
     case credential(String)
     case environment
     case command(String)
@@ -69,7 +69,7 @@ public struct Settings: Equatable, Sendable {
     public var profile = ProfileName.standard
     /// False when the profile was named but has no section (config commands create it).
     public var profileExists = true
-    /// Where the profile's name came from (SPEC §14.4).
+    /// Where the profile's name came from (docs/CONTRACT.md §14.4).
     public var profileSource = ProfileSource.standard
     /// Whether the config file has a `[profile]` section (for `default`: any line of it).
     public var profileHasSection = false
@@ -100,7 +100,7 @@ public struct Settings: Equatable, Sendable {
     public var history = true
     public var yes = false
     public var dryRun = false
-    /// Set when only GET requests may be sent, and by what (SPEC §13.6).
+    /// Set when only GET requests may be sent, and by what (docs/CONTRACT.md §13.6).
     public var readOnly: ReadOnlySource?
     /// What `$CREDENTIALS_DIRECTORY` holds for soporte.
     public var credentials = SystemdCredentials()
@@ -122,7 +122,7 @@ public struct Settings: Equatable, Sendable {
 
     /// How strictly to read the config file: every command but `config ...` refuses a
     /// bad value (exit 3, file:line and key); the config commands read past it, so that
-    /// a bad value never locks the user out of repairing it (SPEC §10.4).
+    /// a bad value never locks the user out of repairing it (docs/CONTRACT.md §10.4).
     public enum Strictness: Sendable { case strict, lenient }
 
     /// Resolves settings. `file` is the parsed config (nil when there is none).
@@ -133,7 +133,7 @@ public struct Settings: Equatable, Sendable {
         s.credentials = credentials
         let f = file ?? INIFile()
         s.configExists = file != nil
-        // --profile > SOPORTE_PROFILE > `config use` (default_profile) > default (SPEC §14.4).
+        // --profile > SOPORTE_PROFILE > `config use` (default_profile) > default (docs/CONTRACT.md §14.4).
         var chosen: (ProfileName, ProfileSource)?
         if let p = flags.profile { chosen = (p, .flag) }
         else if let p = try ProfileName.chosen(env: env) { chosen = (p, .environment) }

@@ -1,8 +1,8 @@
 import SoporteSystem
 
-/// Produces the token from the first source that is set (SPEC §4), without ever
+/// Produces the token from the first source that is set (docs/CONTRACT.md §4), without ever
 /// printing it: `token_command`'s output is the token and is never shown; the command is
-/// bounded by `--timeout`; a token file others can read is refused (SPEC §10.1).
+/// bounded by `--timeout`; a token file others can read is refused (docs/CONTRACT.md §10.1).
 public struct TokenResolver {
     public let fs: any FileSystem
     public let runner: any ProcessRunner
@@ -15,7 +15,7 @@ public struct TokenResolver {
     }
 
     /// Exit 3 with the ways to give a token, naming the profile in use, where its
-    /// name came from, and whether the config file has a section for it (SPEC §14.4).
+    /// name came from, and whether the config file has a section for it (docs/CONTRACT.md §14.4).
     public static func noToken(_ s: Settings) -> SoporteError {
         let section = !s.configExists ? "there is no config file \(s.configPath)"
             : s.profileHasSection ? "\(s.configPath) has a [\(s.profile)] section, without token or token_command"
@@ -72,7 +72,7 @@ public struct TokenResolver {
             raw = s.configToken ?? ""
         }
         let token = raw.trimmingWhitespace()
-        // A --token-file's path is not named: it may be a mistyped token (SPEC §12.2).
+        // A --token-file's path is not named: it may be a mistyped token (docs/CONTRACT.md §12.2).
         let from: String
         if case .tokenFile = source { from = "--token-file" } else { from = source.label }
         guard !token.isEmpty else { throw SoporteError.config("the token from \(from) is empty") }
@@ -82,7 +82,7 @@ public struct TokenResolver {
         return (token, source)
     }
 
-    /// The refusal of SPEC §4/§10.1 for a secret-holding file that group or others can read.
+    /// The refusal of docs/CONTRACT.md §4/§10.1 for a secret-holding file that group or others can read.
     public static func readableByOthers(_ path: String, mode: UInt32, what: String) -> SoporteError {
         SoporteError(.config, "\(path) \(what) and can be read by others (mode \(String(mode, radix: 8))); fix it with: chmod 600 \(path)")
     }
@@ -94,7 +94,7 @@ public struct TokenResolver {
 }
 
 /// A file named by a flag to hold a secret (`--token-file`, `--password-file`), read
-/// once as a regular file (SPEC §12.2). Its errors name the flag, never the path: what was
+/// once as a regular file (docs/CONTRACT.md §12.2). Its errors name the flag, never the path: what was
 /// given there may be a mistyped secret. (The chmod advice for a file others can read
 /// names it: that file exists.)
 enum SecretFile {

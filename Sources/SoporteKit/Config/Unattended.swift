@@ -1,4 +1,4 @@
-/// Where `read_only` was turned on (SPEC §13.6), so that the refusal can say it.
+/// Where `read_only` was turned on (docs/CONTRACT.md §13.6), so that the refusal can say it.
 public enum ReadOnlySource: Equatable, Sendable {
     case flag
     case environment
@@ -22,7 +22,7 @@ public enum ReadOnlySource: Equatable, Sendable {
     }
 }
 
-/// The systemd credentials soporte reads (SPEC §13.6): `$CREDENTIALS_DIRECTORY/soporte-token`,
+/// The systemd credentials soporte reads (docs/CONTRACT.md §13.6): `$CREDENTIALS_DIRECTORY/soporte-token`,
 /// `soporte-license-key` and `soporte-signing-secret`, from `LoadCredential=` or
 /// `SetCredentialEncrypted=`. systemd makes the directory readable by the service alone
 /// (its ACL can show group bits), so the mode refusal of §10.1 does not apply inside it.

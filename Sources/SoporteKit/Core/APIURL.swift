@@ -4,7 +4,7 @@
 /// address, decided on the parsed host: `localhost`, `[::1]`, or exactly four decimal
 /// parts 0-255 without leading zeros whose first is 127 (`127..0.0.1`, `127.0.0.1.`,
 /// `127.1`, `0x7f.1` are not addresses; `0177.0.0.1` would be read as octal by others).
-/// Past the boundary every user of the URL takes this type (SPEC §8, §10.4, §12.2).
+/// Past the boundary every user of the URL takes this type (docs/CONTRACT.md §8, §10.4, §12.2).
 public struct APIURL: Sendable, Equatable, CustomStringConvertible {
     /// As given, without trailing slashes: requests are this plus their path.
     public let text: String

@@ -1,5 +1,5 @@
 /// Which proxy libcurl takes from the environment for a URL, so that a failure to reach
-/// it is reported as the proxy's and not the API's (SPEC §14.7). The rules are libcurl's
+/// it is reported as the proxy's and not the API's (docs/CONTRACT.md §14.7). The rules are libcurl's
 /// (7.88, `detect_proxy`): `no_proxy`/`NO_PROXY` first (`*`, or host names that match
 /// whole or as a domain suffix); then for http only `http_proxy` (never the upper-case
 /// one, as CGI sets `HTTP_PROXY` from a request header), for https `https_proxy` then

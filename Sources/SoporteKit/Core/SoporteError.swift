@@ -1,7 +1,7 @@
 import SoporteJSON
 import SoporteSystem
 
-/// Exit statuses of SPEC §7.
+/// Exit statuses of docs/CONTRACT.md §7.
 public enum ExitStatus: Int32, Sendable, CaseIterable {
     case success = 0
     case unexpected = 1
@@ -62,7 +62,7 @@ public struct SoporteError: Error, Equatable, Sendable {
     /// Lines shown under the message (`  email: The email field is required.`).
     public var details: [String]
     /// The request id as the server sent it (secrets replaced): `rendered` escapes it for
-    /// the terminal, the JSON forms carry it as it is (SPEC §12.1).
+    /// the terminal, the JSON forms carry it as it is (docs/CONTRACT.md §12.1).
     public var requestID: String?
     /// The API's own error code (`RESOURCE_NOT_FOUND`); nil for errors of our own.
     public var apiCode: String?
@@ -102,7 +102,7 @@ public struct SoporteError: Error, Equatable, Sendable {
     /// The code scripts match on: the API's own, else ours.
     public var code: String { apiCode ?? status.code }
 
-    /// SPEC §10.7: `{"error": {"code", "message", "http_status", "exit_status",
+    /// docs/CONTRACT.md §10.7: `{"error": {"code", "message", "http_status", "exit_status",
     /// "request_id", "details"}}`, the same shape for the API's errors and ours.
     public var jsonLine: JSONValue {
         let details: JSONValue = apiDetails ?? (self.details.isEmpty ? .null : .array(self.details.map { .string($0) }))
@@ -125,7 +125,7 @@ public struct SoporteError: Error, Equatable, Sendable {
     }
 }
 
-/// monitoring-plugins states and their exit statuses (SPEC §11.1).
+/// monitoring-plugins states and their exit statuses (docs/CONTRACT.md §11.1).
 public enum MonitoringState: Int32, Sendable, Equatable {
     case ok = 0, warning = 1, critical = 2, unknown = 3
 

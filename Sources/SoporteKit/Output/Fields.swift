@@ -3,7 +3,7 @@ import SoporteJSON
 /// `--fields` applied to whole documents, and the check that names asked for (fields,
 /// sort keys, includes) came back at all: the API's field set is open, so nothing is
 /// refused up front; what was asked for and is absent from every item is said instead
-/// (SPEC §10.3).
+/// (docs/CONTRACT.md §10.3).
 public enum Fields {
     /// The object cut to `paths` (dotted for nested values), in the order given; nested
     /// paths keep their nesting (`server.name` -> `{"server": {"name": ...}}`).

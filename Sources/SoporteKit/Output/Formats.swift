@@ -2,9 +2,9 @@
 /// read it, and the compiler checks that each switch covers every case.
 public enum OutputFormat: String, CaseIterable, Sendable {
     case table, json, ndjson, csv, tsv
-    /// Monitoring formats, taken by `health` only (SPEC §11.1).
+    /// Monitoring formats, taken by `health` only (docs/CONTRACT.md §11.1).
     case nagios, prometheus
-    /// A workbook, taken by `list`, `get` and `history` (SPEC §14.1): on the command
+    /// A workbook, taken by `list`, `get` and `history` (docs/CONTRACT.md §14.1): on the command
     /// line only, never as the config's or the environment's default (a binary that a
     /// terminal refuses would break every other command).
     case xlsx
@@ -22,7 +22,7 @@ public enum OutputFormat: String, CaseIterable, Sendable {
         }
     }
 
-    /// Errors, warnings and notes are JSON lines on stderr (SPEC §10.7).
+    /// Errors, warnings and notes are JSON lines on stderr (docs/CONTRACT.md §10.7).
     public var machineReadableErrors: Bool {
         switch self {
         case .json, .ndjson: return true

@@ -72,7 +72,7 @@ public struct TerminalFacts: Sendable, Equatable {
 
 /// How messages are shown, settled once the settings are known.
 public struct MessageStyle: Sendable, Equatable {
-    /// `-o json`/`ndjson`: stderr carries JSON lines only (SPEC §10.7).
+    /// `-o json`/`ndjson`: stderr carries JSON lines only (docs/CONTRACT.md §10.7).
     public var json = false
     public var quiet = false
     public var color = false
@@ -109,7 +109,7 @@ public final class IOStreams: Sendable {
         set { styleState.withLock { $0 = newValue } }
     }
 
-    /// Colour decision of SPEC §6: `always` forces it; otherwise only on a TTY, never with
+    /// Colour decision of docs/CONTRACT.md §6: `always` forces it; otherwise only on a TTY, never with
     /// NO_COLOR, `never`, TERM=dumb or CLICOLOR=0; CLICOLOR_FORCE forces it.
     public static func wantsColor(mode: ColorMode, env: [String: String], stdoutIsTTY: Bool) -> Bool {
         switch mode {
@@ -200,7 +200,7 @@ public final class IOStreams: Sendable {
         }
     }
 
-    /// An error as text or as the JSON line of SPEC §10.7.
+    /// An error as text or as the JSON line of docs/CONTRACT.md §10.7.
     public func report(_ e: SoporteError) {
         if style.json {
             line(JSONWriter.compact(e.jsonLine))

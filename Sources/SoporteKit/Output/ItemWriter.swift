@@ -13,7 +13,7 @@ public protocol ItemWriter: AnyObject {
     func write(_ tape: JSONTape, _ index: Int, escapedString: ((String) -> String?)?) throws
     func finish(complete: Bool) throws
     /// True while items handed to the writer are held back, not yet on stdout (a table
-    /// sizing its columns): a walk stopped by a signal must print them first (SPEC §13.4).
+    /// sizing its columns): a walk stopped by a signal must print them first (docs/CONTRACT.md §13.4).
     var holdsRows: Bool { get }
 }
 
@@ -54,7 +54,7 @@ public struct ColumnPlan {
     /// Columns for CSV/TSV: --fields, else every field of the first item with nested
     /// objects flattened to dotted names (`server.name`), in the server's order; with no
     /// item at all, the resource's known fields flattened the same way (so that the header
-    /// has the same columns whether or not there are items: SPEC §14.3).
+    /// has the same columns whether or not there are items: docs/CONTRACT.md §14.3).
     public func flatColumns(first: JSONValue?) -> [String] {
         if let r = requested { return r }
         guard let obj = first?.objectValue else { return first == nil ? (flatDefaults ?? defaults ?? []) : ["value"] }
@@ -123,7 +123,7 @@ public struct ColumnPlan {
 
 /// `-o json`: one array, written item by item (pretty on a TTY). With `fields`, each item
 /// holds only those, in their order (`Fields.select`), whatever the server sent: Laravel
-/// ignores `fields=` (SPEC §12.1).
+/// ignores `fields=` (docs/CONTRACT.md §12.1).
 public final class JSONArrayWriter: ItemWriter {
     let io: IOStreams
     let pretty: Bool
@@ -352,7 +352,7 @@ public final class DelimitedWriter: ItemWriter {
         try io.out(out)
     }
 
-    /// CSV and TSV stay data: exact, with only their own quoting (SPEC §10.2).
+    /// CSV and TSV stay data: exact, with only their own quoting (docs/CONTRACT.md §10.2).
     private func append(_ text: String, isString: Bool, to out: inout [UInt8]) {
         var t = text
         if style == .csv && csvSafe && isString, let f = t.utf8.first, DelimitedWriter.startsAFormula(f) {

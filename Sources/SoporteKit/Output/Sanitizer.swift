@@ -1,4 +1,4 @@
-/// Makes text from outside safe to show on a terminal (SPEC §10.2): control characters
+/// Makes text from outside safe to show on a terminal (docs/CONTRACT.md §10.2): control characters
 /// (C0, DEL, C1) and bidirectional overrides are shown as visible escapes (`\x1b`, `\x07`,
 /// `\u202e`) instead of acting on the terminal or reordering what it shows.
 public enum Sanitizer {

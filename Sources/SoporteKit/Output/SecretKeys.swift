@@ -1,6 +1,6 @@
 import SoporteJSON
 
-/// Keys whose values are secrets wherever they appear (SPEC §10.1, §12.2): `password`,
+/// Keys whose values are secrets wherever they appear (docs/CONTRACT.md §10.1, §12.2): `password`,
 /// `token`, `secret`, `signing_secret`, `license_key` in any case, and any key holding
 /// `password` (`new_password`). One rule for what `-vv` and `--dry-run` mask and for the
 /// `KEY=VALUE` flags that refuse such a key.

@@ -12,7 +12,7 @@ import SoporteJSON
 /// (minimal, `\/`, `\u` in either case, twice escaped), shell-quoted, percent-encoded
 /// (any subset of bytes, either hex case), CSV- and TSV-quoted, terminal-escaped. Every
 /// byte soporte writes passes `redact`, so no stream can show a secret, whichever code
-/// path produced the text and whatever the server echoed (SPEC §10.1).
+/// path produced the text and whatever the server echoed (docs/CONTRACT.md §10.1).
 public final class Secrets: Sendable {
     /// Where a secret would appear, this appears instead.
     public static let mark = "[redacted]"

@@ -1,6 +1,6 @@
 import SoporteJSON
 
-/// What `list --count-by` and `--sum` ask for (SPEC §14.2): the fields that make a group
+/// What `list --count-by` and `--sum` ask for (docs/CONTRACT.md §14.2): the fields that make a group
 /// and the fields summed in each. Dotted names reach nested values (`server.name`).
 public struct TotalsSpec: Equatable, Sendable {
     public let countBy: [String]

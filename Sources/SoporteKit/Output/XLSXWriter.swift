@@ -1,6 +1,6 @@
 import SoporteJSON
 
-/// `-o xlsx` (SPEC §14.1): an Office Open XML workbook of one sheet, streamed in constant
+/// `-o xlsx` (docs/CONTRACT.md §14.1): an Office Open XML workbook of one sheet, streamed in constant
 /// memory. Columns are the CSV writer's (`ColumnPlan.flatColumns`, `CellReader`); cells
 /// are typed (`SheetCell`); strings are inline (`t="inlineStr"`), so no shared-string
 /// table has to be held until the end. Only the first rows wait, to size the columns

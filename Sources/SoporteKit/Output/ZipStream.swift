@@ -5,7 +5,7 @@
 /// directory at the end repeats them; readers use it.
 ///
 /// Entries are stored, not deflated: the bytes pass `IOStreams` as the text they are, so
-/// the run's secret check sees them (SPEC §10.1), and no compressor is needed.
+/// the run's secret check sees them (docs/CONTRACT.md §10.1), and no compressor is needed.
 ///
 /// Zip64: an entry, an offset or the directory beyond 4 GiB - 1 gets the Zip64 fields in
 /// the central directory and 8-byte sizes in its data descriptor, and the archive the

@@ -19,7 +19,7 @@ runFuzzer { bytes in
         var out: [UInt8] = []
         JSONWriter.write(tape, 0, into: &out, indent: indent, level: 0)
         precondition((try? JSONParser.parse(out, maxDepth: 64)) == v, "the tape writer changed the value")
-        // What JSON output must escape never leaves raw (SPEC §10.2).
+        // What JSON output must escape never leaves raw (docs/CONTRACT.md §10.2).
         let s = String(decoding: out, as: UTF8.self)
         precondition(!s.unicodeScalars.contains { (0x80...0x9F).contains($0.value) || $0.value == 0x7F || $0 == "\u{2028}" || $0 == "\u{2029}" || (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value) },
                      "an unsafe character left raw")
