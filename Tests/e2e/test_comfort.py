@@ -10,6 +10,7 @@ import time
 
 import pytest
 from conftest import ROOT, SOPORTE, TOKEN
+from test_docs import bash_complete
 
 CONFIG = """# my settings, kept as they are
 [sandbox]
@@ -212,17 +213,6 @@ def test_a_proxy_that_is_down_is_named_in_the_connect_error(run, sb):
 
 # MARK: - §14.6 completion
 
-def bash_complete(line, env):
-    script = f"""
-source {ROOT}/completions/soporte.bash
-COMP_LINE='{line}'
-read -ra COMP_WORDS <<< "$COMP_LINE"
-[[ "$COMP_LINE" == *' ' ]] && COMP_WORDS+=('')
-COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 ))
-_soporte
-printf '%s\\n' "${{COMPREPLY[@]}}"
-"""
-    return subprocess.run(["bash", "--norc", "-c", script], capture_output=True, text=True, check=True, env=env).stdout.split()
 
 
 def fish_complete(line, env):

@@ -18,7 +18,7 @@ def test_committed_files_match_the_binary():
         assert f.read() == gen("help", "--man"), "man/soporte.1 is stale: run make generated"
 
 
-def bash_complete(line):
+def bash_complete(line, env=None):
     script = f"""
 source {ROOT}/completions/soporte.bash
 COMP_LINE='{line}'
@@ -28,7 +28,7 @@ COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 ))
 _soporte
 printf '%s\\n' "${{COMPREPLY[@]}}"
 """
-    return subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    return subprocess.run(["bash", "--norc", "-c", script], capture_output=True, text=True, check=True, env=env).stdout.split()
 
 
 def test_bash_completion():
