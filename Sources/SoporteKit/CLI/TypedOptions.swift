@@ -93,6 +93,12 @@ extension OptionValues {
         try sequence.filter { $0.name == o.spec.long }.map { try o.decode($0.value, $0.typed) }
     }
 
+    /// Every value given for any of `opts`, decoded, in the order typed (options of one
+    /// kind that build one thing, as --set and --set-string build one body).
+    public func values<V>(anyOf opts: [Opt<V>]) throws -> [V] {
+        try sequence.compactMap { pair in try opts.first { $0.spec.long == pair.name }.map { try $0.decode(pair.value, pair.typed) } }
+    }
+
     public func isSet(_ f: Flag) -> Bool { sequence.contains { $0.name == f.spec.long } }
     public func count(_ f: Flag) -> Int { sequence.reduce(0) { $0 + ($1.name == f.spec.long ? 1 : 0) } }
     public func has<V>(_ o: Opt<V>) -> Bool { sequence.contains { $0.name == o.spec.long } }

@@ -93,8 +93,8 @@ enum AccountsCreate: Command {
 /// `accounts update ID --set key=value...` (PATCH).
 enum AccountsUpdate: Command {
     static let name = "accounts update"
-    static let set = Opt.text("set", value: "KEY=VALUE", help: "Field to set; numbers, true/false and null are sent typed.", repeatable: true)
-    static let setString = Opt.text("set-string", value: "KEY=VALUE", help: "Field to set, always sent as a string.", repeatable: true)
+    static let set = Opt.field("set", help: "Field to set; numbers, true/false and null are sent typed.", typed: true)
+    static let setString = Opt.field("set-string", help: "Field to set, always sent as a string.", typed: false)
 
     static let spec = CommandSpec(
         "update", summary: "Change fields of an account (PATCH).",
@@ -111,10 +111,7 @@ enum AccountsUpdate: Command {
         init(_ p: ParsedCommand) throws {
             id = p.arguments[0]
             waitTimeout = try WaitKeys.timeout(p.options, asked: p.options.isSet(WaitKeys.wait))
-            for pair in p.options.sequence where pair.name == "set" || pair.name == "set-string" {
-                let (k, v) = try KeyValue.split(pair.value, flag: pair.typed)
-                body[k] = pair.name == "set" ? KeyValue.typed(v) : .string(v)
-            }
+            for (k, v) in try p.options.values(anyOf: [set, setString]) { body[k] = v }
             guard body.count > 0 else { throw SoporteError.usage("nothing to update: give --set KEY=VALUE", help: ["accounts", "update"]) }
         }
     }
@@ -135,6 +132,9 @@ enum AccountsUpdate: Command {
 /// `KEY=VALUE` arguments (--set, --set-string, -f, -F): the one door through which a flag
 /// value becomes a body or query field, so none can carry a password (docs/CONTRACT.md §3, §12.2).
 enum KeyValue {
+    /// One `KEY=VALUE` field, in the order typed among its kind.
+    typealias Field = (key: String, value: JSONValue)
+
     static func split(_ s: String, flag: String) throws -> (String, String) {
         guard let eq = s.firstIndex(of: "="), eq != s.startIndex else {
             throw SoporteError.usage("\(flag) needs KEY=VALUE, not '\(Sanitizer.forTerminal(s))'")
@@ -158,5 +158,16 @@ enum KeyValue {
         if v == "null" { return .null }
         if let n = try? JSONParser.parse(v, maxValues: 1), case .number = n { return n }
         return .string(v)
+    }
+}
+
+extension Opt where Value == KeyValue.Field {
+    /// A repeatable `KEY=VALUE` option whose value is sent typed (a JSON number,
+    /// boolean or null when the text is exactly one) or always as a string.
+    static func field(_ long: String, short: Character? = nil, help: String, typed: Bool) -> Opt<KeyValue.Field> {
+        Opt(OptionSpec(long, short: short, value: "KEY=VALUE", help: help, repeatable: true)) { v, flag in
+            let (k, text) = try KeyValue.split(v, flag: flag)
+            return (k, typed ? KeyValue.typed(text) : .string(text))
+        }
     }
 }

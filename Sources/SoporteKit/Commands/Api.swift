@@ -5,8 +5,8 @@ import SoporteJSON
 /// into one array (JSON lines with `-o ndjson`); an error answer's body is printed too.
 enum ApiCommand: Command {
     static let name = "api"
-    static let field = Opt.text("field", short: "f", value: "KEY=VALUE", help: "String field.", repeatable: true)
-    static let typedField = Opt.text("typed-field", short: "F", value: "KEY=VALUE", help: "Typed field (JSON number, boolean, null, else string).", repeatable: true)
+    static let field = Opt.field("field", short: "f", help: "String field.", typed: false)
+    static let typedField = Opt.field("typed-field", short: "F", help: "Typed field (JSON number, boolean, null, else string).", typed: true)
     static let input = Opt.text("input", value: "FILE", help: "Raw JSON body from FILE, or - for stdin.", completion: .file)
     static let paginate = Flag("paginate", help: "Walk every page and print all items as one JSON array (-o ndjson: one a line).")
     static let showHeaders = Flag("show-headers", short: "i", help: "Print the status line and response headers on stderr.")
@@ -49,10 +49,7 @@ enum ApiCommand: Command {
                 }
                 path = String(path[..<qm])
             }
-            for pair in p.options.sequence where pair.name == "field" || pair.name == "typed-field" {
-                let (k, v) = try KeyValue.split(pair.value, flag: pair.typed)
-                fields[k] = pair.name == "field" ? .string(v) : KeyValue.typed(v)
-            }
+            for (k, v) in try p.options.values(anyOf: [field, typedField]) { fields[k] = v }
             input = try p.options.value(ApiCommand.input)
             if input != nil && fields.count > 0 { throw SoporteError.usage("--input cannot be combined with -f/-F") }
             paginate = p.options.isSet(ApiCommand.paginate)
