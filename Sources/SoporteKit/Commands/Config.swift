@@ -12,25 +12,25 @@ enum ConfigCommands {
         details: "Keys: " + ConfigKey.all.map { "\($0.name) (\($0.help))" }.joined(separator: ", ") + ".",
         subcommands: [
             CommandSpec("list", summary: "Show the profile's settings (secrets masked).", examples: ["soporte config list --profile sandbox"],
-                        handler: Handler(name: "config list", needs: .configFile) { try list($0) }),
+                        handler: Handler.of(ConfigList.self)),
             CommandSpec("get", summary: "Print one setting (its default when it is not set).", arguments: [keyArgument],
-                        examples: ["soporte config get api_url"], handler: Handler(name: "config get", needs: .configFile) { try get($0) }),
+                        examples: ["soporte config get api_url"], handler: Handler.of(ConfigGet.self)),
             CommandSpec("set", summary: "Write one setting, checked as a reader would (VALUE '-' reads stdin).",
                         details: "--profile NAME creates the profile's section when it is missing.",
                         arguments: [keyArgument, ArgumentSpec("VALUE", help: "New value, or - to read it from stdin.")],
                         examples: ["soporte config set api_url https://api.soporteclientes.net/v1", "pass show soporte | soporte config set token -",
                                    "soporte --profile staging config set output json"],
-                        handler: Handler(name: "config set", needs: .configFile) { try set($0) }),
+                        handler: Handler.of(ConfigSet.self)),
             CommandSpec("unset", summary: "Remove a setting from the profile.", arguments: [keyArgument],
-                        examples: ["soporte config unset color"], handler: Handler(name: "config unset", needs: .configFile) { try unset($0) }),
+                        examples: ["soporte config unset color"], handler: Handler.of(ConfigUnset.self)),
             CommandSpec("use", summary: "Make NAME the profile used when neither --profile nor SOPORTE_PROFILE names one.",
                         details: "Writes 'default_profile = NAME' at the top of the config file (before the first section), atomically, keeping every other line. 'soporte config use default' removes it. Precedence: --profile, then SOPORTE_PROFILE, then this, then 'default'.",
                         arguments: [ArgumentSpec("NAME", help: "A profile that has a section in the config file.", completion: .profiles)],
-                        examples: ["soporte --profile sandbox config set api_url https://api-sandbox.soporteclientes.net/v1 && soporte config use sandbox"], handler: Handler(name: "config use", needs: .configFile) { try use($0) }),
+                        examples: ["soporte --profile sandbox config set api_url https://api-sandbox.soporteclientes.net/v1 && soporte config use sandbox"], handler: Handler.of(ConfigUse.self)),
             CommandSpec("profiles", summary: "List the profiles, marking the one in use.", examples: ["soporte config profiles"],
-                        handler: Handler(name: "config profiles", needs: .configFile) { try profiles($0) }),
+                        handler: Handler.of(ConfigProfiles.self)),
             CommandSpec("path", summary: "Print the config file's path.", examples: ["soporte config path"],
-                        handler: Handler(name: "config path", needs: .nothing) { try $0.io.out($0.settings.configPath + "\n") }),
+                        handler: Handler.of(ConfigPath.self)),
         ])
 
     static func checkKey(_ k: String) throws -> ConfigKey {
@@ -143,52 +143,52 @@ enum ConfigCommands {
     }
 }
 
-/// `auth status`: where the token comes from (masked), what it shadows, and a live check.
-enum AuthStatus: Command {
-    static let name = "auth status"
-    static let spec = CommandSpec("status", summary: "Show where the token comes from (masked) and check it live.",
-                                  examples: ["soporte auth status"], handler: Handler.of(AuthStatus.self))
+// MARK: - The leaves: each a command type (its path, what it needs loaded, its run)
 
-    static func run(_ o: NoOptions, _ inv: Invocation) throws {
-        let s = inv.settings
-        try inv.io.out("profile:   \(s.profile)\n")
-        try inv.io.out("api url:   \(s.apiURL)\n")
-        let r = try TokenResolver(fs: inv.ctx.fs, runner: inv.ctx.runner, env: inv.ctx.env).resolve(s)
-        inv.io.secrets.add(r.token, placeholder: "$SOPORTE_API_TOKEN")
-        try inv.io.out("token:     \(TokenResolver.mask(r.token)) from \(r.source.label)\n")
-        for other in s.tokenSources.dropFirst() {
-            try inv.io.out("shadowed:  \(other.label) is also set and is ignored\n")
-        }
-        try inv.io.flush()
-        let a = try inv.client().send(APICall("GET", "/whm/accounts", query: Query([("per_page", "1")])))
-        try inv.io.out("check:     token accepted (HTTP \(a.status))\n")
-    }
+/// A config leaf: reads the file leniently (docs/CONTRACT.md §10.4) and takes no options
+/// of its own; `body` is what it does.
+protocol ConfigLeaf: Command where Options == NoOptions {
+    static func body(_ inv: Invocation) throws
 }
 
-/// `completion bash|zsh|fish`, `version`, `help [COMMAND...]`: they read no config.
-enum CompletionCommand {
-    static let spec = CommandSpec(
-        "completion", summary: "Print a shell completion script.",
-        arguments: [ArgumentSpec("SHELL", help: "bash, zsh or fish.", completion: .choices(Completion.Shell.allCases.map(\.rawValue)))],
-        examples: ["source <(soporte completion bash)", "soporte completion fish > ~/.config/fish/completions/soporte.fish"],
-        handler: Handler(name: "completion", needs: .nothing) { inv in
-            guard let shell = Completion.Shell(rawValue: inv.args[0]) else {
-                throw SoporteError.usage("unknown shell '\(Sanitizer.forTerminal(inv.args[0]))' (use bash, zsh or fish)")
-            }
-            try inv.io.out(Completion(root: CommandTable.root, globals: Global.specs).script(for: shell))
-        })
+extension ConfigLeaf {
+    static var needs: Handler.Needs { .configFile }
+    static func run(_ o: NoOptions, _ inv: Invocation) throws { try body(inv) }
 }
 
-enum VersionCommand {
-    static let spec = CommandSpec("version", summary: "Print the version.", examples: ["soporte version"],
-                                  handler: Handler(name: "version", needs: .nothing) { try $0.io.out("soporte \(Version.current)\n") })
+enum ConfigList: ConfigLeaf {
+    static let name = "config list"
+    static func body(_ inv: Invocation) throws { try ConfigCommands.list(inv) }
 }
 
-enum HelpCommand {
-    static let man = Flag("man", help: "Print the whole manual page (mdoc) instead.")
-    static let spec = CommandSpec(
-        "help", summary: "Show help for a command.",
-        arguments: [ArgumentSpec("COMMAND", help: "Command path.", variadic: true, optional: true, completion: .commands)],
-        options: [man.spec], examples: ["soporte help accounts list", "soporte help --man | man -l -"],
-        handler: Handler(name: "help", needs: .nothing) { try $0.io.out(ManPage.render(root: CommandTable.root, globals: Global.specs)) })
+enum ConfigGet: ConfigLeaf {
+    static let name = "config get"
+    static func body(_ inv: Invocation) throws { try ConfigCommands.get(inv) }
+}
+
+enum ConfigSet: ConfigLeaf {
+    static let name = "config set"
+    static func body(_ inv: Invocation) throws { try ConfigCommands.set(inv) }
+}
+
+enum ConfigUnset: ConfigLeaf {
+    static let name = "config unset"
+    static func body(_ inv: Invocation) throws { try ConfigCommands.unset(inv) }
+}
+
+enum ConfigUse: ConfigLeaf {
+    static let name = "config use"
+    static func body(_ inv: Invocation) throws { try ConfigCommands.use(inv) }
+}
+
+enum ConfigProfiles: ConfigLeaf {
+    static let name = "config profiles"
+    static func body(_ inv: Invocation) throws { try ConfigCommands.profiles(inv) }
+}
+
+/// The path needs no file read at all.
+enum ConfigPath: Command {
+    static let name = "config path"
+    static let needs = Handler.Needs.nothing
+    static func run(_ o: NoOptions, _ inv: Invocation) throws { try inv.io.out(inv.settings.configPath + "\n") }
 }
