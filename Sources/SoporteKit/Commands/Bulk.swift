@@ -57,7 +57,7 @@ enum Bulk {
                                                     completion: .ids(r.name))],
                            options: (a == .suspend ? [reason.spec] : []) + [journal.spec, allowEmpty.spec] + WaitKeys.specs,
                            examples: examples,
-                           handler: Handler(name: "\(r.name) \(a.rawValue)") { inv in try run(a, inv) })
+                           handler: Handler.of(Leaf(action: a)))
     }
 
     /// One ID's result.
@@ -286,5 +286,14 @@ struct ResultPrinter {
         obj["location"] = o.acceptance?.location.map { .string($0) } ?? .null
         obj["error"] = o.error.flatMap { $0.jsonLine["error"] } ?? .null
         return .object(obj)
+    }
+}
+
+extension Bulk {
+    /// One bulk verb (`accounts suspend`, `subscriptions cancel`), as a command value.
+    struct Leaf: CommandValue {
+        let action: Action
+        var name: String { "\(action.resource.name) \(action.rawValue)" }
+        func run(_ o: NoOptions, _ inv: Invocation) throws { try Bulk.run(action, inv) }
     }
 }

@@ -18,14 +18,33 @@ public struct Handler: CommandHandler {
 
     /// The handler of command type `C`: decodes `C.Options` from the parsed line, then runs.
     public static func of<C: Command>(_ command: C.Type) -> Handler {
-        Handler(name: C.name, needs: C.needs, run: { inv in try C.run(try C.Options(inv.parsed), inv) })
+        Handler(leaf: C.name, needs: C.needs) { inv in try C.run(try C.Options(inv.parsed), inv) }
     }
 
-    public init(name: String, needs: Needs = .everything, run: @escaping @Sendable (Invocation) throws -> Void) {
+    /// The handler of a command made for one value (a resource's `list`, a bulk verb).
+    public static func of<C: CommandValue>(_ command: C) -> Handler {
+        Handler(leaf: command.name, needs: command.needs) { inv in try command.run(try C.Options(inv.parsed), inv) }
+    }
+
+    /// Only through `of`: a leaf is a command type or value, never a closure and a string.
+    private init(leaf name: String, needs: Needs, run: @escaping @Sendable (Invocation) throws -> Void) {
         self.name = name
         self.needs = needs
         self.run = run
     }
+}
+
+/// A command made for one value of a family (`accounts list` and `invoices list` are one
+/// `ResourceList` each): the value says its path and runs with its typed options.
+public protocol CommandValue: Sendable {
+    associatedtype Options: CommandOptions
+    var name: String { get }
+    var needs: Handler.Needs { get }
+    func run(_ options: Options, _ inv: Invocation) throws
+}
+
+extension CommandValue {
+    public var needs: Handler.Needs { .everything }
 }
 
 /// A command: its path, its typed options, and what it does.

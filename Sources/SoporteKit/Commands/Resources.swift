@@ -101,7 +101,7 @@ enum ResourceList {
         CommandSpec("list", aliases: ["ls"], summary: "List \(r.plural) (walks every page).",
                     details: "Fields: \(r.knownFields.joined(separator: ", ")). Default columns: \(r.defaultColumns.joined(separator: ", ")). \(XLSXWriter.help)",
                     options: ListKeys.specs + TotalsKeys.specs, examples: r.listExamples + r.totalsExamples, extraFormats: [.xlsx], fields: r.knownFields,
-                    handler: Handler(name: "\(r.name) list") { inv in try run(r, inv) })
+                    handler: Handler.of(Leaf(resource: r)))
     }
 
     static func run(_ r: Resource, _ inv: Invocation) throws {
@@ -134,7 +134,7 @@ enum ResourceGet {
                                              completion: .ids(r.name))],
                     options: [ListKeys.include.spec, WaitKeys.waitFor.spec, WaitKeys.timeout.spec], examples: [r.getExample, "soporte \(r.name) get 1 -o json --fields " + (["id"] + r.defaultColumns.filter { $0 != "id" }.prefix(1)).joined(separator: ",")] + (r.waitForExample.map { [$0] } ?? []), extraFormats: [.xlsx],
                     fields: r.knownFields,
-                    handler: Handler(name: "\(r.name) get") { inv in try run(r, inv) })
+                    handler: Handler.of(Leaf(resource: r)))
     }
 
     static func run(_ r: Resource, _ inv: Invocation) throws {
@@ -162,5 +162,23 @@ enum ResourceGet {
         asked += (include ?? "").split(separator: ",").map { (option: "--include", name: String($0)) }
         try checkNames(asked, items: [data], io: inv.io, resource: r)
         try inv.printObject(data, resource: r)
+    }
+}
+
+extension ResourceList {
+    /// `NOUN list` of one resource, as a command value.
+    struct Leaf: CommandValue {
+        let resource: Resource
+        var name: String { "\(resource.name) list" }
+        func run(_ o: NoOptions, _ inv: Invocation) throws { try ResourceList.run(resource, inv) }
+    }
+}
+
+extension ResourceGet {
+    /// `NOUN get ID` of one resource, as a command value.
+    struct Leaf: CommandValue {
+        let resource: Resource
+        var name: String { "\(resource.name) get" }
+        func run(_ o: NoOptions, _ inv: Invocation) throws { try ResourceGet.run(resource, inv) }
     }
 }
