@@ -149,7 +149,3 @@ public enum MonitoringState: Int32, Sendable, Equatable {
     }
 }
 
-/// The version printed by `--version` and sent in `User-Agent`.
-public enum Version {
-    public static let current = "0.2.0"
-}
